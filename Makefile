@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: Apache-2.0
+# biograd-hw top-level Makefile. `make help` lists the targets.
+# Build output goes under $(BUILD) only; datasets under data/. Both are git-ignored.
+
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+CLANG     ?= clang
+BUILD     ?= build
+NET       ?= nets/small.json
+SAN       ?=
+export BG_BUILD := $(BUILD)
+
+WARN      := -Wall -Wextra -Wshadow -Werror
+CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L
+OPT       ?= -O2 -g
+ASANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SANFLAGS  := $(if $(SAN),$(ASANFLAGS))
+INCLUDES  := -Icmodel/common -Icmodel/net -Icmodel/data
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(INCLUDES)
+# The golden model (and everything it links) is held to -Wconversion: every narrowing goes
+# through a named helper or an explicit cast.
+CFLAGS_LIB = $(CFLAGS_ALL) -Wconversion
+LDLIBS    := -lcjson -lz -lm
+
+LIB_SRCS  := $(sort $(wildcard cmodel/*/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+LIB       := $(BUILD)/lib/libbg.a
+CLI_SRCS  := $(sort $(wildcard sw/cli/*.c))
+BINS      := $(CLI_SRCS:sw/cli/%.c=$(BUILD)/bin/%)
+TEST_SRCS := $(sort $(wildcard tests/test_*.c))
+TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZERS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+HDRS      := $(wildcard cmodel/*/*.h) tests/bg_test.h
+
+.PHONY: all help setup data cmodel sw gen test test-long test-asan fuzz demo clean
+.DEFAULT_GOAL := all
+
+all: cmodel sw
+
+help:
+	@echo "biograd-hw targets:"
+	@echo "  make demo        bootstrap, then run the product end to end (scripts/demo.sh)"
+	@echo "  make test        bootstrap, build, run the fast suite (tests/fast.list)"
+	@echo "  make test-long   the long regressions and fuzzing (tests/long.list)"
+	@echo "  make test-asan   the fast suite built with ASan/UBSan (under build/asan)"
+	@echo "  make cmodel      the golden-model library ($(LIB))"
+	@echo "  make sw          the CLIs ($(BUILD)/bin: bgnet, bgdata)"
+	@echo "  make gen NET=F   generated headers for one network description ($(BUILD)/gen/<name>)"
+	@echo "  make fuzz        build the libFuzzer targets ($(BUILD)/fuzz)"
+	@echo "  make setup       install Debian packages (scripts/setup.sh, root)"
+	@echo "  make data        fetch and verify MNIST and Fashion-MNIST into data/"
+	@echo "  make clean       remove $(BUILD)/"
+
+setup:
+	@bash scripts/setup.sh
+
+data:
+	@bash scripts/fetch-data.sh
+
+cmodel: $(LIB)
+sw: $(BINS)
+
+$(BUILD)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_LIB) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/bin/%: sw/cli/%.c $(LIB) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/%.c $(LIB) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests $< $(LIB) $(LDLIBS) -o $@
+
+# libFuzzer targets are always built with clang, ASan and UBSan, straight from the sources.
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CSTD) -g -O1 $(INCLUDES) -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all $< $(LIB_SRCS) $(LDLIBS) -o $@
+
+fuzz: $(FUZZERS)
+
+gen: $(BUILD)/bin/bgnet
+	@name=$$(basename $(NET) .json); \
+	for t in c verilog hls; do $(BUILD)/bin/bgnet gen $$t $(NET) -o $(BUILD)/gen/$$name || exit 1; done; \
+	echo "generated headers for $(NET) in $(BUILD)/gen/$$name"
+
+test: setup
+	@bash scripts/fetch-data.sh
+	@$(MAKE) --no-print-directory all $(TESTS) $(FUZZERS)
+	@bash tests/run.sh tests/fast.list
+
+test-long: setup
+	@bash scripts/fetch-data.sh
+	@$(MAKE) --no-print-directory all $(TESTS) $(FUZZERS)
+	@bash tests/run.sh tests/long.list
+
+test-asan: setup
+	@bash scripts/fetch-data.sh
+	@$(MAKE) --no-print-directory BUILD=build/asan CC=$(CLANG) SAN=1 all \
+	  $(TESTS:$(BUILD)/%=build/asan/%)
+	@BG_BUILD=build/asan bash tests/run.sh tests/fast.list
+
+demo: setup
+	@bash scripts/fetch-data.sh
+	@$(MAKE) --no-print-directory all
+	@bash scripts/demo.sh
+
+clean:
+	rm -rf $(BUILD)
