@@ -8,7 +8,7 @@
 #include <string.h>
 
 static int bg_test_failures;
-static char bg_test_why[1024];
+static char bg_test_why[4096];
 
 /* Inside a case: record the first failed check and return 1 from the case function. */
 #define BG_CHECK(cond, ...)                                                           \

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Network description: the canonical JSON form (every default filled in, fixed key order). */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,10 @@ static void put(wr_t *w, const char *fmt, ...) {
 /* Shortest decimal that reads back to the same double. */
 static void put_real(wr_t *w, double v) {
   char tmp[40];
+  if (fabs(v) < 1e15 && v == floor(v)) {
+    put(w, "%.0f", v);
+    return;
+  }
   for (int prec = 1; prec <= 17; prec++) {
     snprintf(tmp, sizeof tmp, "%.*g", prec, v);
     if (strtod(tmp, NULL) == v) break;

@@ -57,7 +57,11 @@ void bg_rd_describe(const cJSON *v, char *buf, size_t len) {
     snprintf(buf, len, "nothing");
   } else if (cJSON_IsNumber(v)) {
     snprintf(buf, len, "%.17g", v->valuedouble);
-    /* Shortest form that reads back to the same double. */
+    /* Integers as integers; otherwise the shortest form that reads back to the same double. */
+    if (fabs(v->valuedouble) < 1e15 && v->valuedouble == floor(v->valuedouble)) {
+      snprintf(buf, len, "%.0f", v->valuedouble);
+      return;
+    }
     for (int prec = 1; prec <= 17; prec++) {
       char tmp[40];
       snprintf(tmp, sizeof tmp, "%.*g", prec, v->valuedouble);
