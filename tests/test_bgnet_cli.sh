@@ -120,3 +120,11 @@ for n in nets/tiny.json nets/mnist-fpga.json nets/mnist-full.json; do
     fail "gen_verilog_yosys_reads_$name" "$(head -n 3 "$G/ys.err")"
   fi
 done
+
+# The complete example in docs/netdesc.md is a valid description (the doc cannot drift).
+awk '/^```json/{f=1;next} /^```/{if(f){exit}} f' docs/netdesc.md >"$T/doc-example.json"
+if $BGNET check "$T/doc-example.json" >"$T/doc.out" 2>&1; then
+  pass netdesc_doc_example_valid
+else
+  fail netdesc_doc_example_valid "$(head -n 3 "$T/doc.out")"
+fi
