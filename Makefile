@@ -105,6 +105,7 @@ test-asan: setup
 	@bash scripts/fetch-data.sh
 	@$(MAKE) --no-print-directory BUILD=build/asan CC=$(CLANG) SAN=1 all \
 	  $(TESTS:$(BUILD)/%=build/asan/%)
+	@$(MAKE) --no-print-directory $(FUZZERS)
 	@BG_BUILD=build/asan bash tests/run.sh tests/fast.list
 
 demo: setup

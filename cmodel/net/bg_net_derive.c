@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Network description: cross-field checks and the quantised constants every tier shares. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,7 +97,7 @@ static void derive_layer(bg_net_t *net, int l, bg_rd_t *rd) {
       bg_rd_fail(rd, at, "expected a shift of at most the potential's %d fractional bits, "
                  "found %d", pot.frac, n->decay_shift);
     } else {
-      q->decay = (1ll << pot.frac) - (1ll << (pot.frac - n->decay_shift)); /* exact */
+      q->decay = (int64_t)((INT64_C(1) << pot.frac) - (INT64_C(1) << (pot.frac - n->decay_shift)));
     }
   } else {
     ok = true;
