@@ -128,3 +128,14 @@ if $BGNET check "$T/doc-example.json" >"$T/doc.out" 2>&1; then
 else
   fail netdesc_doc_example_valid "$(head -n 3 "$T/doc.out")"
 fi
+
+# Every key the parser accepts is documented in docs/netdesc.md (as `key`).
+missing=""
+keys=$(perl -0ne 'while (/keys\[\] = \{(.*?)\};/sg) { print "$1\n" }' cmodel/net/bg_net.c \
+  | grep -o '"[a-z_]*"' | tr -d '"' | sort -u)
+[[ $(echo "$keys" | wc -w) -gt 40 ]] || fail netdesc_every_key_documented "found only: $keys"
+for key in $keys; do
+  grep -q "\`$key\`" docs/netdesc.md || missing="$missing $key"
+done
+if [[ -z "$missing" ]]; then pass netdesc_every_key_documented; else
+  fail netdesc_every_key_documented "not in docs/netdesc.md:$missing"; fi
