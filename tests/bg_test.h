@@ -4,21 +4,32 @@
 #ifndef BG_TEST_H
 #define BG_TEST_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 static int bg_test_failures;
 static char bg_test_why[4096];
 
-/* Inside a case: record the first failed check and return 1 from the case function. */
-#define BG_CHECK(cond, ...)                                                           \
-  do {                                                                                \
-    if (!(cond)) {                                                                    \
-      int bg_n_ = snprintf(bg_test_why, sizeof bg_test_why, "%s:%d: ", __FILE__, __LINE__); \
-      if (bg_n_ > 0 && (size_t)bg_n_ < sizeof bg_test_why)                              \
-        snprintf(bg_test_why + bg_n_, sizeof bg_test_why - (size_t)bg_n_, __VA_ARGS__);   \
-      return 1;                                                                       \
-    }                                                                                 \
+/* Record why a case failed (first failure wins within a case). */
+static void bg_test_fail(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void bg_test_fail(const char *file, int line, const char *fmt, ...) {
+  int n = snprintf(bg_test_why, sizeof bg_test_why, "%s:%d: ", file, line);
+  if (n < 0 || (size_t)n >= sizeof bg_test_why) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(bg_test_why + n, sizeof bg_test_why - (size_t)n, fmt, ap);
+  va_end(ap);
+}
+
+/* Inside a case: record the failed check and return 1 from the case function. */
+#define BG_CHECK(cond, ...)                           \
+  do {                                                \
+    if (!(cond)) {                                    \
+      bg_test_fail(__FILE__, __LINE__, __VA_ARGS__);  \
+      return 1;                                       \
+    }                                                 \
   } while (0)
 
 /* Run one case function `int fn(void)` (0 = pass) and print its result line. */
