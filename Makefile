@@ -16,7 +16,7 @@ CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L
 OPT       ?= -O2 -g
 ASANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SANFLAGS  := $(if $(SAN),$(ASANFLAGS))
-INCLUDES  := -Icmodel/common -Icmodel/net -Icmodel/data
+INCLUDES  := -Icmodel/common -Icmodel/net -Icmodel/data -Icmodel/io -Icmodel/core -Icmodel/train
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(INCLUDES)
 # The golden model (and everything it links) is held to -Wconversion: every narrowing goes
 # through a named helper or an explicit cast.
@@ -24,7 +24,10 @@ CFLAGS_LIB = $(CFLAGS_ALL) -Wconversion
 LDLIBS    := -lcjson -lz -lm
 
 LIB_SRCS  := $(sort $(wildcard cmodel/*/*.c))
-LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+# The golden model's core and trainer are compiled twice: integer path (bg_*) and float path
+# (bgf_*, -DBG_FLOAT=1); docs/cmodel.md explains why.
+TWICE_SRCS := $(filter cmodel/core/% cmodel/train/%,$(LIB_SRCS))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(TWICE_SRCS:%.c=$(BUILD)/obj/float/%.o)
 LIB       := $(BUILD)/lib/libbg.a
 CLI_SRCS  := $(sort $(wildcard sw/cli/*.c))
 BINS      := $(CLI_SRCS:sw/cli/%.c=$(BUILD)/bin/%)
@@ -65,6 +68,10 @@ sw: $(BINS)
 $(BUILD)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_LIB) -c $< -o $@
+
+$(BUILD)/obj/float/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_LIB) -DBG_FLOAT=1 -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)

@@ -25,8 +25,10 @@ enum {
   BG_STREAM_INPUT = 1,       /* Bernoulli input encoding */
   BG_STREAM_SLEEP_RATE = 2,  /* one noise rate per sleep call */
   BG_STREAM_SLEEP_NOISE = 3, /* sleep noise spikes */
-  BG_STREAM_ROUND = 4,       /* stochastic rounding of weight updates */
-  BG_STREAM_COUNT = 5
+  BG_STREAM_ROUND = 4,       /* stochastic rounding of weight and sleep updates */
+  BG_STREAM_EVAL = 5,        /* input encoding of validation/test passes (reseeded per pass) */
+  BG_STREAM_SHUFFLE = 6,     /* training order, one Fisher-Yates shuffle per epoch */
+  BG_STREAM_COUNT = 7
 };
 
 typedef enum { BG_RULE_BIOGRAD = 0 } bg_rule_e;
@@ -82,6 +84,7 @@ typedef struct {
   uint32_t sleep_eta_m, sleep_eta_sh;
   uint32_t sleep_k_shift;      /* log2(sleep.samples) */
   uint32_t sleep_rate16;       /* fixed noise rate as r16 threshold (0..65536); 0 = uniform */
+  uint32_t update_frac;        /* fraction bits of the weight-update accumulators (docs/cmodel.md) */
   uint32_t stream_seed[BG_STREAM_COUNT];
   uint32_t lut_len;            /* softmax LUT: round(2^error.frac · e^-n), up to its first 0 */
   int64_t lut[BG_NET_LUT_MAX];

@@ -232,6 +232,9 @@ int bg_net_derive(bg_net_t *net, bg_rd_t *rd) {
                "2^-shift with shift <= 63, found %g", net->sleep.rate);
   }
   q->sleep_k_shift = (uint32_t)ceil_log2(net->sleep.samples);
+  /* Update accumulators keep the full product delta·e when it fits 32 fraction bits. */
+  int uf = net->fx.dendrite.frac + net->fx.trace.frac;
+  q->update_frac = (uint32_t)(uf < 32 ? uf : 32);
   q->sleep_rate16 = net->sleep.noise_rate < 0.0 ? 0u
                                                 : (uint32_t)llround(net->sleep.noise_rate * 65536.0);
   if (net->sleep.noise_rate >= 0.0 && q->sleep_rate16 == 0) {

@@ -109,6 +109,7 @@ int bg_net_constants(const bg_net_t *net, bg_net_const_t *out, int max) {
   add(&t, "SLEEP_STEPS", net->sleep.steps, "Ts: steps per noise sample");
   add(&t, "SLEEP_SAMPLES", net->sleep.samples, "K: noise samples per hidden layer");
   add(&t, "SLEEP_K_SHIFT", q->sleep_k_shift, "log2(K)");
+  add(&t, "UPDATE_FRAC", q->update_frac, "fraction bits of the update accumulators");
   add(&t, "SLEEP_RATE16", q->sleep_rate16, "fixed noise rate (r16 < it); 0 = uniform per call");
   add(&t, "SLEEP_ETA_M", q->sleep_eta_m, "eta_s = SLEEP_ETA_M * 2^-SLEEP_ETA_SH");
   add(&t, "SLEEP_ETA_SH", q->sleep_eta_sh, "");
@@ -116,7 +117,8 @@ int bg_net_constants(const bg_net_t *net, bg_net_const_t *out, int max) {
   add(&t, "INIT_FEEDBACK", net->init.feedback, "0 aligned, 1 random, 2 zero");
   add_hex(&t, "SEED", net->seed, "master seed");
   static const char *const stream[BG_STREAM_COUNT] = {"SEED_INIT", "SEED_INPUT", "SEED_SLEEP_RATE",
-                                                      "SEED_SLEEP_NOISE", "SEED_ROUND"};
+                                                      "SEED_SLEEP_NOISE", "SEED_ROUND",
+                                                      "SEED_EVAL", "SEED_SHUFFLE"};
   for (int s = 0; s < BG_STREAM_COUNT; s++) {
     add_hex(&t, stream[s], q->stream_seed[s], "xorshift32 initial state");
   }

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Integer helpers of the golden model: rounding, rescaling and counted saturation. Every
+ * narrowing in the integer path goes through one of these, so the RTL has one place to look. */
+#ifndef BG_FIXED_H
+#define BG_FIXED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bg_rng.h"
+
+/* RND(x, n): divide by 2^n rounding half up (floor((x + 2^(n-1)) / 2^n)); n <= 0 multiplies
+ * by 2^-n. Written with an arithmetic shift, which C11 leaves implementation-defined for
+ * negative x, so it is spelled out for negative values. */
+static inline int64_t bg_rnd(int64_t x, int n) {
+  if (n <= 0) return n == 0 ? x : (int64_t)((uint64_t)x << -n);
+  if (n >= 63) return x >= 0 ? 0 : (x < -(INT64_C(1) << 62) ? -1 : 0);
+  int64_t half = INT64_C(1) << (n - 1);
+  int64_t y = x + half;
+  /* floor division by 2^n that is correct for negative y */
+  return y >= 0 ? y >> n : -((-(y + 1)) >> n) - 1;
+}
+
+/* floor(x / 2^n) for n >= 0. */
+static inline int64_t bg_floor_shift(int64_t x, int n) {
+  if (n <= 0) return x;
+  if (n >= 63) return x >= 0 ? 0 : -1;
+  return x >= 0 ? x >> n : -((-(x + 1)) >> n) - 1;
+}
+
+/* Move a value from `from` to `to` fraction bits. */
+static inline int64_t bg_rescale(int64_t x, int from, int to) { return bg_rnd(x, from - to); }
+
+/* Clamp to a signed `bits`-wide range and count the clamps. */
+static inline int64_t bg_sat(int64_t x, int bits, uint64_t *count) {
+  if (bits >= 64) return x;
+  int64_t hi = (INT64_C(1) << (bits - 1)) - 1, lo = -hi - 1;
+  if (x > hi) {
+    (*count)++;
+    return hi;
+  }
+  if (x < lo) {
+    (*count)++;
+    return lo;
+  }
+  return x;
+}
+
+/* x·mul rounded by `sh` bits, to nearest (half up) or stochastically, clamped to int64.
+ * Stochastic: q = floor(x·mul / 2^sh), r = the remainder; when r != 0 one 32-bit word u is
+ * drawn from *rng and the result is q + (u < r·2^(32-sh)) (for sh > 32: u < floor(r/2^(sh-32))).
+ * No draw is made when r = 0. *draws counts the words drawn. */
+static inline int64_t bg_scale_round(int64_t x, int64_t mul, int sh, bool stochastic,
+                                     bg_rng_t *rng, uint64_t *draws, uint64_t *sat) {
+  __int128 p = (__int128)x * mul, q;
+  if (sh <= 0) {
+    q = p * ((__int128)1 << (sh < 0 ? -sh : 0));
+  } else if (sh > 100) {
+    q = 0;
+  } else {
+    __int128 one = (__int128)1 << sh;
+    __int128 t = stochastic ? p : p + (one >> 1);
+    q = t >= 0 ? t / one : -((-t + one - 1) / one);      /* floor(t / 2^sh) */
+    if (stochastic) {
+      unsigned __int128 r = (unsigned __int128)(p - q * one);
+      if (r != 0) {
+        uint32_t u = bg_rng_next(rng);
+        (*draws)++;
+        unsigned __int128 thr = sh <= 32 ? r << (32 - sh) : r >> (sh - 32);
+        if ((unsigned __int128)u < thr) q += 1;
+      }
+    }
+  }
+  if (q > INT64_MAX) {
+    (*sat)++;
+    return INT64_MAX;
+  }
+  if (q < INT64_MIN) {
+    (*sat)++;
+    return INT64_MIN;
+  }
+  return (int64_t)q;
+}
+
+/* Saturation counters, one per stored field (docs/cmodel.md). */
+typedef struct {
+  uint64_t v, z, e, k, u, d, w, b, fb, acc;
+} bg_sat_t;
+
+#endif /* BG_FIXED_H */

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Model allocation, constants from the description, and the per-sample driver that calls the
+ * rule, the update step and the sleep schedule. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bg_core.h"
+
+static void *zalloc(size_t n, size_t size, bool *ok) {
+  if (n == 0) n = 1;
+  void *p = calloc(n, size);
+  if (p == NULL) *ok = false;
+  return p;
+}
+
+static void layer_constants(BG(model_t) *m, int l) {
+  const bg_layer_t *nl = &m->net->layers[l];
+  BG(model_layer_t) *ly = &m->layer[l];
+  const bg_neuron_t *nr = &nl->neuron;
+  ly->theta = BG_PARAM(nl->q.theta, nr->threshold);
+  ly->window = BG_PARAM(nl->q.window, nr->window);
+  double alpha = nr->decay_shift > 0 ? 1.0 - ldexp(1.0, -nr->decay_shift) : nr->decay;
+  ly->decay = BG_PARAM(nl->q.decay, alpha);
+  ly->amp = BG_PARAM(nl->q.amplitude, nr->amplitude);
+  double td = m->net->learning.trace_decay < 0.0 ? alpha : m->net->learning.trace_decay;
+  ly->trace_decay = BG_PARAM(nl->q.trace_decay, td);
+  ly->amp_trace = BG_RESCALE(ly->amp, m->pfmt.frac, m->tfmt.frac);
+  ly->reset = nr->reset;
+  ly->refractory = (uint32_t)nr->refractory;
+  ly->wfmt = nl->weight;
+  ly->bfmt = nl->feedback;
+}
+
+int BG(model_init)(BG(model_t) *m, const bg_net_t *net, bg_err_t *err) {
+  memset(m, 0, sizeof *m);
+  m->net = net;
+  m->rule = BG(rule_find)(net->rule);
+  if (m->rule == NULL) {
+    return bg_err_set(err, BG_E_ARG, "%s: rule: expected a rule this build implements, found "
+                      "\"%s\"", net->file, bg_net_rule_name(net->rule));
+  }
+  m->n_layers = net->n_layers;
+  m->T = net->time.steps;
+  m->t0 = net->time.error_start;
+  m->pfmt = net->fx.potential;
+  m->tfmt = net->fx.trace;
+  m->efmt = net->fx.error;
+  m->dfmt = net->fx.dendrite;
+  m->ufrac = (int)net->q.update_frac;
+  m->one_p = BG_ONE(m->pfmt.frac);
+  m->one_t = BG_ONE(m->tfmt.frac);
+  m->one_e = BG_ONE(m->efmt.frac);
+  m->one_d = BG_ONE(m->dfmt.frac);
+  m->err_threshold = BG_PARAM(net->q.error_threshold, net->learning.error_threshold);
+  m->lut_len = net->q.lut_len;
+  for (uint32_t n = 0; n < m->lut_len; n++) {
+    m->lut[n] = BG_PARAM(net->q.lut[n], exp(-(double)n));
+  }
+  bool ok = true, trace = net->learning.mode == BG_LEARN_TRACE;
+  uint32_t T = m->T, n_out = net->layers[m->n_layers - 1].size;
+  for (int l = 0; l < m->n_layers; l++) {
+    BG(model_layer_t) *ly = &m->layer[l];
+    uint32_t n = net->layers[l].size;
+    ly->n = n;
+    ly->s = zalloc(n, 1, &ok);
+    ly->count = zalloc(n, sizeof *ly->count, &ok);
+    ly->raster = zalloc((size_t)T * n, 1, &ok);
+    ly->act = zalloc((size_t)T * n, sizeof *ly->act, &ok);
+    ly->act_n = zalloc(T, sizeof *ly->act_n, &ok);
+    if (l == 0) continue;
+    layer_constants(m, l);
+    uint32_t fi = net->layers[l - 1].size;
+    size_t syn = (size_t)fi * n;
+    ly->fan_in = fi;
+    ly->w = zalloc(syn, sizeof *ly->w, &ok);
+    ly->b = zalloc(n, sizeof *ly->b, &ok);
+    if (l < m->n_layers - 1) ly->fb = zalloc((size_t)n * n_out, sizeof *ly->fb, &ok);
+    ly->v = zalloc(n, sizeof *ly->v, &ok);
+    ly->d = zalloc(n, sizeof *ly->d, &ok);
+    ly->refr = zalloc(n, 1, &ok);
+    ly->g_rec = zalloc((size_t)T * n, 1, &ok);
+    ly->m_rec = zalloc((size_t)T * n, sizeof *ly->m_rec, &ok);
+    ly->kern = zalloc((size_t)T * n, sizeof *ly->kern, &ok);
+    if (trace) {
+      ly->z = zalloc(syn, sizeof *ly->z, &ok);
+      ly->e = zalloc(syn, sizeof *ly->e, &ok);
+      ly->zb = zalloc(n, sizeof *ly->zb, &ok);
+      ly->eb = zalloc(n, sizeof *ly->eb, &ok);
+    }
+    ly->acc = zalloc(syn, sizeof *ly->acc, &ok);
+    ly->accb = zalloc(n, sizeof *ly->accb, &ok);
+    ly->row_dirty = zalloc(fi, 1, &ok);
+    ly->scratch = zalloc(n, sizeof *ly->scratch, &ok);
+  }
+  BG(error_unit_t) *eu = &m->err;
+  eu->up = zalloc(n_out, sizeof *eu->up, &ok);
+  eu->um = zalloc(n_out, sizeof *eu->um, &ok);
+  eu->sp = zalloc(n_out, 1, &ok);
+  eu->sm = zalloc(n_out, 1, &ok);
+  eu->eps = zalloc(n_out, sizeof *eu->eps, &ok);
+  eu->spk_p = zalloc(n_out, sizeof *eu->spk_p, &ok);
+  eu->spk_m = zalloc(n_out, sizeof *eu->spk_m, &ok);
+  uint32_t widest = 0;
+  for (int l = 1; l < m->n_layers; l++) widest = net->layers[l].size > widest ? net->layers[l].size : widest;
+  m->sleep_h = zalloc(widest, sizeof *m->sleep_h, &ok);
+  m->sleep_o = zalloc(n_out, sizeof *m->sleep_o, &ok);
+  m->sleep_c = zalloc((size_t)widest * n_out, sizeof *m->sleep_c, &ok);
+  m->sleep_q = zalloc(n_out, sizeof *m->sleep_q, &ok);
+  m->noise_p = zalloc(widest, sizeof *m->noise_p, &ok);
+  m->noise_m = zalloc(widest, sizeof *m->noise_m, &ok);
+  if (!ok) {
+    BG(model_free)(m);
+    return bg_err_set(err, BG_E_NOMEM, "%s: out of memory allocating the model", net->file);
+  }
+  for (int s = 0; s < BG_STREAM_COUNT; s++) bg_rng_seed(&m->rng[s], net->q.stream_seed[s]);
+  BG(init_weights)(m);
+  return BG_OK;
+}
+
+void BG(model_free)(BG(model_t) *m) {
+  for (int l = 0; l < BG_NET_MAX_LAYERS; l++) {
+    BG(model_layer_t) *ly = &m->layer[l];
+    void *p[] = {ly->w, ly->b, ly->fb, ly->v, ly->d, ly->s, ly->refr, ly->count, ly->raster,
+                 ly->act, ly->act_n, ly->g_rec, ly->m_rec, ly->kern, ly->z, ly->e, ly->zb,
+                 ly->eb, ly->acc, ly->accb, ly->row_dirty, ly->scratch};
+    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) free(p[i]);
+  }
+  BG(error_unit_t) *eu = &m->err;
+  void *q[] = {eu->up, eu->um, eu->sp, eu->sm, eu->eps, eu->spk_p, eu->spk_m, m->sleep_h,
+               m->sleep_o, m->sleep_c, m->sleep_q, m->noise_p, m->noise_m};
+  for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) free(q[i]);
+  memset(m, 0, sizeof *m);
+}
+
+int BG(model_prediction)(const BG(model_t) *m) {
+  const BG(model_layer_t) *out = &m->layer[m->n_layers - 1];
+  int best = 0;
+  for (uint32_t k = 1; k < out->n; k++) {
+    if (out->count[k] > out->count[best]) best = (int)k;
+  }
+  return best;
+}
+
+int BG(model_train)(BG(model_t) *m, const uint8_t *input, int label) {
+  int rc = m->rule->train_sample(m, input, label);
+  if (rc < 0) return rc;
+  int pred = BG(model_prediction)(m);
+  BG(model_after_sample)(m);
+  return pred;
+}
+
+void BG(model_after_sample)(BG(model_t) *m) {
+  m->ctr.samples++;
+  m->train_samples++;
+  if (++m->batch_fill >= m->net->learning.batch) {
+    m->rule->apply_update(m);
+    m->batch_fill = 0;
+  }
+  if (m->net->sleep.enabled && m->rule->sleep != NULL &&
+      m->train_samples % m->net->sleep.period == 0) {
+    m->rule->sleep(m);
+  }
+}
+
+void BG(model_flush)(BG(model_t) *m) {
+  if (m->batch_fill > 0) {
+    m->rule->apply_update(m);
+    m->batch_fill = 0;
+  }
+}
+
+int BG(model_infer)(BG(model_t) *m, const uint8_t *input, bg_rng_t *rng) {
+  BG(state_reset)(m);
+  for (uint32_t t = 0; t < m->T; t++) {
+    BG(input_encoder_step)(m, input, t, rng);
+    for (int l = 1; l < m->n_layers; l++) BG(neuron_core_step)(m, l, t);
+  }
+  return BG(model_prediction)(m);
+}
+
+const BG(rule_t) *BG(rule_find)(bg_rule_e rule) {
+  switch (rule) {
+  case BG_RULE_BIOGRAD: return &BG(rule_biograd);
+  }
+  return NULL;
+}
+
+double BG(weight_real)(const BG(model_t) *m, int l, BG_VAL w) {
+#if BG_FLOAT
+  (void)m;
+  (void)l;
+  return w;
+#else
+  return ldexp((double)w, -m->layer[l].wfmt.frac);
+#endif
+}
+
+double BG(feedback_real)(const BG(model_t) *m, int l, BG_VAL b) {
+#if BG_FLOAT
+  (void)m;
+  (void)l;
+  return b;
+#else
+  return ldexp((double)b, -m->layer[l].bfmt.frac);
+#endif
+}

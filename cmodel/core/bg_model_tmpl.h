@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Config, weights and state of the golden model, and its API. Included through bg_model.h
+ * (integer path, bg_* names) or bgf_model.h (float path, bgf_* names); BG(), BG_VAL and BG_WIDE
+ * come from bg_num.h. docs/cmodel.md gives the equations each function implements. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bg_err.h"
+#include "bg_net.h"
+#include "bg_rng.h"
+
+/* One layer of neurons (layer 0, the input, uses only n and the spike records). Arrays are
+ * owned; weights are presynaptic-major: w[j*n + i] is the synapse from j (layer l-1) to i. */
+typedef struct {
+  uint32_t n, fan_in;
+  /* constants, in the path's units (integers in their formats, or real values) */
+  BG_WIDE theta, window, decay, amp, trace_decay, amp_trace;
+  bg_reset_e reset;
+  uint32_t refractory;
+  bg_fx_t wfmt, bfmt;                 /* weight and feedback formats */
+  /* weights */
+  BG_VAL *w;                          /* fan_in * n */
+  BG_VAL *b;                          /* n */
+  BG_VAL *fb;                         /* hidden layers: fb[i*n_out + k], the feedback B^l */
+  /* neuron state (one sample) */
+  BG_VAL *v;
+  BG_WIDE *d;                         /* error dendrite */
+  uint8_t *s;                         /* spike of the previous step */
+  uint8_t *refr;                      /* refractory steps left */
+  uint16_t *count;                    /* spikes this sample */
+  /* per-step records: spike raster, active lists; window bits and reset factors (replay) */
+  uint8_t *raster;                    /* T * n */
+  uint32_t *act;                      /* T * n: indices of the neurons that spiked at t */
+  uint32_t *act_n;                    /* T */
+  uint8_t *g_rec;                     /* T * n */
+  BG_VAL *m_rec;                      /* T * n */
+  BG_VAL *kern;                       /* T * n: backward kernel K (replay) */
+  /* trace mode: per synapse (pre-major, like w) and per neuron */
+  BG_VAL *z, *e, *zb, *eb;
+  /* learning engine: per-synapse accumulators over the batch */
+  BG_WIDE *acc, *accb;
+  uint8_t *row_dirty;                 /* fan_in: rows of acc holding non-zero values */
+  BG_WIDE *scratch;                   /* n: one row of eligibilities */
+} BG(model_layer_t);
+
+/* Output-layer error unit state. */
+typedef struct {
+  BG_VAL *up, *um;                    /* interneuron potentials u+, u- */
+  uint8_t *sp, *sm;                   /* their spikes of the previous step */
+  BG_WIDE *eps;                       /* this step's error */
+  uint32_t *spk_p, *spk_m;            /* interneuron spikes this sample (statistics) */
+} BG(error_unit_t);
+
+/* Counters every tier reports (RTL performance counters count the same events). */
+typedef struct {
+  uint64_t samples, updates, sleeps;
+  uint64_t syn_events;                /* synaptic accumulations (one per active input per target) */
+  uint64_t spikes[BG_NET_MAX_LAYERS]; /* per layer */
+  uint64_t weight_writes;             /* synapses whose weight was written by an update */
+  uint64_t rounding_draws;
+} BG(counters_t);
+
+typedef struct BG(model) BG(model_t);
+
+/* The rule seam: one table per learning rule, one file per rule (rule_<name>.c). */
+typedef struct {
+  const char *name;
+  /* Run one training sample (forward, learning state, error); accumulate its update. */
+  int (*train_sample)(BG(model_t) *m, const uint8_t *input, int label);
+  /* Apply the accumulated update (after `learning.batch` samples). */
+  void (*apply_update)(BG(model_t) *m);
+  /* One sleep call; NULL when the rule has none. */
+  void (*sleep)(BG(model_t) *m);
+} BG(rule_t);
+
+struct BG(model) {
+  const bg_net_t *net;
+  const BG(rule_t) *rule;
+  int n_layers;                       /* including the input layer */
+  uint32_t T, t0;
+  bg_fx_t pfmt, tfmt, efmt, dfmt;
+  int ufrac;                          /* update accumulator fraction bits */
+  BG_WIDE one_p, one_t, one_e, one_d, err_threshold;
+  BG_WIDE lut[BG_NET_LUT_MAX];
+  uint32_t lut_len;
+  BG(model_layer_t) layer[BG_NET_MAX_LAYERS];
+  BG(error_unit_t) err;
+  bg_rng_t rng[BG_STREAM_COUNT];
+  bg_sat_t sat;
+  BG(counters_t) ctr;
+  uint32_t batch_fill;                /* samples accumulated since the last update */
+  uint64_t train_samples;             /* training samples seen (the sleep schedule) */
+  bool record;                        /* keep per-step records (training) */
+  /* sleep unit scratch */
+  int32_t *sleep_h, *sleep_o;
+  int64_t *sleep_c, *sleep_q;
+  uint32_t *noise_p, *noise_m;
+};
+
+/* Build a model from a validated description: allocate, then initialise weights and feedback
+ * from stream 0 and seed every stream. */
+int BG(model_init)(BG(model_t) *m, const bg_net_t *net, bg_err_t *err);
+void BG(model_free)(BG(model_t) *m);
+
+/* Input of one sample: rate encoding takes layers[0].size pixels (0..255); event encoding
+ * takes T * size frame bits (one byte each, 0/1). */
+
+/* Train on one sample: the rule's train_sample, then the update step after every `batch`
+ * samples and a sleep call after every `sleep.period` samples. Returns the prediction. */
+int BG(model_train)(BG(model_t) *m, const uint8_t *input, int label);
+/* Inference: forward only, Bernoulli draws from `rng` (the evaluation stream). */
+int BG(model_infer)(BG(model_t) *m, const uint8_t *input, bg_rng_t *rng);
+/* Apply a partial batch now (end of training). */
+void BG(model_flush)(BG(model_t) *m);
+
+/* --- hardware operations (one function per RTL block; docs/cmodel.md) --- */
+void BG(state_reset)(BG(model_t) *m);
+/* Encode step t of the input into layer 0's records; rng NULL for event input. */
+void BG(input_encoder_step)(BG(model_t) *m, const uint8_t *input, uint32_t t, bg_rng_t *rng);
+/* Synaptic input sum of layer l from layer l-1's active list at step t, then the soma. */
+void BG(neuron_core_step)(BG(model_t) *m, int l, uint32_t t);
+/* Soma update from precomputed input sums I (weight format); records spikes at step t. */
+void BG(soma_update)(BG(model_t) *m, int l, const BG_WIDE *I, uint32_t t);
+void BG(trace_unit_step)(BG(model_t) *m, int l, uint32_t t);
+void BG(replay_unit_kernel)(BG(model_t) *m, int l);
+void BG(error_unit_step)(BG(model_t) *m, int label);
+void BG(weight_update_accumulate)(BG(model_t) *m, int l);
+void BG(weight_update_apply)(BG(model_t) *m);
+void BG(sleep_unit_run)(BG(model_t) *m);
+/* Argmax of the output counts, lowest index on ties. */
+int BG(model_prediction)(const BG(model_t) *m);
+
+/* Rules */
+extern const BG(rule_t) BG(rule_biograd);
+const BG(rule_t) *BG(rule_find)(bg_rule_e rule);
+
+/* Initialisation (bg_init.c): weights from stream 0, then feedback. */
+void BG(init_weights)(BG(model_t) *m);
+void BG(init_feedback_aligned)(BG(model_t) *m);
+
+/* Weight value as a real number (for instruments and reports). */
+double BG(weight_real)(const BG(model_t) *m, int l, BG_VAL w);
+double BG(feedback_real)(const BG(model_t) *m, int l, BG_VAL b);
+
+/* Checkpoints (cmodel/train/bg_model_ckpt.c): weights, feedback, batch accumulators, random
+ * stream states, counters and the epoch number, written atomically with bg_ckpt. A checkpoint
+ * of the other path (integer/float) or of another description is refused. */
+int BG(model_save)(const BG(model_t) *m, const char *path, uint32_t epoch, bg_err_t *err);
+int BG(model_load)(BG(model_t) *m, const char *path, uint32_t *epoch, bg_err_t *err);
+/* Finish a sample already run by rule->train_sample: update step and sleep schedule. */
+void BG(model_after_sample)(BG(model_t) *m);
+
+/* Instruments (cmodel/train/bg_instruments.c). Angle in degrees and norm ratio between B^l and
+ * (W^L ⋯ W^(l+1))ᵀ (ALGORITHM.md §2.7), hidden layers l. */
+void BG(feedback_alignment)(const BG(model_t) *m, int l, double *angle_deg, double *norm_ratio);
+#if BG_FLOAT
+/* After rule->train_sample and before the update is applied (with the batch accumulators
+ * holding this sample only): the cosine, per layer, between the BioGrad update and the exact
+ * pseudo-gradient of the same loss computed by BPTT on the same forward pass. */
+int bgf_bptt_cosine(const bgf_model_t *m, int label, double *cosine);
+#endif

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Replay formulation (RTL: bg_learning_engine when learning.mode = replay): the backward
+ * kernel K_i(t) = A·g_i(t) + αt·m_i(t)·K_i(t+1), run once per sample from the per-step records;
+ * the eligibility of synapse (i <- j) is then the sum of K_i(t) over j's spikes
+ * (ALGORITHM.md §2.13.4; docs/cmodel.md, "Replay mode"). */
+#include "bg_core.h"
+
+void BG(replay_unit_kernel)(BG(model_t) *m, int l) {
+  BG(model_layer_t) *ly = &m->layer[l];
+  const uint32_t n = ly->n;
+  const int tf = m->tfmt.frac, tb = m->tfmt.bits, pf = m->pfmt.frac;
+  for (uint32_t tt = m->T; tt-- > 0;) {
+    const uint8_t *g = ly->g_rec + (size_t)tt * n;
+    const BG_VAL *mf = ly->m_rec + (size_t)tt * n;
+    const BG_VAL *knext = tt + 1 < m->T ? ly->kern + (size_t)(tt + 1) * n : NULL;
+    BG_VAL *k = ly->kern + (size_t)tt * n;
+    for (uint32_t i = 0; i < n; i++) {
+      BG_WIDE kn = knext ? knext[i] : 0;
+      BG_WIDE mk = mf[i] == m->one_p ? kn : BG_MULR(mf[i], kn, pf);
+      k[i] = (BG_VAL)BG_SAT(BG_MULR(ly->trace_decay, mk, tf) + (g[i] ? ly->amp_trace : 0), tb,
+                            &m->sat.k);
+    }
+  }
+}
