@@ -47,6 +47,12 @@ static uint32_t dfb_rng_next(uint32_t *state) {
 
 static uint32_t dfb_rng16(uint32_t *state) { return dfb_rng_next(state) >> 16; }
 
+/* Uniform in (-bound, +bound) from the top 24 bits of one draw. */
+static double dfb_uniform(uint32_t *state, double bound) {
+  double u = (double)(dfb_rng_next(state) >> 8);
+  return (2.0 * u + 1.0 - 16777216.0) / 16777216.0 * bound;
+}
+
 /////////////////////////////////////////// The model ///////////////////////////////////////////
 
 typedef struct {
@@ -138,19 +144,14 @@ static void dfb_build(dfb_model_t *mdl, const bg_net_t *net) {
       if (nn > max_hidden) max_hidden = nn;
     }
 
-    /* W then b, row-major, u = (r >> 8) / 2^24, value = (2u - 1) * bound. Biases are neither
-     * drawn nor learned when learning.bias is false. */
+    /* W then b, row-major, u = r >> 8 (24 bits), value = (2u + 1 - 2^24) / 2^24 * bound: the
+     * midpoint form of §2.13.3, symmetric in (-bound, +bound). Biases are neither drawn nor
+     * learned when learning.bias is false. */
     double wb = net->init.weight_scale / sqrt((double)ly->n_in);
-    for (size_t k = 0; k < syn; k++) {
-      double u = (double)(dfb_rng_next(&mdl->rng_init) >> 8) / 16777216.0;
-      ly->w[k] = (2.0 * u - 1.0) * wb;
-    }
+    for (size_t k = 0; k < syn; k++) ly->w[k] = dfb_uniform(&mdl->rng_init, wb);
     if (net->learning.bias) {
       double bb = net->init.bias_scale / sqrt((double)ly->n_in);
-      for (size_t i = 0; i < nn; i++) {
-        double u = (double)(dfb_rng_next(&mdl->rng_init) >> 8) / 16777216.0;
-        ly->b[i] = (2.0 * u - 1.0) * bb;
-      }
+      for (size_t i = 0; i < nn; i++) ly->b[i] = dfb_uniform(&mdl->rng_init, bb);
     }
   }
 

@@ -257,8 +257,8 @@ static int bg_fsync_dir(const char *path, char *tmp) {
 int bg_ckpt_write(const char *path, uint32_t net_hash, const bg_ckpt_section_t *secs, int n,
                   bg_err_t *err) {
   if (path == NULL || n < 0 || n > BG_CKPT_MAX_SECTIONS || (n > 0 && secs == NULL))
-    return bg_err_set(err, BG_E_ARG, "%s: bg_ckpt_write: expected 0..%d sections, found %d",
-                      path != NULL ? path : "<null>", BG_CKPT_MAX_SECTIONS, n);
+    return bg_err_set(err, BG_E_ARG, "%s: bg_ckpt_write: expected a path and 0..%d sections, "
+                      "found %d", path != NULL ? path : "(no path)", BG_CKPT_MAX_SECTIONS, n);
   uint64_t total = BG_CKPT_HDR + BG_CKPT_TRL;
   for (int i = 0; i < n; i++) {
     const bg_ckpt_section_t *s = &secs[i];

@@ -207,6 +207,14 @@ int bg_net_derive(bg_net_t *net, bg_rd_t *rd) {
     bg_rd_fail(rd, "fixed_point.error", "expected a format that holds ±1 (softmax outputs and "
                "errors), found %s", fmt_desc(ef, fd, sizeof fd));
   }
+  /* An inactive error interneuron integrates up to F·|ε| < F below zero (§2.4). */
+  double emax = ldexp((double)fx_max(ef.bits), -ef.frac);
+  if (emax < (double)q->error_steps + net->learning.error_threshold) {
+    bg_rd_fail(rd, "fixed_point.error", "expected a format that holds ±(F + error_threshold) = "
+               "±%g (error interneurons integrate up to F = %u errors of magnitude < 1), found %s",
+               (double)q->error_steps + net->learning.error_threshold, q->error_steps,
+               fmt_desc(ef, fd, sizeof fd));
+  }
   bool ok = true;
   q->error_threshold = quantize(net->learning.error_threshold, ef.frac, ef.bits, &ok);
   if (!ok || q->error_threshold < 1) {

@@ -171,7 +171,7 @@ int BG(train_run)(const bg_net_t *net, bg_samples_t *data, const bg_train_opts_t
       order[j] = t;
     }
     BG(counters_t) c0 = m.ctr;
-    uint32_t correct = 0, n_cos = 0;
+    uint32_t correct = 0, n_cos[BG_NET_MAX_LAYERS] = {0};
     double t0 = now_s(), last = 0, cos_sum[BG_NET_MAX_LAYERS] = {0};
     for (uint32_t k = 0; k < n_train; k++) {
       const uint8_t *in;
@@ -185,9 +185,10 @@ int BG(train_run)(const bg_net_t *net, bg_samples_t *data, const bg_train_opts_t
       if (o->instrument_every && k % o->instrument_every == 0 && m.batch_fill == 0) {
         double cs[BG_NET_MAX_LAYERS];
         if (bgf_bptt_cosine(&m, label, cs) == BG_OK) {
-          n_cos++;
           for (int l = 1; l < m.n_layers; l++) {
+            if (isnan(cs[l])) continue;   /* no update this sample (δ = 0) */
             cos_sum[l] += cs[l];
+            n_cos[l]++;
             if (o->instruments_csv) {
               fprintf(o->instruments_csv, "%llu,%d,%.6f\n",
                       (unsigned long long)m.train_samples, l, cs[l]);
@@ -208,7 +209,7 @@ int BG(train_run)(const bg_net_t *net, bg_samples_t *data, const bg_train_opts_t
     st->train_acc = n_train ? 100.0 * correct / n_train : -1;
     for (int l = 0; l < m.n_layers; l++) {
       st->spikes_per_sample[l] = n_train ? (double)(m.ctr.spikes[l] - c0.spikes[l]) / n_train : 0;
-      st->cosine[l] = n_cos ? cos_sum[l] / n_cos : NAN;
+      st->cosine[l] = n_cos[l] ? cos_sum[l] / n_cos[l] : NAN;
     }
     st->synops_per_sample = n_train ? (double)(m.ctr.syn_events - c0.syn_events) / n_train : 0;
     log_angles(&m, o, st);
