@@ -35,7 +35,7 @@ TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZERS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-HDRS      := $(wildcard cmodel/*/*.h) $(wildcard tests/*.h)
+HDRS      := $(wildcard cmodel/*/*.h) $(wildcard tests/*.h) $(wildcard sw/cli/*.h)
 
 .PHONY: all help setup data cmodel sw gen test test-long test-asan fuzz demo clean
 .DEFAULT_GOAL := all

@@ -36,8 +36,8 @@ static void progress(const bg_train_opts_t *o, uint32_t epoch, uint32_t done, ui
 }
 
 /* Accuracy over samples [first, first+count) of a split, with fresh evaluation draws. */
-static int evaluate(BG(model_t) *m, bg_samples_t *d, int split, uint32_t first, uint32_t count,
-                    uint32_t confusion[10][10], double *acc, bg_err_t *err) {
+int BG(evaluate)(BG(model_t) *m, bg_samples_t *d, int split, uint32_t first, uint32_t count,
+                 uint32_t confusion[10][10], double *acc, bg_err_t *err) {
   bg_rng_t rng;
   bg_rng_seed(&rng, m->net->q.stream_seed[BG_STREAM_EVAL]);
   uint32_t correct = 0;
@@ -214,9 +214,9 @@ int BG(train_run)(const bg_net_t *net, bg_samples_t *data, const bg_train_opts_t
     st->synops_per_sample = n_train ? (double)(m.ctr.syn_events - c0.syn_events) / n_train : 0;
     log_angles(&m, o, st);
     if (ep == o->epochs) memset(res->confusion, 0, sizeof res->confusion);
-    rc = evaluate(&m, data, BG_SPLIT_TRAIN, n_train_split - n_val, n_val, NULL, &st->val_acc, err);
+    rc = BG(evaluate)(&m, data, BG_SPLIT_TRAIN, n_train_split - n_val, n_val, NULL, &st->val_acc, err);
     if (rc == BG_OK) {
-      rc = evaluate(&m, data, BG_SPLIT_TEST, 0, n_test, ep == o->epochs ? res->confusion : NULL,
+      rc = BG(evaluate)(&m, data, BG_SPLIT_TEST, 0, n_test, ep == o->epochs ? res->confusion : NULL,
                     &st->test_acc, err);
     }
     if (rc != BG_OK) goto out;

@@ -53,4 +53,14 @@ int bg_train_run(const bg_net_t *net, bg_samples_t *data, const bg_train_opts_t 
 int bgf_train_run(const bg_net_t *net, bg_samples_t *data, const bg_train_opts_t *o,
                   bg_train_result_t *res, bg_err_t *err);
 
+/* Accuracy (percent) over samples [first, first+count) of a split, forward only, with the
+ * evaluation stream reseeded: the same weights always give the same answer. confusion
+ * ([label][prediction]) may be NULL; it is added to. */
+struct bg_model;
+struct bgf_model;
+int bg_evaluate(struct bg_model *m, bg_samples_t *d, int split, uint32_t first, uint32_t count,
+                uint32_t confusion[10][10], double *acc, bg_err_t *err);
+int bgf_evaluate(struct bgf_model *m, bg_samples_t *d, int split, uint32_t first, uint32_t count,
+                 uint32_t confusion[10][10], double *acc, bg_err_t *err);
+
 #endif /* BG_TRAINER_H */

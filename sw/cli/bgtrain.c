@@ -111,7 +111,8 @@ static FILE *open_csv(const char *dir, const char *name, const char *header) {
 }
 
 /* accuracy.csv and the gnuplot scripts; then gnuplot renders the PNGs. */
-static int write_plots(const char *dir, const bg_net_t *net, const bg_train_result_t *r, bg_err_t *err) {
+static int write_plots(const char *dir, const bg_net_t *net, const bg_train_result_t *r,
+                       bool cosine, bg_err_t *err) {
   FILE *f = open_csv(dir, "accuracy.csv", "epoch,train,val,test");
   if (f == NULL) return bg_err_set(err, BG_E_IO, "%s/accuracy.csv: cannot write", dir);
   for (uint32_t e = r->first_epoch; e <= r->epochs_done; e++) {
@@ -138,7 +139,7 @@ static int write_plots(const char *dir, const bg_net_t *net, const bg_train_resu
             "set ylabel 'count'\nset style fill solid\nplot 'weights_l%d.csv' using 1:2 with boxes notitle\n",
             l, l, l);
   }
-  fprintf(f, "set output 'cosine.png'\nset title 'cos(BioGrad update, BPTT gradient)'\n"
+  if (cosine) fprintf(f, "set output 'cosine.png'\nset title 'cos(BioGrad update, BPTT gradient)'\n"
           "set xlabel 'training samples'\nset ylabel 'cosine'\nset yrange [-1:1]\n"
           "plot 'cosine.csv' using 1:3 with points pt 7 ps 0.3 title 'all layers'\n");
   fclose(f);
@@ -221,7 +222,7 @@ int main(int argc, char **argv) {
   if (o.angle_csv) fclose(o.angle_csv);
   if (o.instruments_csv) fclose(o.instruments_csv);
   if (rc == BG_OK && report) rc = write_report(report, &net, netpath, data, fl, r, &err);
-  if (rc == BG_OK && plot) rc = write_plots(plot, &net, r, &err);
+  if (rc == BG_OK && plot) rc = write_plots(plot, &net, r, fl && o.instrument_every > 0, &err);
   if (rc != BG_OK) {
     fprintf(stderr, "error: %s\n", err.msg);
     free(r);
