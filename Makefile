@@ -13,7 +13,7 @@ export BG_BUILD := $(BUILD)
 
 WARN      := -Wall -Wextra -Wshadow -Werror
 CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L
-OPT       ?= -O2 -g
+OPT       ?= -O3 -g
 ASANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SANFLAGS  := $(if $(SAN),$(ASANFLAGS))
 INCLUDES  := -Icmodel/common -Icmodel/net -Icmodel/data -Icmodel/io -Icmodel/core -Icmodel/train
@@ -37,7 +37,7 @@ FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZERS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 HDRS      := $(wildcard cmodel/*/*.h) $(wildcard tests/*.h) $(wildcard sw/cli/*.h)
 
-.PHONY: all help setup data cmodel sw gen test test-long test-asan fuzz demo clean
+.PHONY: all help setup data cmodel sw gen test test-long test-asan fuzz demo bench clean
 .DEFAULT_GOAL := all
 
 all: cmodel sw
@@ -52,6 +52,7 @@ help:
 	@echo "  make sw          the CLIs ($(BUILD)/bin: bgnet, bgdata)"
 	@echo "  make gen NET=F   generated headers for one network description ($(BUILD)/gen/<name>)"
 	@echo "  make fuzz        build the libFuzzer targets ($(BUILD)/fuzz)"
+	@echo "  make bench       golden-model speed vs the dense float baseline (scripts/bench.sh)"
 	@echo "  make setup       install Debian packages (scripts/setup.sh, root)"
 	@echo "  make data        fetch and verify MNIST and Fashion-MNIST into data/"
 	@echo "  make clean       remove $(BUILD)/"
@@ -114,6 +115,11 @@ test-asan: setup
 	  $(TESTS:$(BUILD)/%=build/asan/%)
 	@$(MAKE) --no-print-directory $(FUZZERS)
 	@BG_BUILD=build/asan bash tests/run.sh tests/fast.list
+
+bench: setup
+	@bash scripts/fetch-data.sh
+	@$(MAKE) --no-print-directory all
+	@bash scripts/bench.sh
 
 demo: setup
 	@bash scripts/fetch-data.sh

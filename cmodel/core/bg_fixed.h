@@ -56,13 +56,12 @@ static inline int64_t bg_scale_round(int64_t x, int64_t mul, int sh, bool stocha
   if (sh <= 0) {
     q = p * ((__int128)1 << (sh < 0 ? -sh : 0));
   } else if (sh > 100) {
-    q = 0;
+    q = p < 0 ? -1 : 0;
   } else {
-    __int128 one = (__int128)1 << sh;
-    __int128 t = stochastic ? p : p + (one >> 1);
-    q = t >= 0 ? t / one : -((-t + one - 1) / one);      /* floor(t / 2^sh) */
+    /* floor division by 2^sh: GCC and Clang define >> of a negative __int128 as arithmetic */
+    q = (stochastic ? p : p + ((__int128)1 << (sh - 1))) >> sh;
     if (stochastic) {
-      unsigned __int128 r = (unsigned __int128)(p - q * one);
+      unsigned __int128 r = (unsigned __int128)(p - q * ((__int128)1 << sh));
       if (r != 0) {
         uint32_t u = bg_rng_next(rng);
         (*draws)++;
