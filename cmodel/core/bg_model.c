@@ -114,6 +114,9 @@ int BG(model_init)(BG(model_t) *m, const bg_net_t *net, bg_err_t *err) {
     return bg_err_set(err, BG_E_NOMEM, "%s: out of memory allocating the model", net->file);
   }
   for (int s = 0; s < BG_STREAM_COUNT; s++) bg_rng_seed(&m->rng[s], net->q.stream_seed[s]);
+  m->eta_m = net->q.eta_m;
+  m->eta_sh = net->q.eta_sh;
+  m->eta = net->learning.rate / ((double)net->q.error_steps * net->learning.batch);
   BG(init_weights)(m);
   return BG_OK;
 }
@@ -161,6 +164,15 @@ void BG(model_after_sample)(BG(model_t) *m) {
       m->train_samples % m->net->sleep.period == 0) {
     m->rule->sleep(m);
   }
+}
+
+bool BG(model_set_rate)(BG(model_t) *m, double rate) {
+  uint32_t em, esh;
+  if (!bg_net_eta_q(m->net, rate, &em, &esh)) return false;
+  m->eta_m = em;
+  m->eta_sh = esh;
+  m->eta = rate / ((double)m->net->q.error_steps * m->net->learning.batch);
+  return true;
 }
 
 void BG(model_flush)(BG(model_t) *m) {

@@ -89,6 +89,8 @@ struct BG(model) {
   bg_rng_t rng[BG_STREAM_COUNT];
   bg_sat_t sat;
   BG(counters_t) ctr;
+  uint32_t eta_m, eta_sh;             /* η/(F·batch) = eta_m·2^-eta_sh (integer path) */
+  double eta;                         /* η/(F·batch) (float path) */
   uint32_t batch_fill;                /* samples accumulated since the last update */
   uint64_t train_samples;             /* training samples seen (the sleep schedule) */
   bool record;                        /* keep per-step records (training) */
@@ -111,6 +113,8 @@ void BG(model_free)(BG(model_t) *m);
 int BG(model_train)(BG(model_t) *m, const uint8_t *input, int label);
 /* Inference: forward only, Bernoulli draws from `rng` (the evaluation stream). */
 int BG(model_infer)(BG(model_t) *m, const uint8_t *input, bg_rng_t *rng);
+/* Set the learning rate η (the schedule of learning.rate_decay); false if not representable. */
+bool BG(model_set_rate)(BG(model_t) *m, double rate);
 /* Apply a partial batch now (end of training). */
 void BG(model_flush)(BG(model_t) *m);
 

@@ -73,13 +73,10 @@ static inline BG_VAL weight_step(BG(model_t) *m, const BG(model_layer_t) *ly, BG
 #if BG_FLOAT
   (void)ly;
   (void)sat;
-  const bg_net_t *net = m->net;
-  double eta = net->learning.rate / ((double)net->q.error_steps * net->learning.batch);
-  return w - acc * eta;
+  return w - acc * m->eta;
 #else
-  const bg_net_q_t *q = &m->net->q;
-  int sh = (int)q->eta_sh + m->ufrac - ly->wfmt.frac;
-  int64_t delta = bg_scale_round(acc, q->eta_m, sh,
+  int sh = (int)m->eta_sh + m->ufrac - ly->wfmt.frac;
+  int64_t delta = bg_scale_round(acc, m->eta_m, sh,
                                  m->net->learning.rounding == BG_ROUND_STOCHASTIC,
                                  &m->rng[BG_STREAM_ROUND], &m->ctr.rounding_draws, &m->sat.acc);
   return (BG_VAL)bg_sat((int64_t)w - delta, ly->wfmt.bits, sat);

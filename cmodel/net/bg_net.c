@@ -52,6 +52,7 @@ static void set_defaults(bg_net_t *net) {
   net->learning.rounding = BG_ROUND_NEAREST;
   net->learning.bias = true;
   net->learning.error_threshold = 1.0;
+  net->learning.rate_decay = 1.0;
   net->learning.trace_decay = -1.0;
   net->sleep.enabled = true;
   net->sleep.period = 128;
@@ -251,11 +252,13 @@ static void read_fixed_point(bg_rd_t *rd, const cJSON *root, bg_net_t *net, bg_f
 }
 
 static void read_learning(bg_rd_t *rd, const cJSON *root, bg_net_t *net) {
-  static const char *const keys[] = {"rate", "batch", "mode", "rounding", "bias",
+  static const char *const keys[] = {"rate", "rate_decay", "batch", "mode", "rounding", "bias",
                                      "error_threshold", "trace_decay", NULL};
   const cJSON *o = bg_rd_object(rd, root, "", "learning", keys);
   int mode = (int)net->learning.mode, rounding = (int)net->learning.rounding;
   bg_rd_real(rd, o, "learning", "rate", net->learning.rate, 0.0, true, 1.0, &net->learning.rate);
+  bg_rd_real(rd, o, "learning", "rate_decay", net->learning.rate_decay, 0.0, true, 1.0,
+             &net->learning.rate_decay);
   bg_rd_u32(rd, o, "learning", "batch", net->learning.batch, 1, 65536, &net->learning.batch);
   bg_rd_enum(rd, o, "learning", "mode", bg_net_mode_names, mode, &mode);
   bg_rd_enum(rd, o, "learning", "rounding", bg_net_rounding_names, rounding, &rounding);

@@ -115,6 +115,7 @@ typedef struct {
   } fx;
   struct {
     double rate;               /* η */
+    double rate_decay;         /* η of epoch e is rate · rate_decay^(e-1) */
     uint32_t batch;
     bg_learn_mode_e mode;
     bg_rounding_e rounding;
@@ -151,6 +152,10 @@ typedef struct {
  * `<name>: <json.path>: expected ..., found ...`. */
 int bg_net_parse(const char *text, size_t len, const char *name, bg_net_t *net, bg_err_t *err);
 int bg_net_load(const char *path, bg_net_t *net, bg_err_t *err);
+
+/* η/(F·batch) for a learning rate `rate` as a 15-bit mantissa and a shift (the ETA_M/ETA_SH of a
+ * later epoch under learning.rate_decay). Returns false when it is not representable. */
+bool bg_net_eta_q(const bg_net_t *net, double rate, uint32_t *m, uint32_t *sh);
 
 /* Canonical JSON (every default filled in, fixed key order, 2-space indent) into a malloc'd
  * string the caller frees. Loading it yields the same net. Returns NULL on allocation failure. */

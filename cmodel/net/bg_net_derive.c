@@ -173,6 +173,10 @@ static uint32_t fnv1a(const char *s) {
   return h;
 }
 
+bool bg_net_eta_q(const bg_net_t *net, double rate, uint32_t *m, uint32_t *sh) {
+  return mantissa_shift(rate / ((double)net->q.error_steps * net->learning.batch), m, sh);
+}
+
 int bg_net_derive(bg_net_t *net, bg_rd_t *rd) {
   int before = rd->count;
   bg_net_q_t *q = &net->q;

@@ -140,6 +140,8 @@ char *bg_net_dump(const bg_net_t *net) {
       net->fx.accumulator_bits, net->fx.count_bits);
   put(&w, "  \"learning\": {\"rate\": ");
   put_real(&w, net->learning.rate);
+  put(&w, ", \"rate_decay\": ");
+  put_real(&w, net->learning.rate_decay);
   put(&w, ", \"batch\": %u, \"mode\": \"%s\", \"rounding\": \"%s\", \"bias\": %s,\n",
       net->learning.batch, bg_net_mode_names[net->learning.mode],
       bg_net_rounding_names[net->learning.rounding], net->learning.bias ? "true" : "false");

@@ -163,6 +163,12 @@ int BG(train_run)(const bg_net_t *net, bg_samples_t *data, const bg_train_opts_t
   if (done_epochs == 0) log_angles(&m, o, &res->epoch[0]);
   for (uint32_t ep = done_epochs + 1; ep <= o->epochs; ep++) {
     bg_epoch_stats_t *st = &res->epoch[ep - 1];
+    double rate = net->learning.rate * pow(net->learning.rate_decay, (double)(ep - 1));
+    if (!BG(model_set_rate)(&m, rate)) {
+      rc = bg_err_set(err, BG_E_RANGE, "%s: learning.rate_decay: the rate of epoch %u (%g) is "
+                      "not representable as a 15-bit mantissa and a shift", net->file, ep, rate);
+      goto out;
+    }
     for (uint32_t k = 0; k < n_train; k++) order[k] = k;
     for (uint32_t k = n_train; k > 1; k--) {
       uint32_t j = bg_rng_below(&m.rng[BG_STREAM_SHUFFLE], k);
