@@ -37,7 +37,7 @@ FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZERS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 HDRS      := $(wildcard cmodel/*/*.h) $(wildcard tests/*.h) $(wildcard sw/cli/*.h)
 
-.PHONY: all help setup data cmodel sw gen test test-long test-asan fuzz demo bench clean
+.PHONY: all help setup data cmodel sw gen test test-long test-asan fuzz demo bench vectors clean
 .DEFAULT_GOAL := all
 
 all: cmodel sw
@@ -52,6 +52,7 @@ help:
 	@echo "  make sw          the CLIs ($(BUILD)/bin: bgnet, bgdata)"
 	@echo "  make gen NET=F   generated headers for one network description ($(BUILD)/gen/<name>)"
 	@echo "  make fuzz        build the libFuzzer targets ($(BUILD)/fuzz)"
+	@echo "  make vectors     regenerate the golden vectors in tests/vectors/ (bgvec)"
 	@echo "  make bench       golden-model speed vs the dense float baseline (scripts/bench.sh)"
 	@echo "  make setup       install Debian packages (scripts/setup.sh, root)"
 	@echo "  make data        fetch and verify MNIST and Fashion-MNIST into data/"
@@ -115,6 +116,11 @@ test-asan: setup
 	  $(TESTS:$(BUILD)/%=build/asan/%)
 	@$(MAKE) --no-print-directory $(FUZZERS)
 	@BG_BUILD=build/asan bash tests/run.sh tests/fast.list
+
+# Golden vectors for the RTL/HLS tiers; tests/test_vectors.sh checks the model still writes them.
+vectors: $(BUILD)/bin/bgvec
+	$(BUILD)/bin/bgvec --net nets/tiny.json --samples 6 -o tests/vectors/tiny.txt
+	$(BUILD)/bin/bgvec --net nets/small.json --samples 20 -o tests/vectors/small.txt
 
 bench: setup
 	@bash scripts/fetch-data.sh
