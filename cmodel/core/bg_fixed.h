@@ -52,6 +52,22 @@ static inline int64_t bg_sat(int64_t x, int bits, uint64_t *count) {
  * No draw is made when r = 0. *draws counts the words drawn. */
 static inline int64_t bg_scale_round(int64_t x, int64_t mul, int sh, bool stochastic,
                                      bg_rng_t *rng, uint64_t *draws, uint64_t *sat) {
+  const int64_t lim = INT64_C(1) << 31;
+  if (sh > 0 && sh < 62 && x > -lim && x < lim && mul > -lim && mul < lim) {
+    /* the common case, same result without 128-bit arithmetic: |x·mul| < 2^62 */
+    int64_t p64 = x * mul;
+    int64_t q64 = bg_floor_shift(stochastic ? p64 : p64 + (INT64_C(1) << (sh - 1)), sh);
+    if (stochastic) {
+      uint64_t r = (uint64_t)(p64 - q64 * (INT64_C(1) << sh));
+      if (r != 0) {
+        uint32_t u = bg_rng_next(rng);
+        (*draws)++;
+        uint64_t thr = sh <= 32 ? r << (32 - sh) : r >> (sh - 32);
+        if ((uint64_t)u < thr) q64 += 1;
+      }
+    }
+    return q64;
+  }
   __int128 p = (__int128)x * mul, q;
   if (sh <= 0) {
     q = p * ((__int128)1 << (sh < 0 ? -sh : 0));
