@@ -51,6 +51,10 @@ acc=$("$B/bgeval" --net $NET --ckpt "$T/full.ckpt" --data mnist --test-samples 3
 want=$(grep '^test_accuracy' "$T/full.out" | cut -d' ' -f2)
 [ -n "$acc" ] && [ "$acc" = "$want" ] && pass bgeval_agrees || fail bgeval_agrees "bgeval $acc, bgtrain $want"
 
+# 3b. the float path on the same weights predicts (almost always) the same class
+ag=$("$B/bgeval" --net $NET --ckpt "$T/full.ckpt" --data mnist --test-samples 300 --agreement 2>&1 | grep '^float_agreement' | cut -d' ' -f2)
+[ -n "$ag" ] && awk -v a="$ag" 'BEGIN { exit !(a >= 95) }' && pass float_agreement || fail float_agreement "agreement '$ag'"
+
 # 4. a damaged checkpoint is refused with the file named; a float run refuses an integer one
 cp "$T/full.ckpt" "$T/bad.ckpt"
 printf '\x55' | dd of="$T/bad.ckpt" bs=1 seek=200 conv=notrunc 2>/dev/null
