@@ -30,6 +30,23 @@ static void put_i32s(FILE *f, const char *tag, const int32_t *a, size_t n) {
   fputc('\n', f);
 }
 
+/* Every layer's weights, biases and feedback weights, one line each (tags w<l>, b<l>, fb<l>). */
+static void put_weights(FILE *f, const bg_model_t *m, const char *prefix) {
+  const uint32_t n_out = m->layer[m->n_layers - 1].n;
+  for (int l = 1; l < m->n_layers; l++) {
+    const bg_model_layer_t *ly = &m->layer[l];
+    char tag[32];
+    snprintf(tag, sizeof tag, "%sw%d", prefix, l);
+    put_i32s(f, tag, ly->w, (size_t)ly->fan_in * ly->n);
+    snprintf(tag, sizeof tag, "%sb%d", prefix, l);
+    put_i32s(f, tag, ly->b, ly->n);
+    if (ly->fb) {
+      snprintf(tag, sizeof tag, "%sfb%d", prefix, l);
+      put_i32s(f, tag, ly->fb, (size_t)ly->n * n_out);
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   const char *netpath = NULL, *out = NULL;
   uint32_t n = 0, dseed = 1;
@@ -81,18 +98,7 @@ int main(int argc, char **argv) {
   bg_rng_seed(&data, dseed);
   fprintf(f, "# golden vectors written by bgvec from %s; regenerate, never edit\n", net.name);
   fprintf(f, "net %s hash %08x samples %u data_seed %u\n", net.name, net.q.hash, n, dseed);
-  for (int l = 1; l <= L; l++) {
-    const bg_model_layer_t *ly = &m.layer[l];
-    char tag[32];
-    snprintf(tag, sizeof tag, "init w%d", l);
-    put_i32s(f, tag, ly->w, (size_t)ly->fan_in * ly->n);
-    snprintf(tag, sizeof tag, "init b%d", l);
-    put_i32s(f, tag, ly->b, ly->n);
-    if (ly->fb) {
-      snprintf(tag, sizeof tag, "init fb%d", l);
-      put_i32s(f, tag, ly->fb, (size_t)ly->n * n_out);
-    }
-  }
+  put_weights(f, &m, "init ");
   for (uint32_t s = 0; s < n; s++) {
     for (uint32_t j = 0; j < n_in; j++) px[j] = (uint8_t)(bg_rng_next(&data) >> 24);
     int label = (int)(bg_rng_next(&data) % n_out);
@@ -122,18 +128,7 @@ int main(int argc, char **argv) {
     fprintf(f, "after sample %u updates %llu sleeps %llu rounding_draws %llu\n", s,
             (unsigned long long)m.ctr.updates, (unsigned long long)(m.ctr.sleeps - sleeps),
             (unsigned long long)m.ctr.rounding_draws);
-    for (int l = 1; l <= L; l++) {
-      const bg_model_layer_t *ly = &m.layer[l];
-      char tag[32];
-      snprintf(tag, sizeof tag, "w%d", l);
-      put_i32s(f, tag, ly->w, (size_t)ly->fan_in * ly->n);
-      snprintf(tag, sizeof tag, "b%d", l);
-      put_i32s(f, tag, ly->b, ly->n);
-      if (ly->fb) {
-        snprintf(tag, sizeof tag, "fb%d", l);
-        put_i32s(f, tag, ly->fb, (size_t)ly->n * n_out);
-      }
-    }
+    put_weights(f, &m, "");
   }
   const bg_sat_t *st = &m.sat;
   fprintf(f, "end saturations %llu\n", (unsigned long long)(st->v + st->z + st->e + st->k + st->u +
