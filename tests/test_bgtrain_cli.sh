@@ -24,6 +24,9 @@ for k in ("test_accuracy", "train_accuracy", "val_accuracy", "samples_per_second
 assert r["epochs"] == 2 and r["mode"] == "integer" and r["seed"] == 1, r
 assert 40 <= r["test_accuracy"] <= 100, r["test_accuracy"]   # 600 samples of MNIST: well above chance
 assert len(r["per_epoch"]) == 2 and r["per_epoch"][1]["saturations"] == 0
+for e in r["per_epoch"]:
+    f = e["saturations_by_field"]
+    assert set(f) == {"v", "z", "e", "k", "u", "d", "w", "b", "fb", "acc"} and sum(f.values()) == e["saturations"], f
 assert r["per_epoch"][0]["feedback_angle_deg"][0] >= 0
 assert sum(map(sum, r["confusion"])) == 300
 PY

@@ -227,6 +227,7 @@ int BG(train_run)(const bg_net_t *net, bg_samples_t *data, const bg_train_opts_t
     }
     if (rc != BG_OK) goto out;
     st->saturations = sat_total(&m.sat);
+    st->sat = m.sat;
     res->epochs_done = ep;
     if (o->save) {
       rc = BG(model_save)(&m, o->save, ep, err);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "bg_err.h"
+#include "bg_fixed.h"
 #include "bg_net.h"
 #include "bg_samples.h"
 
@@ -37,7 +38,8 @@ typedef struct {
   double synops_per_sample;
   double fb_angle[BG_NET_MAX_LAYERS], fb_norm_ratio[BG_NET_MAX_LAYERS];  /* degrees; hidden l */
   double cosine[BG_NET_MAX_LAYERS];      /* mean BioGrad/BPTT cosine this epoch (float path) */
-  uint64_t saturations;
+  uint64_t saturations;                 /* all fields, cumulative */
+  bg_sat_t sat;                          /* per field, cumulative */
 } bg_epoch_stats_t;
 
 typedef struct {

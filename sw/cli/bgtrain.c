@@ -70,6 +70,13 @@ static int write_report(const char *path, const bg_net_t *net, const char *netpa
     cJSON_AddNumberToObject(o, "samples_per_second", s->samples_per_second);
     cJSON_AddNumberToObject(o, "synops_per_sample", s->synops_per_sample);
     cJSON_AddNumberToObject(o, "saturations", (double)s->saturations);
+    cJSON *sf = cJSON_AddObjectToObject(o, "saturations_by_field");
+    const struct { const char *name; uint64_t n; } fields[] = {
+        {"v", s->sat.v}, {"z", s->sat.z}, {"e", s->sat.e}, {"k", s->sat.k}, {"u", s->sat.u},
+        {"d", s->sat.d}, {"w", s->sat.w}, {"b", s->sat.b}, {"fb", s->sat.fb}, {"acc", s->sat.acc}};
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+      cJSON_AddNumberToObject(sf, fields[f].name, (double)fields[f].n);
+    }
     cJSON *sp = cJSON_AddArrayToObject(o, "spikes_per_sample");
     for (int l = 0; l < net->n_layers; l++) cJSON_AddItemToArray(sp, cJSON_CreateNumber(s->spikes_per_sample[l]));
     cJSON *an = cJSON_AddArrayToObject(o, "feedback_angle_deg");
