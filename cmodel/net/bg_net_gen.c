@@ -97,6 +97,38 @@ int bg_net_constants(const bg_net_t *net, bg_net_const_t *out, int max) {
     add_l(&t, l, "INIT_BOUND", ly->q.init_bound, "|W| init bound, weight LSBs");
     add_l(&t, l, "BIAS_BOUND", ly->q.bias_bound, "|b| init bound, weight LSBs");
   }
+  /* Memory layout of the RTL core (docs/rtl.md): every per-neuron and per-synapse table of all
+   * layers in one memory, layer after layer; the bases are word addresses. */
+  uint64_t wb = 0, nb = 0, rb = 0, recb = 0, fbb = 0;
+  uint32_t max_wbits = 0, max_fbbits = 0, max_hidden = 0;
+  const uint32_t n_out = net->layers[net->n_layers - 1].size;
+  for (int l = 0; l < net->n_layers; l++) {
+    const bg_layer_t *ly = &net->layers[l];
+    add_l(&t, l, "R_BASE", (int64_t)rb, "spike-raster words before this layer");
+    rb += ly->size;
+    if (l == 0) continue;
+    add_l(&t, l, "W_BASE", (int64_t)wb, "weight words before this layer");
+    add_l(&t, l, "N_BASE", (int64_t)nb, "neuron-state words before this layer");
+    add_l(&t, l, "REC_BASE", (int64_t)recb, "replay-record words before this layer");
+    wb += ly->q.synapses;
+    nb += ly->size;
+    recb += (uint64_t)ly->size * net->time.steps;
+    if ((uint32_t)ly->weight.bits > max_wbits) max_wbits = (uint32_t)ly->weight.bits;
+    if (l < net->n_layers - 1) {
+      add_l(&t, l, "FB_BASE", (int64_t)fbb, "feedback words before this layer");
+      fbb += (uint64_t)ly->size * n_out;
+      if ((uint32_t)ly->feedback.bits > max_fbbits) max_fbbits = (uint32_t)ly->feedback.bits;
+      if (ly->size > max_hidden) max_hidden = ly->size;
+    }
+  }
+  add(&t, "W_WORDS", (int64_t)wb, "forward weights, all layers");
+  add(&t, "N_WORDS", (int64_t)nb, "neurons of layers 1..L");
+  add(&t, "R_WORDS", (int64_t)rb, "neurons of layers 0..L (spike rasters)");
+  add(&t, "REC_WORDS", (int64_t)recb, "replay records: neurons x steps, layers 1..L");
+  add(&t, "FB_WORDS", (int64_t)fbb, "feedback weights, all hidden layers");
+  add(&t, "MAX_W_BITS", max_wbits, "widest W format");
+  add(&t, "MAX_FB_BITS", max_fbbits, "widest B format (0 without hidden layers)");
+  add(&t, "MAX_HIDDEN_SIZE", max_hidden, "largest hidden layer (0 without hidden layers)");
   add(&t, "LEARN_MODE", net->learning.mode, "0 trace, 1 replay");
   add(&t, "LEARN_ROUNDING", net->learning.rounding, "0 nearest, 1 stochastic");
   add(&t, "LEARN_BIAS", net->learning.bias, "biases present and learned");
@@ -319,6 +351,42 @@ static void emit_verilog(FILE *f, const bg_net_t *net, const bg_net_const_t *c, 
     } else {
       fprintf(f, "  %s\n", decl);
     }
+  }
+  /* Per-layer constants again as packed tables, 32 bits per layer, layer l at [32*l +: 32], so
+   * RTL can index them with a run-time layer number; absent layers read 0. */
+  fprintf(f, "  // per-layer tables: <Name>Tab[32*l +: 32] = L<l><Name>\n");
+  for (int i = 0; i < n; i++) {
+    int l0;
+    char rest[48];
+    if (sscanf(c[i].name, "L%d_%47s", &l0, rest) != 2) continue;
+    bool first = true;   /* emit each table once, at its first layer entry */
+    for (int k = 0; k < i && first; k++) {
+      int lk;
+      char rk[48];
+      if (sscanf(c[k].name, "L%d_%47s", &lk, rk) == 2 && strcmp(rk, rest) == 0) first = false;
+    }
+    if (!first) continue;
+    int64_t v[BG_NET_MAX_LAYERS] = {0};
+    for (int k = 0; k < n; k++) {
+      int lk;
+      char rk[48];
+      if (sscanf(c[k].name, "L%d_%47s", &lk, rk) == 2 && strcmp(rk, rest) == 0 && lk >= 0 &&
+          lk < BG_NET_MAX_LAYERS) {
+        v[lk] = c[k].value;
+      }
+    }
+    char name[48];
+    camel(rest, name, sizeof name);
+    fprintf(f, "  localparam logic [%d:0] %sTab = {", 32 * BG_NET_MAX_LAYERS - 1, name);
+    for (int l = BG_NET_MAX_LAYERS - 1; l >= 0; l--) {
+      fprintf(f, "32'h%08x%s", (uint32_t)v[l], l ? ", " : "};\n");
+    }
+  }
+  fprintf(f, "  // softmax LUT as a table: SoftmaxLutTab[32*n +: 32] = SoftmaxLut<n>, 0 past the end\n");
+  fprintf(f, "  localparam logic [%d:0] SoftmaxLutTab = {", 32 * BG_NET_LUT_MAX - 1);
+  for (int e = BG_NET_LUT_MAX - 1; e >= 0; e--) {
+    uint32_t v = (uint32_t)e < net->q.lut_len ? (uint32_t)net->q.lut[e] : 0u;
+    fprintf(f, "32'h%08x%s", v, e ? ", " : "};\n");
   }
   fprintf(f, "endpackage\n");
 }

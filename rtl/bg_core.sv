@@ -1,0 +1,1005 @@
+// SPDX-License-Identifier: Apache-2.0
+// The BioGrad learning core: the whole training loop of the golden model (cmodel/core) on one
+// time-multiplexed datapath. Every width and constant comes from bg_cfg_pkg, generated from the
+// network description by `bgnet gen verilog`. docs/rtl.md describes the phases, the memories
+// and the host interface; each phase names the golden-model function it reproduces bit for bit.
+module bg_core (
+  input  logic        clk,
+  input  logic        rst_n,
+  // command: a pulse on start with cmd 0 train one sample (label), 1 infer one sample, 2 sleep
+  input  logic        start,
+  input  logic [1:0]  cmd,
+  output logic        busy,
+  output logic        done,
+  // configuration and counters (docs/rtl.md, "Configuration words")
+  input  logic        cfg_we,
+  input  logic [7:0]  cfg_addr,
+  input  logic [31:0] cfg_wdata,
+  output logic [63:0] cfg_rdata,
+  // host memory port: owns the memories while the core is idle or held at a checkpoint
+  input  logic        hm_re,
+  input  logic        hm_we,
+  input  logic [3:0]  hm_sel,
+  input  logic [31:0] hm_addr,
+  input  logic [63:0] hm_wdata,
+  output logic [63:0] hm_rdata,
+  // checkpoints: with chk_en the core stops after every step, update and sleep until chk_go
+  input  logic        chk_en,
+  input  logic        chk_go,
+  output logic        chk_valid,
+  output logic [3:0]  chk_kind,
+  output logic [15:0] chk_t
+);
+  `include "bg_fixed.svh"
+
+  // ------------------------------------------------------------------------------------------
+  // Constants from the description
+  // ------------------------------------------------------------------------------------------
+  localparam int NL = bg_cfg_pkg::NLayers;            // layers including the input
+  localparam int LL = NL - 1;                         // index of the output layer
+  localparam int T = bg_cfg_pkg::Steps;
+  localparam int T0 = bg_cfg_pkg::ErrorStart;
+  localparam int NIn = bg_cfg_pkg::InputSize;
+  localparam int NOut = bg_cfg_pkg::OutputSize;
+  localparam int MaxN = bg_cfg_pkg::MaxLayerSize;
+  localparam int PB = bg_cfg_pkg::PotBits, PF = bg_cfg_pkg::PotFrac;
+  localparam int TB = bg_cfg_pkg::TraceBits, TF = bg_cfg_pkg::TraceFrac;
+  localparam int EB = bg_cfg_pkg::ErrBits, EF = bg_cfg_pkg::ErrFrac;
+  localparam int DB = bg_cfg_pkg::DendBits, DF = bg_cfg_pkg::DendFrac;
+  localparam int UF = bg_cfg_pkg::UpdateFrac;
+  localparam int WW = bg_cfg_pkg::WWords, NW = bg_cfg_pkg::NWords, RW = bg_cfg_pkg::RWords;
+  localparam int RECW = bg_cfg_pkg::RecWords;
+  localparam int FBW = (bg_cfg_pkg::FbWords > 0) ? bg_cfg_pkg::FbWords : 1;
+  localparam int WBITS = bg_cfg_pkg::MaxWBits;
+  localparam int FBBITS = (bg_cfg_pkg::MaxFbBits > 0) ? bg_cfg_pkg::MaxFbBits : 1;
+  localparam int MaxH = (bg_cfg_pkg::MaxHiddenSize > 0) ? bg_cfg_pkg::MaxHiddenSize : 1;
+  localparam int AccBits = 48;                        // update accumulator (BG_ACC_BITS)
+  localparam int EbBits = TB + 9;                     // un-saturated sum of T <= 256 kernels
+  localparam int CBits = 40;                          // sleep correlation C
+  localparam int HBits = 16;                          // sleep noise sum h
+  localparam int ListBits = 33;                       // {sign, row base}
+  localparam int NstBits = PB + 1 + 8;                // {refr, s, v}
+  localparam int RecBits = PB + 1;                    // {g, m}
+  localparam logic [31:0] OneP = 32'd1 << PF;
+
+  localparam int AW = 32;                             // address registers (trimmed by synthesis)
+
+  function automatic int tab(input logic [255:0] t, input int l);
+    tab = int'(t[32 * l +: 32]);
+  endfunction
+  function automatic int lsize(input int l);
+    lsize = tab(bg_cfg_pkg::SizeTab, l);
+  endfunction
+
+  // memory selectors of the host port
+  localparam logic [3:0] SelPix = 4'd0, SelW = 4'd1, SelB = 4'd2, SelFb = 4'd3, SelNst = 4'd4,
+                         SelD = 4'd5, SelRast = 4'd6, SelRec = 4'd7, SelK = 4'd8, SelErr = 4'd9;
+
+  // ------------------------------------------------------------------------------------------
+  // Controller state
+  // ------------------------------------------------------------------------------------------
+  typedef enum logic [5:0] {
+    S_IDLE, S_CLR, S_ENC_RD, S_ENC_WR, S_FWD_I, S_FWD_SUM, S_FWD_SOMA, S_LAYER_END,
+    S_ERR_SOFT, S_ERR_DIV, S_ERR_DIVW, S_ERR_INT, S_ERR_DO_RD, S_ERR_DO_WR, S_ERR_FB_I,
+    S_ERR_FB_SUM, S_ERR_FB_WR, S_STEP_END, S_STEP_NEXT, S_HOLD,
+    S_K_RD, S_K_WR, S_U_RAST_RD, S_U_RAST, S_U_E_RD, S_U_E_WR, S_U_W_RD, S_U_W_T1, S_U_W_WR,
+    S_U_B_RD, S_U_B_T1, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
+    S_SL_START, S_SL_CLR, S_SL_RST, S_SL_N_RD, S_SL_N_P, S_SL_N_M, S_SL_FWD_END, S_SL_C_RD,
+    S_SL_C_H, S_SL_C_RMW, S_SL_C_WR, S_SL_K_END, S_SL_FB_RD, S_SL_FB_WR, S_SL_END, S_DONE
+  } state_e;
+
+  typedef enum logic [1:0] {M_TRAIN = 2'd0, M_INFER = 2'd1, M_SLEEP = 2'd2} mode_e;
+
+  state_e st, st_after_hold;
+  mode_e mode;
+  logic sleep_fwd;                 // forward pass inside the sleep phase
+  logic noise_layer;               // the sleep layer driven by the signed noise list (no bias)
+  int t, l, i, j, k, a, idx;
+  int kk, ts;                      // sleep: noise sample and step
+  int sl_l;                        // sleep: hidden layer being aligned
+  logic par;                       // lists: consumers read list[par], producers write list[!par]
+  int na_in, na_out;
+  logic [31:0] prod_row;           // producer's row base: index * size of the next layer
+  logic signed [63:0] acc;         // synaptic input sum
+  logic v1, v2, first;             // FWD_SUM pipeline
+  logic sgn2;
+  logic [T-1:0] spikes;            // update: spike times of presynaptic neuron j
+  int t_sel;
+  logic [3:0] label;
+  logic signed [AccBits-1:0] t1;
+  logic [15:0] rho;
+  logic [31:0] eta_m, eta_sh, since_sleep;
+  logic [3:0] pred;
+
+  // error unit registers (output layer)
+  logic [15:0] cnt_out [0:NOut-1];
+  logic signed [EB-1:0] up [0:NOut-1], um [0:NOut-1];
+  logic sp [0:NOut-1], sm [0:NOut-1];
+  logic [31:0] e_lut [0:NOut-1];
+  logic [31:0] e_sum;
+  logic signed [EB:0] eps [0:NOut-1];
+  // sleep registers
+  logic [15:0] o_cnt [0:NOut-1];
+  logic [63:0] q_acc [0:NOut-1];
+  logic signed [HBits-1:0] h_val;
+
+  // counters
+  logic [63:0] c_cycles, c_syn, c_wwrites, c_samples, c_sleeps, c_fwd, c_learn, c_sleepcyc;
+  logic [63:0] c_draws;
+
+  // ------------------------------------------------------------------------------------------
+  // Random streams (one bg_lfsr per stream the core consumes)
+  // ------------------------------------------------------------------------------------------
+  logic [31:0] rng_state [0:4], rng_word [0:4], rng_word2 [0:4];
+  logic rng_step [0:4], rng_step2 [0:4], rng_seed_we [0:4];
+  localparam int RInput = 0, RSleepRate = 1, RNoise = 2, RRound = 3, REval = 4;
+  genvar gi;
+  generate
+    for (gi = 0; gi < 5; gi++) begin : g_rng
+      bg_lfsr u_lfsr (.clk(clk), .seed_we(rng_seed_we[gi]), .seed(cfg_wdata),
+                      .step(rng_step[gi]), .step2(rng_step2[gi]), .state(rng_state[gi]),
+                      .word(rng_word[gi]), .word2(rng_word2[gi]));
+    end
+  endgenerate
+
+  // ------------------------------------------------------------------------------------------
+  // Memories
+  // ------------------------------------------------------------------------------------------
+  logic pix_re, pix_we; logic [AW-1:0] pix_ra, pix_wa; logic [7:0] pix_wd, pix_rd;
+  logic w_en, w_we; logic [AW-1:0] w_a; logic [WBITS-1:0] w_wd, w_rd;
+  logic b_re, b_we; logic [AW-1:0] b_ra, b_wa; logic [WBITS-1:0] b_wd, b_rd;
+  logic fb_re, fb_we; logic [AW-1:0] fb_ra, fb_wa; logic [FBBITS-1:0] fb_wd, fb_rd;
+  logic n_re, n_we; logic [AW-1:0] n_ra, n_wa; logic [NstBits-1:0] n_wd, n_rd;
+  logic d_re, d_we; logic [AW-1:0] d_ra, d_wa; logic [DB-1:0] d_wd, d_rd;
+  logic r_re, r_we; logic [AW-1:0] r_ra, r_wa; logic [T-1:0] r_wd, r_rd;
+  logic rc_re, rc_we; logic [AW-1:0] rc_ra, rc_wa; logic [RecBits-1:0] rc_wd, rc_rd;
+  logic k_re, k_we; logic [AW-1:0] k_ra, k_wa; logic [TB-1:0] k_wd, k_rd;
+  logic eb_re, eb_we; logic [AW-1:0] eb_ra, eb_wa; logic [EbBits-1:0] eb_wd, eb_rd;
+  logic er_re, er_we; logic [AW-1:0] er_ra, er_wa; logic [EbBits-1:0] er_wd, er_rd;
+  logic l_re [0:1], l_we [0:1]; logic [AW-1:0] l_ra [0:1], l_wa [0:1];
+  logic [ListBits-1:0] l_wd [0:1], l_rd [0:1];
+  logic c_re, c_we; logic [AW-1:0] c_ra, c_wa; logic [CBits-1:0] c_wd, c_rd;
+  logic h_re, h_we; logic [AW-1:0] h_ra, h_wa; logic [HBits-1:0] h_wd, h_rd;
+
+`define BG_RAM(name, width, depth, pre) \
+  bg_ram_1r1w #(.Width(width), .Depth(depth)) name ( \
+    .clk(clk), .re(pre``_re), .raddr(pre``_ra[$clog2((depth) > 1 ? (depth) : 2)-1:0]), \
+    .rdata(pre``_rd), .we(pre``_we), .waddr(pre``_wa[$clog2((depth) > 1 ? (depth) : 2)-1:0]), \
+    .wdata(pre``_wd));
+
+  `BG_RAM(u_pix, 8, NIn, pix)
+  `BG_RAM(u_bias, WBITS, NW, b)
+  `BG_RAM(u_fb, FBBITS, FBW, fb)
+  `BG_RAM(u_nst, NstBits, NW, n)
+  `BG_RAM(u_dend, DB, NW, d)
+  `BG_RAM(u_rast, T, RW, r)
+  `BG_RAM(u_rec, RecBits, RECW, rc)
+  `BG_RAM(u_kern, TB, RECW, k)
+  `BG_RAM(u_eb, EbBits, NW, eb)
+  `BG_RAM(u_erow, EbBits, MaxN, er)
+  `BG_RAM(u_c, CBits, MaxH * NOut, c)
+  `BG_RAM(u_h, HBits, MaxH, h)
+  bg_ram_1r1w #(.Width(ListBits), .Depth(2 * MaxN)) u_list0 (
+    .clk(clk), .re(l_re[0]), .raddr(l_ra[0][$clog2(2 * MaxN)-1:0]), .rdata(l_rd[0]),
+    .we(l_we[0]), .waddr(l_wa[0][$clog2(2 * MaxN)-1:0]), .wdata(l_wd[0]));
+  bg_ram_1r1w #(.Width(ListBits), .Depth(2 * MaxN)) u_list1 (
+    .clk(clk), .re(l_re[1]), .raddr(l_ra[1][$clog2(2 * MaxN)-1:0]), .rdata(l_rd[1]),
+    .we(l_we[1]), .waddr(l_wa[1][$clog2(2 * MaxN)-1:0]), .wdata(l_wd[1]));
+  bg_ram_sp #(.Width(WBITS), .Depth(WW)) u_weights (
+    .clk(clk), .en(w_en), .we(w_we), .addr(w_a[$clog2(WW > 1 ? WW : 2)-1:0]), .wdata(w_wd),
+    .rdata(w_rd));
+`undef BG_RAM
+
+  // ------------------------------------------------------------------------------------------
+  // Per-layer constants of layer l (the layer the controller works on)
+  // ------------------------------------------------------------------------------------------
+  int n_cur, n_next, n_prev, wbase, nbase, rbase, rbase_prev, recbase, fbbase;
+  int theta, window, amp, decay, tdecay, reset_soft, refractory, wfrac, wbits, fbfrac, fbbits;
+  always_comb begin
+    n_cur = lsize(l);
+    n_next = (l < LL) ? lsize(l + 1) : 0;
+    n_prev = (l > 0) ? lsize(l - 1) : 0;
+    wbase = tab(bg_cfg_pkg::WBaseTab, l);
+    nbase = tab(bg_cfg_pkg::NBaseTab, l);
+    rbase = tab(bg_cfg_pkg::RBaseTab, l);
+    rbase_prev = (l > 0) ? tab(bg_cfg_pkg::RBaseTab, l - 1) : 0;
+    recbase = tab(bg_cfg_pkg::RecBaseTab, l);
+    fbbase = tab(bg_cfg_pkg::FbBaseTab, l);
+    theta = tab(bg_cfg_pkg::ThetaTab, l);
+    window = tab(bg_cfg_pkg::WindowTab, l);
+    amp = tab(bg_cfg_pkg::AmplitudeTab, l);
+    decay = tab(bg_cfg_pkg::DecayTab, l);
+    tdecay = tab(bg_cfg_pkg::TraceDecayTab, l);
+    reset_soft = tab(bg_cfg_pkg::ResetTab, l);
+    refractory = tab(bg_cfg_pkg::RefractoryTab, l);
+    wfrac = tab(bg_cfg_pkg::WFracTab, l);
+    wbits = tab(bg_cfg_pkg::WBitsTab, l);
+    fbfrac = tab(bg_cfg_pkg::FbFracTab, l);
+    fbbits = tab(bg_cfg_pkg::FbBitsTab, l);
+  end
+
+  // ------------------------------------------------------------------------------------------
+  // Neuron core: soma LIF, window bit and reset factor (BG(soma_update))
+  // ------------------------------------------------------------------------------------------
+  logic signed [PB-1:0] so_v;
+  logic so_s, so_g;
+  logic signed [PB-1:0] so_m;
+  logic [7:0] so_refr;
+  always_comb begin
+    wide_t v_old, keep, v, mf, th;
+    logic s_old;
+    logic [7:0] refr_old;
+    v_old = sext(64'(n_rd[PB-1:0]), PB);
+    s_old = n_rd[PB];
+    refr_old = n_rd[PB+8:PB+1];
+    th = wide_t'(theta);
+    so_s = 1'b0;
+    so_g = 1'b0;
+    so_refr = refr_old;
+    if (refr_old != 8'd0) begin
+      so_refr = refr_old - 8'd1;
+      v = '0;
+      mf = '0;
+    end else begin
+      if (reset_soft != 0) keep = v_old - (s_old ? th : wide_t'(0));
+      else keep = s_old ? wide_t'(0) : v_old;
+      v = sat(rnd(wide_t'(decay) * keep, PF) + rnd(wide_t'(acc), wfrac - PF), PB);
+      so_s = v > th;
+      so_g = ((v - th) < 0 ? th - v : v - th) < wide_t'(window);
+      if (reset_soft != 0) mf = wide_t'(OneP) - (so_g ? rnd(wide_t'(amp) * th, PF) : wide_t'(0));
+      else mf = wide_t'(OneP) - (so_s ? wide_t'(OneP) : wide_t'(0))
+                - (so_g ? rnd(wide_t'(amp) * v, PF) : wide_t'(0));
+      mf = sat(mf, PB);
+      if (so_s && refractory != 0) so_refr = 8'(refractory);
+    end
+    so_v = PB'(v);
+    so_m = PB'(mf);
+  end
+
+  // ------------------------------------------------------------------------------------------
+  // Learning engine, replay kernel: K(t) = SAT(RND(αt·(m == 1 ? K(t+1) : RND(m·K(t+1))), Tr)
+  //                                        + (g ? A in trace format : 0))  (BG(replay_unit_kernel))
+  // ------------------------------------------------------------------------------------------
+  logic signed [TB-1:0] kern_new;
+  logic signed [EbBits-1:0] eb_new;
+  always_comb begin
+    wide_t kn, mk, mfv, kv;
+    kn = (t < T - 1) ? sext(64'(k_rd), TB) : wide_t'(0);
+    mfv = sext(64'(rc_rd[PB-1:0]), PB);
+    mk = (mfv == wide_t'(OneP)) ? kn : rnd(mfv * kn, PF);
+    kv = sat(rnd(wide_t'(tdecay) * mk, TF) + (rc_rd[PB] ? rnd(wide_t'(amp), PF - TF) : wide_t'(0)),
+             TB);
+    kern_new = TB'(kv);
+    eb_new = EbBits'(((t < T - 1) ? sext(64'(eb_rd), EbBits) : wide_t'(0)) + kv);
+  end
+
+  // ------------------------------------------------------------------------------------------
+  // Learning engine, weight update (BG(weight_update_accumulate) + BG(weight_update_apply),
+  // batch 1): t1 = SAT48(RND(δ·SAT(e, Tr), D + Tr − U)); w −= ROUND(t1·η_m, η_sh + U − W)
+  // ------------------------------------------------------------------------------------------
+  logic [EbBits-1:0] e_sum_rd;     // the eligibility being used (EROW or EB)
+  logic signed [AccBits-1:0] t1_new;
+  always_comb begin
+    wide_t e, dl;
+    e = sat(sext(64'(e_sum_rd), EbBits), TB);
+    dl = sext(64'(d_rd), DB);
+    t1_new = AccBits'(sat(rnd(dl * e, DF + TF - UF), AccBits));
+  end
+
+  // ROUND(x·mul, sh), nearest or stochastic (bg_scale_round); `draw` says a word was used.
+  function automatic wide_t scale_round(input wide_t x, input wide_t mul, input int sh,
+                                        input logic stochastic, input logic [31:0] u,
+                                        output logic draw);
+    wide_t p, q, r;
+    p = x * mul;
+    draw = 1'b0;
+    if (stochastic) begin
+      q = floor_shift(p, sh);
+      r = p - (q <<< sh);
+      if (r != 0) begin
+        draw = 1'b1;
+        if ({1'b0, u} < sr_threshold(r, sh)) q = q + wide_t'(1);
+      end
+    end else begin
+      q = floor_shift(p + (wide_t'(1) <<< (sh - 1)), sh);
+    end
+    scale_round = q;
+  endfunction
+
+  logic [WBITS-1:0] wnew;          // new weight (or bias) from t1 and the stored word
+  logic wdraw;
+  always_comb begin
+    wide_t dlt, wold;
+    wold = sext(64'(st == S_U_B_WR ? b_rd : w_rd), wbits);
+    dlt = scale_round(wide_t'(t1), wide_t'(eta_m), int'(eta_sh) + UF - wfrac,
+                      bg_cfg_pkg::LearnRounding != 0, rng_word[RRound], wdraw);
+    wnew = WBITS'(sat(wold - dlt, wbits));
+  end
+
+  // ------------------------------------------------------------------------------------------
+  // Sleep unit, feedback step (feedback_step in bg_sleep_unit.c):
+  // B += ROUND((SAT(C)·2^Bf − RND(B·Q, log2 K))·ηs)
+  // ------------------------------------------------------------------------------------------
+  logic [FBBITS-1:0] fbnew;
+  logic fbdraw;
+  always_comb begin
+    wide_t corr, dec, bo, dlt;
+    bo = sext(64'(fb_rd), fbbits);
+    corr = sat(sext(64'(c_rd), CBits), 63 - fbfrac) <<< fbfrac;
+    dec = (bg_cfg_pkg::SleepDecay == 0)
+          ? rnd(bo * wide_t'(q_acc[k]), bg_cfg_pkg::SleepKShift) : wide_t'(0);
+    dlt = scale_round(corr - dec, wide_t'(bg_cfg_pkg::SleepEtaM), bg_cfg_pkg::SleepEtaSh,
+                      bg_cfg_pkg::LearnRounding != 0, rng_word[RRound], fbdraw);
+    fbnew = FBBITS'(sat(bo + dlt, fbbits));
+  end
+
+  // ------------------------------------------------------------------------------------------
+  // Error unit: softmax of the running counts through the LUT (BG(error_unit_step))
+  // ------------------------------------------------------------------------------------------
+  function automatic logic [31:0] lut(input int n);
+    int e;
+    e = (n < bg_cfg_pkg::SoftmaxLutLen) ? n : bg_cfg_pkg::SoftmaxLutLen - 1;
+    lut = bg_cfg_pkg::SoftmaxLutTab[32 * e +: 32];
+  endfunction
+
+  // E_k = LUT[min(max_c − c_k, len − 1)] and S = Σ E_k, from the output counts
+  logic [31:0] soft_e [0:NOut-1];
+  logic [31:0] soft_sum;
+  always_comb begin
+    logic [15:0] cmax;
+    cmax = '0;
+    for (int q = 0; q < NOut; q++) if (cnt_out[q] > cmax) cmax = cnt_out[q];
+    soft_sum = '0;
+    for (int q = 0; q < NOut; q++) begin
+      soft_e[q] = lut(int'(cmax - cnt_out[q]));
+      soft_sum = soft_sum + soft_e[q];
+    end
+  end
+
+  // prediction: the output with the most spikes, lowest index on ties (BG(model_prediction))
+  always_comb begin
+    pred = '0;
+    for (int q = 1; q < NOut; q++) if (cnt_out[q] > cnt_out[pred]) pred = 4'(q);
+  end
+
+  logic div_start, div_busy, div_done;
+  logic [EF:0] div_q;
+  bg_divider #(.NumBits(2 * EF + 1), .DenBits(32), .QBits(EF + 1)) u_div (
+    .clk(clk), .rst_n(rst_n), .start(div_start), .num((2 * EF + 1)'(soft_e[k]) << EF),
+    .den(e_sum), .busy(div_busy), .done(div_done), .quot(div_q));
+
+  // the error interneurons' spikes as signs: sg = σ+ − σ−
+  logic any_sg;
+  always_comb begin
+    any_sg = 1'b0;
+    for (int q = 0; q < NOut; q++) any_sg = any_sg | (sp[q] != sm[q]);
+  end
+
+  // sum of B·sg over the outputs for one hidden neuron (streamed, one k per cycle)
+  logic signed [63:0] fb_acc;
+  int fb_k_rd;                      // the k whose B word is in fb_rd
+  logic fb_v;
+
+  // sleep layer constants
+  int n_sl, fbbase_sl, nbase_above;
+  always_comb begin
+    n_sl = lsize(sl_l);
+    fbbase_sl = tab(bg_cfg_pkg::FbBaseTab, sl_l);
+    nbase_above = (sl_l + 1 <= LL) ? tab(bg_cfg_pkg::NBaseTab, sl_l + 1) : NW;
+  end
+
+  // lowest set bit of the spike word (update phase)
+  always_comb begin
+    t_sel = 0;
+    for (int q = T - 1; q >= 0; q--) if (spikes[q]) t_sel = q;
+  end
+
+  // input encoder: x = r16 < pixel·257 (BG(input_encoder_step)); the eval stream when inferring
+  logic [31:0] enc_word;
+  logic enc_x;
+  assign enc_word = (mode == M_INFER) ? rng_word[REval] : rng_word[RInput];
+  assign enc_x = {16'd0, enc_word[31:16]} < ({24'd0, pix_rd} * 32'd257);
+
+  // sleep noise: two words per neuron, ξ+ first
+  logic xi_p, xi_m, xi_m_q;
+  assign xi_p = rng_word[RNoise][31:16] < rho;
+  assign xi_m = rng_word2[RNoise][31:16] < rho;
+
+  logic host;                      // the host owns the memories
+  assign host = (st == S_IDLE) || (st == S_HOLD);
+  assign busy = !(st == S_IDLE);
+  assign chk_valid = (st == S_HOLD);
+
+  wide_t w_syn;                    // the weight word on the FWD pipeline, sign-extended
+  assign w_syn = sext(64'(w_rd), wbits);
+
+  // ------------------------------------------------------------------------------------------
+  // Memory port drive: the state says which words are read (data next cycle) and written
+  // ------------------------------------------------------------------------------------------
+  logic [ListBits-1:0] list_push;
+  logic list_we;
+  always_comb begin
+    pix_re = 0; pix_we = 0; pix_ra = '0; pix_wa = '0; pix_wd = '0;
+    w_en = 0; w_we = 0; w_a = '0; w_wd = '0;
+    b_re = 0; b_we = 0; b_ra = '0; b_wa = '0; b_wd = '0;
+    fb_re = 0; fb_we = 0; fb_ra = '0; fb_wa = '0; fb_wd = '0;
+    n_re = 0; n_we = 0; n_ra = '0; n_wa = '0; n_wd = '0;
+    d_re = 0; d_we = 0; d_ra = '0; d_wa = '0; d_wd = '0;
+    r_re = 0; r_we = 0; r_ra = '0; r_wa = '0; r_wd = '0;
+    rc_re = 0; rc_we = 0; rc_ra = '0; rc_wa = '0; rc_wd = '0;
+    k_re = 0; k_we = 0; k_ra = '0; k_wa = '0; k_wd = '0;
+    eb_re = 0; eb_we = 0; eb_ra = '0; eb_wa = '0; eb_wd = '0;
+    er_re = 0; er_we = 0; er_ra = '0; er_wa = '0; er_wd = '0;
+    c_re = 0; c_we = 0; c_ra = '0; c_wa = '0; c_wd = '0;
+    h_re = 0; h_we = 0; h_ra = '0; h_wa = '0; h_wd = '0;
+    for (int q = 0; q < 2; q++) begin
+      l_re[q] = 0; l_we[q] = 0; l_ra[q] = '0; l_wa[q] = '0; l_wd[q] = '0;
+    end
+    list_we = 0; list_push = '0;
+    e_sum_rd = er_rd;
+    for (int q = 0; q < 5; q++) begin
+      rng_step[q] = 0; rng_step2[q] = 0;
+      rng_seed_we[q] = cfg_we && (cfg_addr == 8'(8 + q));
+    end
+    div_start = 0;
+    case (st)
+      S_CLR: begin
+        if (idx < NW) begin
+          n_we = 1; n_wa = AW'(idx); d_we = 1; d_wa = AW'(idx);
+        end
+        if (idx < RW) begin
+          r_we = 1; r_wa = AW'(idx);
+        end
+      end
+      S_ENC_RD: begin
+        pix_re = 1; pix_ra = AW'(i); r_re = 1; r_ra = AW'(i);
+      end
+      S_ENC_WR: begin
+        if (mode == M_INFER) rng_step[REval] = 1; else rng_step[RInput] = 1;
+        r_we = 1; r_wa = AW'(i); r_wd = r_rd | (T'(enc_x) << t);
+        if (enc_x) begin list_we = 1; list_push = {1'b0, prod_row}; end
+      end
+      S_FWD_I: begin
+        b_re = 1; b_ra = AW'(nbase + i); n_re = 1; n_ra = AW'(nbase + i);
+        r_re = 1; r_ra = AW'(rbase + i);
+      end
+      S_FWD_SUM: begin
+        if (a < na_in) begin l_re[par] = 1; l_ra[par] = AW'(a); end
+        if (v1) begin w_en = 1; w_a = AW'(wbase + i) + l_rd[par][31:0]; end
+      end
+      S_FWD_SOMA: begin
+        n_we = 1; n_wa = AW'(nbase + i); n_wd = {so_refr, so_s, so_v};
+        if (!sleep_fwd) begin
+          r_we = 1; r_wa = AW'(rbase + i); r_wd = r_rd | (T'(so_s) << t);
+          if (mode == M_TRAIN) begin
+            rc_we = 1; rc_wa = AW'(recbase + t * n_cur + i); rc_wd = {so_g, so_m};
+          end
+        end
+        if (so_s && l < LL) begin list_we = 1; list_push = {1'b0, prod_row}; end
+      end
+      S_ERR_DIV: div_start = 1;
+      S_ERR_DO_RD: begin d_re = 1; d_ra = AW'(nbase + k); end
+      S_ERR_DO_WR: begin
+        if (sp[k] != sm[k]) begin
+          d_we = 1; d_wa = AW'(nbase + k);
+          d_wd = DB'(sat(sext(64'(d_rd), DB) + (sp[k] ? (wide_t'(1) <<< DF) : -(wide_t'(1) <<< DF)), DB));
+        end
+      end
+      S_ERR_FB_I: begin
+        d_re = 1; d_ra = AW'(nbase + i); fb_re = 1; fb_ra = AW'(fbbase + i * NOut);
+      end
+      S_ERR_FB_SUM: begin
+        if (k < NOut) begin fb_re = 1; fb_ra = AW'(fbbase + i * NOut + k); end
+      end
+      S_ERR_FB_WR: begin
+        d_we = 1; d_wa = AW'(nbase + i);
+        d_wd = DB'(sat(sext(64'(d_rd), DB) + rnd(wide_t'(fb_acc), fbfrac - DF), DB));
+      end
+      S_K_RD: begin
+        rc_re = 1; rc_ra = AW'(recbase + t * n_cur + i);
+        if (t < T - 1) begin k_re = 1; k_ra = AW'(recbase + (t + 1) * n_cur + i); end
+        eb_re = 1; eb_ra = AW'(nbase + i);
+      end
+      S_K_WR: begin
+        k_we = 1; k_wa = AW'(recbase + t * n_cur + i); k_wd = kern_new;
+        eb_we = 1; eb_wa = AW'(nbase + i); eb_wd = eb_new;
+      end
+      S_U_RAST_RD: begin r_re = 1; r_ra = AW'(rbase_prev + j); end
+      S_U_E_RD: begin
+        k_re = 1; k_ra = AW'(recbase + t_sel * n_cur + i); er_re = 1; er_ra = AW'(i);
+      end
+      S_U_E_WR: begin
+        er_we = 1; er_wa = AW'(i);
+        er_wd = EbBits'((first ? wide_t'(0) : sext(64'(er_rd), EbBits)) + sext(64'(k_rd), TB));
+      end
+      S_U_W_RD: begin
+        er_re = 1; er_ra = AW'(i); d_re = 1; d_ra = AW'(nbase + i);
+      end
+      S_U_W_T1: begin
+        if (t1_new != 0) begin w_en = 1; w_a = AW'(wbase) + prod_row + AW'(i); end
+      end
+      S_U_W_WR: begin
+        w_en = 1; w_we = 1; w_a = AW'(wbase) + prod_row + AW'(i); w_wd = wnew;
+        rng_step[RRound] = wdraw;
+      end
+      S_U_B_RD: begin
+        eb_re = 1; eb_ra = AW'(nbase + i); d_re = 1; d_ra = AW'(nbase + i);
+      end
+      S_U_B_T1: begin
+        e_sum_rd = eb_rd;
+        if (t1_new != 0) begin b_re = 1; b_ra = AW'(nbase + i); end
+      end
+      S_U_B_WR: begin
+        b_we = 1; b_wa = AW'(nbase + i); b_wd = wnew; rng_step[RRound] = wdraw;
+      end
+      S_SL_START: if (bg_cfg_pkg::SleepRate16 == 0) rng_step[RSleepRate] = 1;
+      S_SL_CLR: begin c_we = 1; c_wa = AW'(idx); end
+      S_SL_RST: begin
+        if (idx < n_sl) begin h_we = 1; h_wa = AW'(idx); end
+        if (nbase_above + idx < NW) begin n_we = 1; n_wa = AW'(nbase_above + idx); end
+      end
+      S_SL_N_RD: begin h_re = 1; h_ra = AW'(i); end
+      S_SL_N_P: begin
+        rng_step2[RNoise] = 1;
+        h_we = 1; h_wa = AW'(i);
+        h_wd = h_rd + HBits'(xi_p) - HBits'(xi_m);
+        if (xi_p) begin list_we = 1; list_push = {1'b0, prod_row}; end
+      end
+      S_SL_N_M: begin list_we = 1; list_push = {1'b1, prod_row}; end
+      S_SL_C_RD: begin h_re = 1; h_ra = AW'(i); end
+      S_SL_C_RMW: begin c_re = 1; c_ra = AW'(i * NOut + k); end
+      S_SL_C_WR: begin
+        c_we = 1; c_wa = AW'(i * NOut + k);
+        c_wd = c_rd + CBits'($signed(h_val) * $signed({1'b0, o_cnt[k]}));
+      end
+      S_SL_FB_RD: begin
+        c_re = 1; c_ra = AW'(i * NOut + k); fb_re = 1; fb_ra = AW'(fbbase_sl + i * NOut + k);
+      end
+      S_SL_FB_WR: begin
+        fb_we = 1; fb_wa = AW'(fbbase_sl + i * NOut + k); fb_wd = fbnew;
+        rng_step[RRound] = fbdraw;
+      end
+      default: ;
+    endcase
+    if (list_we) begin
+      l_we[!par] = 1; l_wa[!par] = AW'(na_out); l_wd[!par] = list_push;
+    end
+    if (host) begin
+      case (hm_sel)
+        SelPix: begin pix_re = hm_re; pix_ra = hm_addr; pix_we = hm_we; pix_wa = hm_addr;
+                      pix_wd = hm_wdata[7:0]; end
+        SelW: begin w_en = hm_re | hm_we; w_we = hm_we; w_a = hm_addr; w_wd = WBITS'(hm_wdata); end
+        SelB: begin b_re = hm_re; b_ra = hm_addr; b_we = hm_we; b_wa = hm_addr;
+                    b_wd = WBITS'(hm_wdata); end
+        SelFb: begin fb_re = hm_re; fb_ra = hm_addr; fb_we = hm_we; fb_wa = hm_addr;
+                     fb_wd = FBBITS'(hm_wdata); end
+        SelNst: begin n_re = hm_re; n_ra = hm_addr; n_we = hm_we; n_wa = hm_addr;
+                      n_wd = NstBits'(hm_wdata); end
+        SelD: begin d_re = hm_re; d_ra = hm_addr; d_we = hm_we; d_wa = hm_addr;
+                    d_wd = DB'(hm_wdata); end
+        SelRast: begin r_re = hm_re; r_ra = hm_addr; r_we = hm_we; r_wa = hm_addr;
+                       r_wd = T'(hm_wdata); end
+        SelRec: begin rc_re = hm_re; rc_ra = hm_addr; rc_we = hm_we; rc_wa = hm_addr;
+                      rc_wd = RecBits'(hm_wdata); end
+        SelK: begin k_re = hm_re; k_ra = hm_addr; k_we = hm_we; k_wa = hm_addr;
+                    k_wd = TB'(hm_wdata); end
+        default: ;
+      endcase
+    end
+  end
+
+  // host read data: the selected memory's output register, or the error unit's registers
+  logic [3:0] hm_sel_q;
+  logic [63:0] err_rd;
+  always_ff @(posedge clk) begin
+    if (hm_re) begin
+      hm_sel_q <= hm_sel;
+      if (hm_addr < 32'(NOut)) err_rd <= {32'(up[hm_addr]), 32'(um[hm_addr])};
+      else if (hm_addr < 32'(2 * NOut)) err_rd <= {62'd0, sp[hm_addr - 32'(NOut)], sm[hm_addr - 32'(NOut)]};
+      else if (hm_addr < 32'(3 * NOut)) err_rd <= {48'd0, cnt_out[hm_addr - 32'(2 * NOut)]};
+      else err_rd <= '0;
+    end
+  end
+  always_comb begin
+    case (hm_sel_q)
+      SelPix: hm_rdata = 64'(pix_rd);
+      SelW: hm_rdata = 64'(w_rd);
+      SelB: hm_rdata = 64'(b_rd);
+      SelFb: hm_rdata = 64'(fb_rd);
+      SelNst: hm_rdata = 64'(n_rd);
+      SelD: hm_rdata = 64'(d_rd);
+      SelRast: hm_rdata = 64'(r_rd);
+      SelRec: hm_rdata = 64'(rc_rd);
+      SelK: hm_rdata = 64'(k_rd);
+      SelErr: hm_rdata = err_rd;
+      default: hm_rdata = '0;
+    endcase
+  end
+
+  // configuration words and counters
+  always_comb begin
+    case (cfg_addr)
+      8'd0: cfg_rdata = 64'(eta_m);
+      8'd1: cfg_rdata = 64'(eta_sh);
+      8'd2: cfg_rdata = 64'(since_sleep);
+      8'd3: cfg_rdata = 64'(label);
+      8'd8, 8'd9, 8'd10, 8'd11, 8'd12: cfg_rdata = 64'(rng_state[cfg_addr - 8'd8]);
+      8'd16: cfg_rdata = c_cycles;
+      8'd17: cfg_rdata = c_syn;
+      8'd18: cfg_rdata = c_wwrites;
+      8'd19: cfg_rdata = c_samples;
+      8'd20: cfg_rdata = c_sleeps;
+      8'd21: cfg_rdata = c_fwd;
+      8'd22: cfg_rdata = c_learn;
+      8'd23: cfg_rdata = c_sleepcyc;
+      8'd24: cfg_rdata = c_draws;
+      8'd25: cfg_rdata = 64'(pred);
+      8'd26: cfg_rdata = 64'(bg_cfg_pkg::NetHash);
+      default: cfg_rdata = '0;
+    endcase
+  end
+
+  // ------------------------------------------------------------------------------------------
+  // Controller (rule_biograd.c's schedule, then model_after_sample: update, sleep)
+  // ------------------------------------------------------------------------------------------
+  logic sleep_due;
+  assign sleep_due = (bg_cfg_pkg::SleepEnabled != 0) &&
+                     (since_sleep + 32'd1 >= 32'(bg_cfg_pkg::SleepPeriod));
+
+  always_ff @(posedge clk) begin
+    done <= 1'b0;
+    if (!rst_n) begin
+      st <= S_IDLE;
+      eta_m <= 32'(bg_cfg_pkg::EtaM);
+      eta_sh <= 32'(bg_cfg_pkg::EtaSh);
+      since_sleep <= '0;
+      label <= '0;
+      par <= 1'b0;
+      chk_kind <= '0;
+      chk_t <= '0;
+      c_cycles <= '0; c_syn <= '0; c_wwrites <= '0; c_samples <= '0; c_sleeps <= '0;
+      c_fwd <= '0; c_learn <= '0; c_sleepcyc <= '0; c_draws <= '0;
+      for (int q = 0; q < NOut; q++) cnt_out[q] <= '0;
+    end else begin
+      if (cfg_we && !busy) begin
+        case (cfg_addr)
+          8'd0: eta_m <= cfg_wdata;
+          8'd1: eta_sh <= cfg_wdata;
+          8'd2: since_sleep <= cfg_wdata;
+          8'd3: label <= cfg_wdata[3:0];
+          default: ;
+        endcase
+      end
+      if (busy) c_cycles <= c_cycles + 1;
+      if (st == S_FWD_SUM && v2) c_syn <= c_syn + 1;
+      if (sleep_fwd || (st >= S_SL_START && st <= S_SL_END)) c_sleepcyc <= c_sleepcyc + 1;
+      else if (st >= S_CLR && st <= S_STEP_NEXT) c_fwd <= c_fwd + 1;
+      else if (st >= S_K_RD && st <= S_AFTER_UPD) c_learn <= c_learn + 1;
+
+      case (st)
+        S_IDLE: begin
+          if (start) begin
+            mode <= mode_e'(cmd);
+            sleep_fwd <= 1'b0;
+            noise_layer <= 1'b0;
+            idx <= 0;
+            if (cmd == 2'd2) st <= S_SL_START;
+            else begin
+              st <= S_CLR;
+              for (int q = 0; q < NOut; q++) begin
+                cnt_out[q] <= '0; up[q] <= '0; um[q] <= '0; sp[q] <= 1'b0; sm[q] <= 1'b0;
+              end
+            end
+          end
+        end
+        S_CLR: begin
+          idx <= idx + 1;
+          if (idx + 1 >= ((NW > RW) ? NW : RW)) begin
+            t <= 0; l <= 0; i <= 0; na_out <= 0; prod_row <= '0;
+            st <= S_ENC_RD;
+          end
+        end
+        S_ENC_RD: st <= S_ENC_WR;
+        S_ENC_WR: begin
+          if (enc_x) na_out <= na_out + 1;
+          prod_row <= prod_row + 32'(n_next);
+          if (i + 1 == NIn) st <= S_LAYER_END;
+          else begin i <= i + 1; st <= S_ENC_RD; end
+        end
+        S_LAYER_END: begin
+          par <= !par;
+          na_in <= na_out;
+          na_out <= 0;
+          prod_row <= '0;
+          i <= 0;
+          noise_layer <= sleep_fwd && (l == sl_l);
+          if (l < LL) begin
+            l <= l + 1;
+            st <= S_FWD_I;
+          end else if (sleep_fwd) st <= S_SL_FWD_END;
+          else if (mode == M_TRAIN && t >= T0) st <= S_ERR_SOFT;
+          else st <= S_STEP_END;
+        end
+        S_FWD_I: begin
+          a <= 0; v1 <= 1'b0; v2 <= 1'b0; first <= 1'b1;
+          st <= S_FWD_SUM;
+        end
+        S_FWD_SUM: begin
+          if (first) begin
+            acc <= (bg_cfg_pkg::LearnBias != 0 && !noise_layer) ? 64'(sext(64'(b_rd), wbits)) : '0;
+            first <= 1'b0;
+          end else if (v2) begin
+            acc <= sgn2 ? acc - 64'(w_syn) : acc + 64'(w_syn);
+          end
+          v1 <= (a < na_in);
+          if (a < na_in) a <= a + 1;
+          v2 <= v1;
+          sgn2 <= l_rd[par][32];
+          if (!first && a >= na_in && !v1 && !v2) st <= S_FWD_SOMA;
+        end
+        S_FWD_SOMA: begin
+          if (so_s && l < LL) na_out <= na_out + 1;
+          prod_row <= prod_row + 32'(n_next);
+          if (l == LL) begin
+            if (sleep_fwd) o_cnt[i] <= o_cnt[i] + 16'(so_s);
+            else cnt_out[i] <= cnt_out[i] + 16'(so_s);
+          end
+          if (i + 1 == n_cur) st <= S_LAYER_END;
+          else begin i <= i + 1; st <= S_FWD_I; end
+        end
+        // error unit
+        S_ERR_SOFT: begin
+          e_sum <= soft_sum;
+          k <= 0;
+          st <= S_ERR_DIV;
+        end
+        S_ERR_DIV: st <= S_ERR_DIVW;
+        S_ERR_DIVW: begin
+          if (div_done) begin
+            eps[k] <= $signed({1'b0, div_q}) - ((k == int'(label)) ? $signed((EF + 2)'(1) << EF)
+                                                                  : (EF + 2)'(0));
+            if (k + 1 == NOut) st <= S_ERR_INT;
+            else begin k <= k + 1; st <= S_ERR_DIV; end
+          end
+        end
+        S_ERR_INT: begin
+          for (int q = 0; q < NOut; q++) begin
+            wide_t nup, num;
+            wide_t thr;
+            thr = wide_t'(bg_cfg_pkg::ErrorThreshold);
+            nup = sat(wide_t'(up[q]) - (sp[q] ? thr : wide_t'(0)) + wide_t'(eps[q]), EB);
+            num = sat(wide_t'(um[q]) - (sm[q] ? thr : wide_t'(0)) - wide_t'(eps[q]), EB);
+            up[q] <= EB'(nup);
+            um[q] <= EB'(num);
+            sp[q] <= nup > thr;
+            sm[q] <= num > thr;
+          end
+          k <= 0;
+          st <= S_ERR_DO_RD;
+        end
+        S_ERR_DO_RD: st <= S_ERR_DO_WR;
+        S_ERR_DO_WR: begin
+          if (k + 1 == NOut) begin
+            if (any_sg && LL > 1) begin l <= 1; i <= 0; st <= S_ERR_FB_I; end
+            else st <= S_STEP_END;
+          end else begin
+            k <= k + 1; st <= S_ERR_DO_RD;
+          end
+        end
+        S_ERR_FB_I: begin
+          k <= 1; fb_k_rd <= 0; fb_v <= 1'b1; fb_acc <= '0;
+          st <= S_ERR_FB_SUM;
+        end
+        S_ERR_FB_SUM: begin
+          if (fb_v) begin
+            if (sp[fb_k_rd] && !sm[fb_k_rd]) fb_acc <= fb_acc + 64'(sext(64'(fb_rd), fbbits));
+            else if (sm[fb_k_rd] && !sp[fb_k_rd]) fb_acc <= fb_acc - 64'(sext(64'(fb_rd), fbbits));
+            fb_k_rd <= fb_k_rd + 1;
+          end
+          fb_v <= (k < NOut);
+          if (k < NOut) k <= k + 1;
+          if (!fb_v) st <= S_ERR_FB_WR;
+        end
+        S_ERR_FB_WR: begin
+          if (i + 1 == n_cur) begin
+            i <= 0;
+            if (l + 1 == LL) st <= S_STEP_END;
+            else begin l <= l + 1; st <= S_ERR_FB_I; end
+          end else begin
+            i <= i + 1; st <= S_ERR_FB_I;
+          end
+        end
+        S_STEP_END: begin
+          if (chk_en) begin
+            chk_kind <= 4'd1; chk_t <= 16'(t); st_after_hold <= S_STEP_NEXT; st <= S_HOLD;
+          end else st <= S_STEP_NEXT;
+        end
+        S_STEP_NEXT: begin
+          l <= 0; i <= 0; na_out <= 0; prod_row <= '0;
+          if (t + 1 == T) begin
+            if (mode == M_TRAIN) begin l <= 1; t <= T - 1; st <= S_K_RD; end
+            else st <= S_DONE;
+          end else begin
+            t <= t + 1; st <= S_ENC_RD;
+          end
+        end
+        S_HOLD: if (chk_go) st <= st_after_hold;
+        // learning engine: backward kernel of layer l, t = T-1 ... 0
+        S_K_RD: st <= S_K_WR;
+        S_K_WR: begin
+          if (i + 1 == n_cur) begin
+            i <= 0;
+            if (t == 0) begin j <= 0; prod_row <= '0; st <= S_U_RAST_RD; end
+            else begin t <= t - 1; st <= S_K_RD; end
+          end else begin
+            i <= i + 1; st <= S_K_RD;
+          end
+        end
+        // learning engine: eligibility rows and weight update, presynaptic j ascending
+        S_U_RAST_RD: st <= S_U_RAST;
+        S_U_RAST: begin
+          if (r_rd == '0) begin
+            prod_row <= prod_row + 32'(n_cur);
+            if (j + 1 == n_prev) begin
+              i <= 0;
+              st <= (bg_cfg_pkg::LearnBias != 0) ? S_U_B_RD : S_UPD_END;
+            end else begin
+              j <= j + 1; st <= S_U_RAST_RD;
+            end
+          end else begin
+            spikes <= r_rd; first <= 1'b1; i <= 0; st <= S_U_E_RD;
+          end
+        end
+        S_U_E_RD: st <= S_U_E_WR;
+        S_U_E_WR: begin
+          if (i + 1 == n_cur) begin
+            i <= 0;
+            first <= 1'b0;
+            spikes <= spikes & ~(T'(1) << t_sel);
+            st <= ((spikes & ~(T'(1) << t_sel)) == '0) ? S_U_W_RD : S_U_E_RD;
+          end else begin
+            i <= i + 1; st <= S_U_E_RD;
+          end
+        end
+        S_U_W_RD: st <= S_U_W_T1;
+        S_U_W_T1, S_U_W_WR: begin
+          if (st == S_U_W_T1) t1 <= t1_new;
+          if (st == S_U_W_T1 && t1_new != 0) st <= S_U_W_WR;
+          else begin
+            if (st == S_U_W_WR) begin
+              c_wwrites <= c_wwrites + 1;
+              if (wdraw) c_draws <= c_draws + 1;
+            end
+            if (i + 1 == n_cur) begin
+              i <= 0;
+              prod_row <= prod_row + 32'(n_cur);
+              if (j + 1 == n_prev) st <= (bg_cfg_pkg::LearnBias != 0) ? S_U_B_RD : S_UPD_END;
+              else begin j <= j + 1; st <= S_U_RAST_RD; end
+            end else begin
+              i <= i + 1; st <= S_U_W_RD;
+            end
+          end
+        end
+        S_U_B_RD: st <= S_U_B_T1;
+        S_U_B_T1, S_U_B_WR: begin
+          if (st == S_U_B_T1) t1 <= t1_new;
+          if (st == S_U_B_T1 && t1_new != 0) st <= S_U_B_WR;
+          else begin
+            if (st == S_U_B_WR && wdraw) c_draws <= c_draws + 1;
+            if (i + 1 == n_cur) st <= S_UPD_END;
+            else begin i <= i + 1; st <= S_U_B_RD; end
+          end
+        end
+        S_UPD_END: begin
+          i <= 0;
+          if (l == LL) begin
+            c_samples <= c_samples + 1;
+            since_sleep <= sleep_due ? 32'd0 : since_sleep + 32'd1;
+            if (chk_en) begin
+              chk_kind <= 4'd2; chk_t <= 16'(T); st_after_hold <= S_AFTER_UPD; st <= S_HOLD;
+            end else st <= S_AFTER_UPD;
+          end else begin
+            l <= l + 1; t <= T - 1; st <= S_K_RD;
+          end
+        end
+        S_AFTER_UPD: st <= (since_sleep == 32'd0 && bg_cfg_pkg::SleepEnabled != 0) ? S_SL_START
+                                                                                     : S_DONE;
+        // sleep unit (BG(sleep_unit_run))
+        S_SL_START: begin
+          rho <= (bg_cfg_pkg::SleepRate16 != 0) ? 16'(bg_cfg_pkg::SleepRate16)
+                                                 : rng_word[RSleepRate][31:16];
+          sleep_fwd <= 1'b0;
+          if (LL - 1 >= 1) begin
+            sl_l <= LL - 1; l <= LL - 1; idx <= 0; st <= S_SL_CLR;
+          end else st <= S_SL_END;
+        end
+        S_SL_CLR: begin
+          for (int q = 0; q < NOut; q++) q_acc[q] <= '0;
+          idx <= idx + 1;
+          if (idx + 1 >= n_sl * NOut) begin idx <= 0; kk <= 0; st <= S_SL_RST; end
+        end
+        S_SL_RST: begin
+          for (int q = 0; q < NOut; q++) o_cnt[q] <= '0;
+          idx <= idx + 1;
+          if (idx + 1 >= ((n_sl > NW - nbase_above) ? n_sl : NW - nbase_above)) begin
+            ts <= 0; i <= 0; l <= sl_l; na_out <= 0; prod_row <= '0; sleep_fwd <= 1'b1;
+            st <= S_SL_N_RD;
+          end
+        end
+        S_SL_N_RD: st <= S_SL_N_P;
+        S_SL_N_P, S_SL_N_M: begin
+          if (st == S_SL_N_P) begin
+            if (xi_p) na_out <= na_out + 1;
+            xi_m_q <= xi_m;
+          end else na_out <= na_out + 1;
+          if (st == S_SL_N_P && xi_m) st <= S_SL_N_M;
+          else begin
+            prod_row <= prod_row + 32'(n_next);
+            if (i + 1 == n_sl) st <= S_LAYER_END;
+            else begin i <= i + 1; st <= S_SL_N_RD; end
+          end
+        end
+        S_SL_FWD_END: begin
+          if (ts + 1 == bg_cfg_pkg::SleepSteps) begin
+            sleep_fwd <= 1'b0; i <= 0; l <= sl_l; st <= S_SL_C_RD;
+          end else begin
+            ts <= ts + 1; i <= 0; l <= sl_l; na_out <= 0; prod_row <= '0; st <= S_SL_N_RD;
+          end
+        end
+        S_SL_C_RD: st <= S_SL_C_H;
+        S_SL_C_H: begin
+          h_val <= h_rd;
+          k <= 0;
+          if (h_rd != '0) st <= S_SL_C_RMW;
+          else if (i + 1 == n_sl) st <= S_SL_K_END;
+          else begin i <= i + 1; st <= S_SL_C_RD; end
+        end
+        S_SL_C_RMW: st <= S_SL_C_WR;
+        S_SL_C_WR: begin
+          if (k + 1 == NOut) begin
+            if (i + 1 == n_sl) st <= S_SL_K_END;
+            else begin i <= i + 1; st <= S_SL_C_RD; end
+          end else begin
+            k <= k + 1; st <= S_SL_C_RMW;
+          end
+        end
+        S_SL_K_END: begin
+          for (int q = 0; q < NOut; q++) q_acc[q] <= q_acc[q] + 64'(o_cnt[q]) * 64'(o_cnt[q]);
+          idx <= 0;
+          if (kk + 1 == bg_cfg_pkg::SleepSamples) begin
+            i <= 0; k <= 0; st <= S_SL_FB_RD;
+          end else begin
+            kk <= kk + 1; st <= S_SL_RST;
+          end
+        end
+        S_SL_FB_RD: st <= S_SL_FB_WR;
+        S_SL_FB_WR: begin
+          if (fbdraw) c_draws <= c_draws + 1;
+          if (k + 1 == NOut) begin
+            k <= 0;
+            if (i + 1 == n_sl) begin
+              if (sl_l - 1 >= 1) begin
+                sl_l <= sl_l - 1; l <= sl_l - 1; idx <= 0; st <= S_SL_CLR;
+              end else st <= S_SL_END;
+            end else begin
+              i <= i + 1; st <= S_SL_FB_RD;
+            end
+          end else begin
+            k <= k + 1; st <= S_SL_FB_RD;
+          end
+        end
+        S_SL_END: begin
+          c_sleeps <= c_sleeps + 1;
+          if (chk_en) begin
+            chk_kind <= 4'd3; chk_t <= '0; st_after_hold <= S_DONE; st <= S_HOLD;
+          end else st <= S_DONE;
+        end
+        S_DONE: begin
+          done <= 1'b1;
+          st <= S_IDLE;
+        end
+        default: st <= S_IDLE;
+      endcase
+    end
+  end
+endmodule

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// Unsigned restoring divider, one quotient bit per cycle: q = floor(num / den). `start` loads
+// the operands; `done` rises after QBits cycles. The quotient must fit QBits bits (the error
+// unit's p = E·ONE / S <= ONE).
+module bg_divider #(
+  parameter int NumBits = 32,
+  parameter int DenBits = 32,
+  parameter int QBits = 16
+) (
+  input  logic               clk,
+  input  logic               rst_n,
+  input  logic               start,
+  input  logic [NumBits-1:0] num,
+  input  logic [DenBits-1:0] den,
+  output logic               busy,
+  output logic               done,
+  output logic [QBits-1:0]   quot
+);
+  localparam int RBits = NumBits + 1;
+  localparam int CBits = $clog2(QBits + 1);
+  logic [RBits-1:0] rem;
+  logic [NumBits-1:0] n_shift;
+  logic [DenBits-1:0] d;
+  logic [CBits-1:0] left;
+  logic [RBits-1:0] trial;
+
+  // remainder after bringing down the next numerator bit
+  assign trial = {rem[RBits-2:0], n_shift[NumBits-1]};
+
+  always_ff @(posedge clk) begin
+    done <= 1'b0;
+    if (!rst_n) begin
+      busy <= 1'b0;
+    end else if (start) begin
+      // bits above QBits of the numerator are consumed first, without producing quotient bits
+      rem <= RBits'(num >> QBits);
+      n_shift <= num << (NumBits - QBits);
+      d <= den;
+      quot <= '0;
+      left <= CBits'(QBits);
+      busy <= 1'b1;
+    end else if (busy) begin
+      if (trial >= RBits'(d)) begin
+        rem <= trial - RBits'(d);
+        quot <= {quot[QBits-2:0], 1'b1};
+      end else begin
+        rem <= trial;
+        quot <= {quot[QBits-2:0], 1'b0};
+      end
+      n_shift <= n_shift << 1;
+      left <= left - 1'b1;
+      if (left == 1) begin
+        busy <= 1'b0;
+        done <= 1'b1;
+      end
+    end
+  end
+endmodule

@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# bgcosim: build (once per description) and run the lockstep cosimulation of the RTL core and
+# the golden model. The core's constants are generated from the description, so every
+# description gets its own Verilated model under build/cosim/<hash>/; later runs reuse it.
+# Usage: bgcosim --net NET [options of sim/bg_cosim_main.cpp]; docs/rtl.md.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+[ -f "$root/rtl/bg_core.sv" ] || root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+net=""
+args=("$@")
+for ((n = 0; n < ${#args[@]}; n++)); do
+  if [ "${args[$n]}" = "--net" ] && [ $((n + 1)) -lt ${#args[@]} ]; then net="${args[$((n + 1))]}"; fi
+done
+if [ -z "$net" ]; then
+  echo "usage: bgcosim --net NET [--data random|mnist|fashion] [--samples N] [--seed S] [--train|--infer] [--trace FILE.fst]" >&2
+  exit 2
+fi
+bgnet="$root/build/bin/bgnet"
+"$bgnet" check "$net" > /dev/null || exit 1
+# the RTL's envelope (docs/rtl.md): refuse what the core does not implement, with the reason
+reason="$("$bgnet" consts "$net" | awk '
+  { c[$1] = $2 }
+  END {
+    if (c["LEARN_MODE"] != 1) print "learning.mode must be \"replay\" (per-synapse traces do not fit on chip)";
+    else if (c["BATCH"] != 1) print "learning.batch must be 1 (the core updates after every sample)";
+    else if (c["INPUT_ENCODING"] != 0) print "input.encoding must be \"rate\" (event frames are not in the core yet)";
+    else if (c["OUTPUT_SIZE"] > 16) print "the output layer has " c["OUTPUT_SIZE"] " neurons; the core supports at most 16";
+    else if (c["STEPS"] > 64) print "time.steps is " c["STEPS"] "; the core supports at most 64";
+    else if (c["POT_BITS"] > 32 || c["TRACE_BITS"] > 32 || c["ERR_BITS"] > 32) print "potential, trace and error formats must be at most 32 bits";
+    else {
+      wf = 0; for (k in c) if (k ~ /^L[0-9]+_W_FRAC$/ && c[k] > wf) wf = c[k];
+      if (c["ETA_SH"] + c["UPDATE_FRAC"] - wf < 16) print "the update shift eta_sh + update_frac - weight frac is " c["ETA_SH"] + c["UPDATE_FRAC"] - wf "; the core needs at least 16";
+    }
+  }')"
+if [ -n "$reason" ]; then
+  echo "error: $net: outside the RTL core's envelope: $reason" >&2
+  exit 3
+fi
+hash="$("$bgnet" consts "$net" | awk '$1 == "NET_HASH" { printf "%08x", $2 }')"
+dir="$root/build/cosim/$hash"
+sim="$dir/obj/bgcosim-sim"
+stamp="$(cat "$root"/rtl/*.sv "$root"/rtl/*.svh "$root"/sim/bg_cosim_main.cpp "$root/build/lib/libbg.a" | md5sum | cut -c1-16)"
+if [ ! -x "$sim" ] || [ "$(cat "$dir/stamp" 2> /dev/null)" != "$stamp" ]; then
+  mkdir -p "$dir"
+  "$bgnet" gen verilog "$net" -o "$dir" > /dev/null
+  echo "bgcosim: building the Verilated core for $net (hash $hash) ..." >&2
+  inc="-I$root/cmodel/common -I$root/cmodel/net -I$root/cmodel/data -I$root/cmodel/io -I$root/cmodel/core -I$root/cmodel/train -I$root/sw/cli"
+  verilator --cc --exe --build -j 2 --trace-fst -O2 -Wno-fatal -Wno-lint -Wno-style \
+    --top-module bg_core -I"$root/rtl" --Mdir "$dir/obj" -o bgcosim-sim \
+    -CFLAGS "-std=c++17 -O2 $inc" -LDFLAGS "$root/build/lib/libbg.a -lcjson -lz -lm" \
+    "$dir/bg_cfg_pkg.sv" "$root"/rtl/bg_lfsr.sv "$root"/rtl/bg_ram_1r1w.sv "$root"/rtl/bg_ram_sp.sv \
+    "$root"/rtl/bg_divider.sv "$root"/rtl/bg_core.sv "$root/sim/bg_cosim_main.cpp" > "$dir/build.log" 2>&1 \
+    || { echo "error: Verilator build failed; see $dir/build.log" >&2; tail -20 "$dir/build.log" >&2; exit 2; }
+  echo "$stamp" > "$dir/stamp"
+fi
+exec "$sim" "$@"
