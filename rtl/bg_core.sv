@@ -65,7 +65,7 @@ module bg_core (
   localparam int AW = 32;                             // address registers (trimmed by synthesis)
 
   function automatic int tab(input logic [255:0] t, input int l);
-    tab = int'(t[32 * l +: 32]);
+    tab = $signed(32'(t[32 * l +: 32]));
   endfunction
   function automatic int lsize(input int l);
     lsize = tab(bg_cfg_pkg::SizeTab, l);
@@ -115,7 +115,6 @@ module bg_core (
   logic [15:0] cnt_out [0:NOut-1];
   logic signed [EB-1:0] up [0:NOut-1], um [0:NOut-1];
   logic sp [0:NOut-1], sm [0:NOut-1];
-  logic [31:0] e_lut [0:NOut-1];
   logic [31:0] e_sum;
   logic signed [EB:0] eps [0:NOut-1];
   // sleep registers
@@ -226,13 +225,14 @@ module bg_core (
   logic signed [PB-1:0] so_m;
   logic [7:0] so_refr;
   always_comb begin
-    wide_t v_old, keep, v, mf, th;
+    logic signed [127:0] v_old, keep, v, mf, th;
     logic s_old;
     logic [7:0] refr_old;
     v_old = sext(64'(n_rd[PB-1:0]), PB);
     s_old = n_rd[PB];
     refr_old = n_rd[PB+8:PB+1];
-    th = wide_t'(theta);
+    th = $signed(128'(theta));
+    keep = '0;
     so_s = 1'b0;
     so_g = 1'b0;
     so_refr = refr_old;
@@ -241,14 +241,14 @@ module bg_core (
       v = '0;
       mf = '0;
     end else begin
-      if (reset_soft != 0) keep = v_old - (s_old ? th : wide_t'(0));
-      else keep = s_old ? wide_t'(0) : v_old;
-      v = sat(rnd(wide_t'(decay) * keep, PF) + rnd(wide_t'(acc), wfrac - PF), PB);
+      if (reset_soft != 0) keep = v_old - (s_old ? th : $signed(128'(0)));
+      else keep = s_old ? $signed(128'(0)) : v_old;
+      v = sat(rnd($signed(128'(decay)) * keep, PF) + rnd($signed(128'(acc)), wfrac - PF), PB);
       so_s = v > th;
-      so_g = ((v - th) < 0 ? th - v : v - th) < wide_t'(window);
-      if (reset_soft != 0) mf = wide_t'(OneP) - (so_g ? rnd(wide_t'(amp) * th, PF) : wide_t'(0));
-      else mf = wide_t'(OneP) - (so_s ? wide_t'(OneP) : wide_t'(0))
-                - (so_g ? rnd(wide_t'(amp) * v, PF) : wide_t'(0));
+      so_g = ((v - th) < 0 ? th - v : v - th) < $signed(128'(window));
+      if (reset_soft != 0) mf = $signed(128'(OneP)) - (so_g ? rnd($signed(128'(amp)) * th, PF) : $signed(128'(0)));
+      else mf = $signed(128'(OneP)) - (so_s ? $signed(128'(OneP)) : $signed(128'(0)))
+                - (so_g ? rnd($signed(128'(amp)) * v, PF) : $signed(128'(0)));
       mf = sat(mf, PB);
       if (so_s && refractory != 0) so_refr = 8'(refractory);
     end
@@ -263,14 +263,14 @@ module bg_core (
   logic signed [TB-1:0] kern_new;
   logic signed [EbBits-1:0] eb_new;
   always_comb begin
-    wide_t kn, mk, mfv, kv;
-    kn = (t < T - 1) ? sext(64'(k_rd), TB) : wide_t'(0);
+    logic signed [127:0] kn, mk, mfv, kv;
+    kn = (t < T - 1) ? sext(64'(k_rd), TB) : $signed(128'(0));
     mfv = sext(64'(rc_rd[PB-1:0]), PB);
-    mk = (mfv == wide_t'(OneP)) ? kn : rnd(mfv * kn, PF);
-    kv = sat(rnd(wide_t'(tdecay) * mk, TF) + (rc_rd[PB] ? rnd(wide_t'(amp), PF - TF) : wide_t'(0)),
+    mk = (mfv == $signed(128'(OneP))) ? kn : rnd(mfv * kn, PF);
+    kv = sat(rnd($signed(128'(tdecay)) * mk, TF) + (rc_rd[PB] ? rnd($signed(128'(amp)), PF - TF) : $signed(128'(0))),
              TB);
     kern_new = TB'(kv);
-    eb_new = EbBits'(((t < T - 1) ? sext(64'(eb_rd), EbBits) : wide_t'(0)) + kv);
+    eb_new = EbBits'(((t < T - 1) ? sext(64'(eb_rd), EbBits) : $signed(128'(0))) + kv);
   end
 
   // ------------------------------------------------------------------------------------------
@@ -280,17 +280,19 @@ module bg_core (
   logic [EbBits-1:0] e_sum_rd;     // the eligibility being used (EROW or EB)
   logic signed [AccBits-1:0] t1_new;
   always_comb begin
-    wide_t e, dl;
+    logic signed [127:0] e, dl;
     e = sat(sext(64'(e_sum_rd), EbBits), TB);
     dl = sext(64'(d_rd), DB);
     t1_new = AccBits'(sat(rnd(dl * e, DF + TF - UF), AccBits));
   end
 
-  // ROUND(x·mul, sh), nearest or stochastic (bg_scale_round); `draw` says a word was used.
-  function automatic wide_t scale_round(input wide_t x, input wide_t mul, input int sh,
-                                        input logic stochastic, input logic [31:0] u,
-                                        output logic draw);
-    wide_t p, q, r;
+  // ROUND(x·mul, sh), nearest or stochastic (bg_scale_round). Returns {draw, q}: draw says the
+  // word u was consumed (a non-zero remainder in stochastic mode).
+  function automatic logic [128:0] scale_round(input logic signed [127:0] x,
+                                               input logic signed [127:0] mul, input int sh,
+                                               input logic stochastic, input logic [31:0] u);
+    logic signed [127:0] p, q, r;
+    logic draw;
     p = x * mul;
     draw = 1'b0;
     if (stochastic) begin
@@ -298,21 +300,24 @@ module bg_core (
       r = p - (q <<< sh);
       if (r != 0) begin
         draw = 1'b1;
-        if ({1'b0, u} < sr_threshold(r, sh)) q = q + wide_t'(1);
+        if ({1'b0, u} < sr_threshold(r, sh)) q = q + $signed(128'(1));
       end
     end else begin
-      q = floor_shift(p + (wide_t'(1) <<< (sh - 1)), sh);
+      q = floor_shift(p + ($signed(128'(1)) <<< (sh - 1)), sh);
     end
-    scale_round = q;
+    scale_round = {draw, q};
   endfunction
 
   logic [WBITS-1:0] wnew;          // new weight (or bias) from t1 and the stored word
   logic wdraw;
   always_comb begin
-    wide_t dlt, wold;
-    wold = sext(64'(st == S_U_B_WR ? b_rd : w_rd), wbits);
-    dlt = scale_round(wide_t'(t1), wide_t'(eta_m), int'(eta_sh) + UF - wfrac,
-                      bg_cfg_pkg::LearnRounding != 0, rng_word[RRound], wdraw);
+    logic signed [127:0] dlt, wold;
+    logic [128:0] sr;
+    wold = sext((st == S_U_B_WR) ? 64'(b_rd) : 64'(w_rd), wbits);
+    sr = scale_round($signed(128'(t1)), $signed(128'(eta_m)), $signed(32'(eta_sh)) + UF - wfrac,
+                     bg_cfg_pkg::LearnRounding != 0, rng_word[RRound]);
+    wdraw = sr[128];
+    dlt = $signed(sr[127:0]);
     wnew = WBITS'(sat(wold - dlt, wbits));
   end
 
@@ -323,13 +328,16 @@ module bg_core (
   logic [FBBITS-1:0] fbnew;
   logic fbdraw;
   always_comb begin
-    wide_t corr, dec, bo, dlt;
+    logic signed [127:0] corr, dec, bo, dlt;
+    logic [128:0] sr;
     bo = sext(64'(fb_rd), fbbits);
     corr = sat(sext(64'(c_rd), CBits), 63 - fbfrac) <<< fbfrac;
     dec = (bg_cfg_pkg::SleepDecay == 0)
-          ? rnd(bo * wide_t'(q_acc[k]), bg_cfg_pkg::SleepKShift) : wide_t'(0);
-    dlt = scale_round(corr - dec, wide_t'(bg_cfg_pkg::SleepEtaM), bg_cfg_pkg::SleepEtaSh,
-                      bg_cfg_pkg::LearnRounding != 0, rng_word[RRound], fbdraw);
+          ? rnd(bo * $signed(128'(q_acc[k])), bg_cfg_pkg::SleepKShift) : $signed(128'(0));
+    sr = scale_round(corr - dec, $signed(128'(bg_cfg_pkg::SleepEtaM)), bg_cfg_pkg::SleepEtaSh,
+                     bg_cfg_pkg::LearnRounding != 0, rng_word[RRound]);
+    fbdraw = sr[128];
+    dlt = $signed(sr[127:0]);
     fbnew = FBBITS'(sat(bo + dlt, fbbits));
   end
 
@@ -351,7 +359,7 @@ module bg_core (
     for (int q = 0; q < NOut; q++) if (cnt_out[q] > cmax) cmax = cnt_out[q];
     soft_sum = '0;
     for (int q = 0; q < NOut; q++) begin
-      soft_e[q] = lut(int'(cmax - cnt_out[q]));
+      soft_e[q] = lut($signed(32'({16'd0, cmax - cnt_out[q]})));
       soft_sum = soft_sum + soft_e[q];
     end
   end
@@ -359,14 +367,16 @@ module bg_core (
   // prediction: the output with the most spikes, lowest index on ties (BG(model_prediction))
   always_comb begin
     pred = '0;
-    for (int q = 1; q < NOut; q++) if (cnt_out[q] > cnt_out[pred]) pred = 4'(q);
+    for (int q = 1; q < NOut; q++) begin
+      if (cnt_out[q] > cnt_out[$signed(32'(pred))]) pred = 4'(q);
+    end
   end
 
-  logic div_start, div_busy, div_done;
+  logic div_start, div_done;
   logic [EF:0] div_q;
   bg_divider #(.NumBits(2 * EF + 1), .DenBits(32), .QBits(EF + 1)) u_div (
     .clk(clk), .rst_n(rst_n), .start(div_start), .num((2 * EF + 1)'(soft_e[k]) << EF),
-    .den(e_sum), .busy(div_busy), .done(div_done), .quot(div_q));
+    .den(e_sum), .done(div_done), .quot(div_q));
 
   // the error interneurons' spikes as signs: sg = σ+ − σ−
   logic any_sg;
@@ -401,7 +411,7 @@ module bg_core (
   assign enc_x = {16'd0, enc_word[31:16]} < ({24'd0, pix_rd} * 32'd257);
 
   // sleep noise: two words per neuron, ξ+ first
-  logic xi_p, xi_m, xi_m_q;
+  logic xi_p, xi_m;
   assign xi_p = rng_word[RNoise][31:16] < rho;
   assign xi_m = rng_word2[RNoise][31:16] < rho;
 
@@ -410,7 +420,7 @@ module bg_core (
   assign busy = !(st == S_IDLE);
   assign chk_valid = (st == S_HOLD);
 
-  wide_t w_syn;                    // the weight word on the FWD pipeline, sign-extended
+  logic signed [127:0] w_syn;                    // the weight word on the FWD pipeline, sign-extended
   assign w_syn = sext(64'(w_rd), wbits);
 
   // ------------------------------------------------------------------------------------------
@@ -482,7 +492,7 @@ module bg_core (
       S_ERR_DO_WR: begin
         if (sp[k] != sm[k]) begin
           d_we = 1; d_wa = AW'(nbase + k);
-          d_wd = DB'(sat(sext(64'(d_rd), DB) + (sp[k] ? (wide_t'(1) <<< DF) : -(wide_t'(1) <<< DF)), DB));
+          d_wd = DB'(sat(sext(64'(d_rd), DB) + (sp[k] ? ($signed(128'(1)) <<< DF) : -($signed(128'(1)) <<< DF)), DB));
         end
       end
       S_ERR_FB_I: begin
@@ -493,7 +503,7 @@ module bg_core (
       end
       S_ERR_FB_WR: begin
         d_we = 1; d_wa = AW'(nbase + i);
-        d_wd = DB'(sat(sext(64'(d_rd), DB) + rnd(wide_t'(fb_acc), fbfrac - DF), DB));
+        d_wd = DB'(sat(sext(64'(d_rd), DB) + rnd($signed(128'(fb_acc)), fbfrac - DF), DB));
       end
       S_K_RD: begin
         rc_re = 1; rc_ra = AW'(recbase + t * n_cur + i);
@@ -510,7 +520,7 @@ module bg_core (
       end
       S_U_E_WR: begin
         er_we = 1; er_wa = AW'(i);
-        er_wd = EbBits'((first ? wide_t'(0) : sext(64'(er_rd), EbBits)) + sext(64'(k_rd), TB));
+        er_wd = EbBits'((first ? $signed(128'(0)) : sext(64'(er_rd), EbBits)) + sext(64'(k_rd), TB));
       end
       S_U_W_RD: begin
         er_re = 1; er_ra = AW'(i); d_re = 1; d_ra = AW'(nbase + i);
@@ -623,7 +633,7 @@ module bg_core (
       8'd1: cfg_rdata = 64'(eta_sh);
       8'd2: cfg_rdata = 64'(since_sleep);
       8'd3: cfg_rdata = 64'(label);
-      8'd8, 8'd9, 8'd10, 8'd11, 8'd12: cfg_rdata = 64'(rng_state[cfg_addr - 8'd8]);
+      8'd8, 8'd9, 8'd10, 8'd11, 8'd12: cfg_rdata = 64'(rng_state[$signed(32'(cfg_addr)) - 8]);
       8'd16: cfg_rdata = c_cycles;
       8'd17: cfg_rdata = c_syn;
       8'd18: cfg_rdata = c_wwrites;
@@ -679,7 +689,7 @@ module bg_core (
       case (st)
         S_IDLE: begin
           if (start) begin
-            mode <= mode_e'(cmd);
+            mode <= (cmd == 2'd1) ? M_INFER : (cmd == 2'd2) ? M_SLEEP : M_TRAIN;
             sleep_fwd <= 1'b0;
             noise_layer <= 1'b0;
             idx <= 0;
@@ -756,19 +766,19 @@ module bg_core (
         S_ERR_DIV: st <= S_ERR_DIVW;
         S_ERR_DIVW: begin
           if (div_done) begin
-            eps[k] <= $signed({1'b0, div_q}) - ((k == int'(label)) ? $signed((EF + 2)'(1) << EF)
-                                                                  : (EF + 2)'(0));
+            eps[k] <= (EB + 1)'($signed({1'b0, div_q})) -
+                      ((k == $signed(32'(label))) ? (EB + 1)'(1) <<< EF : (EB + 1)'(0));
             if (k + 1 == NOut) st <= S_ERR_INT;
             else begin k <= k + 1; st <= S_ERR_DIV; end
           end
         end
         S_ERR_INT: begin
           for (int q = 0; q < NOut; q++) begin
-            wide_t nup, num;
-            wide_t thr;
-            thr = wide_t'(bg_cfg_pkg::ErrorThreshold);
-            nup = sat(wide_t'(up[q]) - (sp[q] ? thr : wide_t'(0)) + wide_t'(eps[q]), EB);
-            num = sat(wide_t'(um[q]) - (sm[q] ? thr : wide_t'(0)) - wide_t'(eps[q]), EB);
+            logic signed [127:0] nup, num;
+            logic signed [127:0] thr;
+            thr = $signed(128'(bg_cfg_pkg::ErrorThreshold));
+            nup = sat($signed(128'(up[q])) - (sp[q] ? thr : $signed(128'(0))) + $signed(128'(eps[q])), EB);
+            num = sat($signed(128'(um[q])) - (sm[q] ? thr : $signed(128'(0))) - $signed(128'(eps[q])), EB);
             up[q] <= EB'(nup);
             um[q] <= EB'(num);
             sp[q] <= nup > thr;
@@ -930,7 +940,6 @@ module bg_core (
         S_SL_N_P, S_SL_N_M: begin
           if (st == S_SL_N_P) begin
             if (xi_p) na_out <= na_out + 1;
-            xi_m_q <= xi_m;
           end else na_out <= na_out + 1;
           if (st == S_SL_N_P && xi_m) st <= S_SL_N_M;
           else begin

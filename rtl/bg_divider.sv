@@ -12,7 +12,6 @@ module bg_divider #(
   input  logic               start,
   input  logic [NumBits-1:0] num,
   input  logic [DenBits-1:0] den,
-  output logic               busy,
   output logic               done,
   output logic [QBits-1:0]   quot
 );
@@ -22,6 +21,7 @@ module bg_divider #(
   logic [NumBits-1:0] n_shift;
   logic [DenBits-1:0] d;
   logic [CBits-1:0] left;
+  logic busy;
   logic [RBits-1:0] trial;
 
   // remainder after bringing down the next numerator bit
@@ -33,7 +33,7 @@ module bg_divider #(
       busy <= 1'b0;
     end else if (start) begin
       // bits above QBits of the numerator are consumed first, without producing quotient bits
-      rem <= RBits'(num >> QBits);
+      rem <= {1'b0, num >> QBits};
       n_shift <= num << (NumBits - QBits);
       d <= den;
       quot <= '0;

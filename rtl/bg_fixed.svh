@@ -3,38 +3,37 @@
 // 128-bit signed values so no intermediate of the model can overflow. Included inside a module
 // (packages may hold only constants in the subset all three tools accept).
 
-typedef logic signed [127:0] wide_t;
 
 // RND(x, n): divide by 2^n rounding half up; n <= 0 multiplies by 2^-n.
-function automatic wide_t rnd(input wide_t x, input int n);
-  if (n > 0) rnd = (x + (wide_t'(1) <<< (n - 1))) >>> n;
+function automatic logic signed [127:0] rnd(input logic signed [127:0] x, input int n);
+  if (n > 0) rnd = (x + ($signed(128'(1)) <<< (n - 1))) >>> n;
   else if (n < 0) rnd = x <<< (-n);
   else rnd = x;
 endfunction
 
 // floor(x / 2^n), n >= 0.
-function automatic wide_t floor_shift(input wide_t x, input int n);
+function automatic logic signed [127:0] floor_shift(input logic signed [127:0] x, input int n);
   floor_shift = x >>> n;
 endfunction
 
 // Clamp to a signed `bits`-wide range.
-function automatic wide_t sat(input wide_t x, input int bits);
-  wide_t hi, lo;
-  hi = (wide_t'(1) <<< (bits - 1)) - wide_t'(1);
-  lo = -hi - wide_t'(1);
+function automatic logic signed [127:0] sat(input logic signed [127:0] x, input int bits);
+  logic signed [127:0] hi, lo;
+  hi = ($signed(128'(1)) <<< (bits - 1)) - $signed(128'(1));
+  lo = -hi - $signed(128'(1));
   if (x > hi) sat = hi;
   else if (x < lo) sat = lo;
   else sat = x;
 endfunction
 
 // Sign-extend the low `bits` bits of a word.
-function automatic wide_t sext(input logic [63:0] w, input int bits);
-  sext = wide_t'($signed(w << (64 - bits))) >>> (64 - bits);
+function automatic logic signed [127:0] sext(input logic [63:0] w, input int bits);
+  sext = $signed(128'($signed(w << (64 - bits)))) >>> (64 - bits);
 endfunction
 
 // The stochastic-rounding threshold of a remainder r of `sh` bits: its top 32 fraction bits
 // (r << (32 - sh) for sh <= 32, r >> (sh - 32) otherwise); round up iff the drawn word is below.
-function automatic logic [32:0] sr_threshold(input wide_t r, input int sh);
+function automatic logic [32:0] sr_threshold(input logic signed [127:0] r, input int sh);
   if (sh <= 32) sr_threshold = 33'(r <<< (32 - sh));
   else sr_threshold = 33'(r >>> (sh - 32));
 endfunction

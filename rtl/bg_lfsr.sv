@@ -18,7 +18,7 @@ module bg_lfsr (
     y = x ^ (x << 13);
     y = y ^ (y >> 17);
     y = y ^ (y << 5);
-    return y;
+    xorshift = y;
   endfunction
 
   assign word = xorshift(state);
