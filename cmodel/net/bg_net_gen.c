@@ -382,6 +382,20 @@ static void emit_verilog(FILE *f, const bg_net_t *net, const bg_net_const_t *c, 
       fprintf(f, "32'h%08x%s", (uint32_t)v[l], l ? ", " : "};\n");
     }
   }
+  /* the feedback tables exist for every description, all zero without hidden layers */
+  static const char *const always[] = {"FB_BITS", "FB_FRAC", "FB_BASE"};
+  for (size_t a = 0; a < sizeof always / sizeof always[0]; a++) {
+    bool seen = false;
+    for (int k = 0; k < n && !seen; k++) {
+      int lk;
+      char rk[48];
+      seen = sscanf(c[k].name, "L%d_%47s", &lk, rk) == 2 && strcmp(rk, always[a]) == 0;
+    }
+    if (seen) continue;
+    char name[48];
+    camel(always[a], name, sizeof name);
+    fprintf(f, "  localparam logic [%d:0] %sTab = '0;\n", 32 * BG_NET_MAX_LAYERS - 1, name);
+  }
   fprintf(f, "  // softmax LUT as a table: SoftmaxLutTab[32*n +: 32] = SoftmaxLut<n>, 0 past the end\n");
   fprintf(f, "  localparam logic [%d:0] SoftmaxLutTab = {", 32 * BG_NET_LUT_MAX - 1);
   for (int e = BG_NET_LUT_MAX - 1; e >= 0; e--) {
