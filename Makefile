@@ -37,7 +37,8 @@ FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZERS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 HDRS      := $(wildcard cmodel/*/*.h) $(wildcard tests/*.h) $(wildcard sw/cli/*.h)
 
-.PHONY: all help setup data cmodel sw gen test test-long test-asan fuzz demo bench vectors clean
+.PHONY: all help setup data cmodel sw gen test test-long test-asan fuzz demo bench vectors clean \
+        rtl-lint cosim
 .DEFAULT_GOAL := all
 
 all: cmodel sw
@@ -50,6 +51,8 @@ help:
 	@echo "  make test-asan   the fast suite built with ASan/UBSan (under build/asan)"
 	@echo "  make cmodel      the golden-model library ($(LIB))"
 	@echo "  make sw          the CLIs ($(BUILD)/bin: bgnet, bgdata)"
+	@echo "  make rtl-lint    RTL through Verilator -Wall, Yosys check -assert and Icarus"
+	@echo "  make cosim       RTL vs golden model: the cosimulation regression (tests/test_cosim*.sh)"
 	@echo "  make gen NET=F   generated headers for one network description ($(BUILD)/gen/<name>)"
 	@echo "  make fuzz        build the libFuzzer targets ($(BUILD)/fuzz)"
 	@echo "  make vectors     regenerate the golden vectors in tests/vectors/ (bgvec)"
@@ -65,7 +68,20 @@ data:
 	@bash scripts/fetch-data.sh
 
 cmodel: $(LIB)
-sw: $(BINS)
+sw: $(BINS) $(BUILD)/bin/bgcosim
+
+# bgcosim builds one Verilated model per description on first use (sim/bgcosim.sh)
+$(BUILD)/bin/bgcosim: sim/bgcosim.sh $(LIB) $(BUILD)/bin/bgnet
+	@mkdir -p $(dir $@)
+	cp sim/bgcosim.sh $@
+
+rtl-lint: $(BUILD)/bin/bgnet
+	@bash tests/test_rtl_lint.sh
+
+cosim: all
+	@bash scripts/fetch-data.sh
+	@bash tests/test_cosim.sh
+	@bash tests/test_cosim_long.sh
 
 $(BUILD)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)

@@ -149,9 +149,12 @@ class Cosim {
     values_++;
     if (expected == got) return true;
     mismatches_++;
-    std::printf("cosim: FIRST DIVERGENCE at sample %u, step %d, phase %s, layer %d, %s %u, field "
+    char step[16];
+    if (step_ >= 0) std::snprintf(step, sizeof step, "%d", step_);
+    else std::snprintf(step, sizeof step, "end");
+    std::printf("cosim: FIRST DIVERGENCE at sample %u, step %s, phase %s, layer %d, %s %u, field "
                 "%s: expected %" PRId64 ", got %" PRId64 "\n",
-                sample_, step_, phase, layer, layer < 0 ? "index" : "neuron", index, field,
+                sample_, step, phase, layer, layer < 0 ? "index" : "neuron", index, field,
                 expected, got);
     return false;
   }
@@ -259,7 +262,14 @@ class Cosim {
       int wb = net_->layers[l].weight.bits;
       uint32_t wbase = base("W_BASE", l), nb = base("N_BASE", l);
       for (uint32_t s = 0; s < ly->fan_in * ly->n; s++) {
-        if (!cmp(phase, l, s, "W", ly->w[s], sx(mem_read(kW, wbase + s), wb))) return false;
+        int64_t got = sx(mem_read(kW, wbase + s), wb);
+        if (got == ly->w[s]) {
+          values_++;
+          continue;
+        }
+        char field[64];  // name the synapse: presynaptic j -> postsynaptic i (memory order j*n+i)
+        std::snprintf(field, sizeof field, "W (synapse %u -> %u)", s / ly->n, s % ly->n);
+        return cmp(phase, l, s % ly->n, field, ly->w[s], got);
       }
       for (uint32_t i = 0; i < ly->n; i++) {
         if (!cmp(phase, l, i, "b", ly->b[i], sx(mem_read(kB, nb + i), wb))) return false;

@@ -38,19 +38,21 @@ if [ -n "$reason" ]; then
   exit 3
 fi
 hash="$("$bgnet" consts "$net" | awk '$1 == "NET_HASH" { printf "%08x", $2 }')"
+rtl="${BG_RTL:-$root/rtl}"      # another RTL directory (tests inject bugs into a copy)
 dir="$root/build/cosim/$hash"
+[ "$rtl" = "$root/rtl" ] || dir="$root/build/cosim/$hash-$(echo "$rtl" | md5sum | cut -c1-8)"
 sim="$dir/obj/bgcosim-sim"
-stamp="$(cat "$root"/rtl/*.sv "$root"/rtl/*.svh "$root"/sim/bg_cosim_main.cpp "$root/build/lib/libbg.a" | md5sum | cut -c1-16)"
+stamp="$(cat "$rtl"/*.sv "$rtl"/*.svh "$root"/sim/bg_cosim_main.cpp "$root/build/lib/libbg.a" | md5sum | cut -c1-16)"
 if [ ! -x "$sim" ] || [ "$(cat "$dir/stamp" 2> /dev/null)" != "$stamp" ]; then
   mkdir -p "$dir"
   "$bgnet" gen verilog "$net" -o "$dir" > /dev/null
   echo "bgcosim: building the Verilated core for $net (hash $hash) ..." >&2
   inc="-I$root/cmodel/common -I$root/cmodel/net -I$root/cmodel/data -I$root/cmodel/io -I$root/cmodel/core -I$root/cmodel/train -I$root/sw/cli"
   verilator --cc --exe --build -j 2 --trace-fst -O2 -Wno-fatal -Wno-lint -Wno-style \
-    --top-module bg_core -I"$root/rtl" --Mdir "$dir/obj" -o bgcosim-sim \
+    --top-module bg_core -I"$rtl" --Mdir "$dir/obj" -o bgcosim-sim \
     -CFLAGS "-std=c++17 -O2 $inc" -LDFLAGS "$root/build/lib/libbg.a -lcjson -lz -lm" \
-    "$dir/bg_cfg_pkg.sv" "$root"/rtl/bg_lfsr.sv "$root"/rtl/bg_ram_1r1w.sv "$root"/rtl/bg_ram_sp.sv \
-    "$root"/rtl/bg_divider.sv "$root"/rtl/bg_core.sv "$root/sim/bg_cosim_main.cpp" > "$dir/build.log" 2>&1 \
+    "$dir/bg_cfg_pkg.sv" "$rtl"/bg_lfsr.sv "$rtl"/bg_ram_1r1w.sv "$rtl"/bg_ram_sp.sv \
+    "$rtl"/bg_divider.sv "$rtl"/bg_core.sv "$root/sim/bg_cosim_main.cpp" > "$dir/build.log" 2>&1 \
     || { echo "error: Verilator build failed; see $dir/build.log" >&2; tail -20 "$dir/build.log" >&2; exit 2; }
   echo "$stamp" > "$dir/stamp"
 fi

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The fast RTL cosimulation checks: the Verilated core beside the golden model on a toy net
+# (training with sleep, and inference), random descriptions, a few MNIST samples on
+# nets/mnist-fpga.json, the envelope refusal, X/reset randomisation, and a planted RTL bug that
+# must be caught with a first-divergence message and a waveform.
+set -u
+cd "$(dirname "$0")/.."
+if [ "${BG_BUILD:-build}" != "build" ]; then
+  echo "SKIP cosim: runs in the plain suite (the Verilated model is not built with sanitizers)"
+  exit 0
+fi
+make -s --no-print-directory build/bin/bgcosim > /dev/null || { echo "FAIL cosim_build: make build/bin/bgcosim"; exit 1; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cosim=build/bin/bgcosim
+
+# $1 name, rest: bgcosim arguments; passes when exit 0 and the summary reports 0 mismatches
+agree() {
+  local name=$1; shift
+  if "$cosim" "$@" --quiet > "$T/$name.out" 2>&1 &&
+     tail -n 1 "$T/$name.out" | grep -Eq '^cosim: [1-9][0-9]* samples, [0-9]+ timesteps, [1-9][0-9]* values compared, 0 mismatches$'; then
+    echo "PASS $name ($(tail -n 1 "$T/$name.out" | cut -d' ' -f2-))"
+  else
+    echo "FAIL $name: $(tail -n 3 "$T/$name.out" | tr '\n' ' ')"
+  fi
+}
+
+agree cosim_tiny_train --net tests/cosim/nets/tiny-replay.json --samples 12 --train
+agree cosim_tiny_infer --net tests/cosim/nets/tiny-replay.json --samples 4 --infer
+for s in 101 102; do
+  python3 tests/cosim/random_net.py $s "$T/random-$s.json"
+  agree cosim_random_$s --net "$T/random-$s.json" --samples 4 --seed $s
+done
+agree cosim_mnist_fpga --net nets/mnist-fpga.json --data mnist --samples 2
+
+# X and reset randomisation must not change a single compared value
+"$cosim" --net tests/cosim/nets/tiny-replay.json --samples 5 --quiet +verilator+rand+reset+2 +verilator+seed+11 > "$T/rr.out" 2>&1
+"$cosim" --net tests/cosim/nets/tiny-replay.json --samples 5 --quiet > "$T/r0.out" 2>&1
+if [ "$(tail -n 2 "$T/rr.out")" = "$(tail -n 2 "$T/r0.out")" ] && tail -n 1 "$T/rr.out" | grep -q ', 0 mismatches$'; then
+  echo "PASS cosim_rand_reset"
+else
+  echo "FAIL cosim_rand_reset: results differ under +verilator+rand+reset+2"
+fi
+
+# outside the envelope: refused with the reason
+if "$cosim" --net nets/tiny.json --samples 1 > "$T/env.out" 2>&1; then
+  echo "FAIL cosim_envelope: trace-mode description accepted"
+elif grep -q 'outside the RTL core.s envelope: learning.mode must be "replay"' "$T/env.out"; then
+  echo "PASS cosim_envelope"
+else
+  echo "FAIL cosim_envelope: $(cat "$T/env.out")"
+fi
+
+# a planted bug must be caught and localised
+mkdir -p "$T/rtl"
+cp rtl/*.sv rtl/*.svh "$T/rtl/"
+# flip the top bit of the stochastic-rounding threshold
+sed -i 's/if ({1.b0, u} < sr_threshold(r, sh))/if ({1'"'"'b0, u} < (sr_threshold(r, sh) ^ 33'"'"'h080000000))/' "$T/rtl/bg_core.sv"
+if cmp -s rtl/bg_core.sv "$T/rtl/bg_core.sv"; then
+  echo "FAIL cosim_catches_bug: the bug could not be planted"
+else
+  rm -f build/cosim/fail-tiny-replay.json.fst
+  BG_RTL="$T/rtl" "$cosim" --net tests/cosim/nets/tiny-replay.json --samples 12 --quiet > "$T/bug.out" 2>&1
+  rc=$?
+  if [ $rc -eq 1 ] && grep -Eq '^cosim: FIRST DIVERGENCE at sample [0-9]+, step end, phase update, layer [0-9]+, neuron [0-9]+, field (W \(synapse [0-9]+ -> [0-9]+\)|b): expected -?[0-9]+, got -?[0-9]+$' "$T/bug.out" &&
+     grep -q 'waveform of the failing run: build/cosim/fail-tiny-replay.json.fst' "$T/bug.out" &&
+     [ -s build/cosim/fail-tiny-replay.json.fst ]; then
+    echo "PASS cosim_catches_bug ($(grep 'FIRST DIVERGENCE' "$T/bug.out" | cut -c8-))"
+  else
+    echo "FAIL cosim_catches_bug: rc $rc: $(head -c 600 "$T/bug.out")"
+  fi
+fi

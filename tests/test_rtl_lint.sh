@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The RTL in the HDL subset all three tools accept (ECOSYSTEM.md §9): Verilator --lint-only
+# -Wall clean (waivers only in rtl/bg_lint.vlt), Yosys read_verilog -sv / hierarchy -check /
+# proc / check -assert clean, Icarus -g2012 compiles; for several descriptions.
+set -u
+cd "$(dirname "$0")/.."
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+bgnet=${BG_BUILD:-build}/bin/bgnet
+RTL="rtl/bg_lfsr.sv rtl/bg_ram_1r1w.sv rtl/bg_ram_sp.sv rtl/bg_divider.sv rtl/bg_core.sv"
+python3 tests/cosim/random_net.py 2 "$T/random-2.json"     # no hidden layer
+for net in tests/cosim/nets/tiny-replay.json nets/mnist-fpga.json nets/mnist-full.json "$T/random-2.json"; do
+  name=$(basename "$net" .json)
+  mkdir -p "$T/$name"
+  "$bgnet" gen verilog "$net" -o "$T/$name" > /dev/null
+  if verilator --lint-only -Wall -Irtl rtl/bg_lint.vlt "$T/$name/bg_cfg_pkg.sv" $RTL \
+       --top-module bg_core > "$T/$name.vl" 2>&1; then
+    echo "PASS verilator_lint_$name"
+  else
+    echo "FAIL verilator_lint_$name: $(grep -m3 '^%' "$T/$name.vl" | tr '\n' ' ')"
+  fi
+  if iverilog -g2012 -Irtl -o "$T/$name.vvp" "$T/$name/bg_cfg_pkg.sv" $RTL > "$T/$name.iv" 2>&1; then
+    echo "PASS icarus_compile_$name"
+  else
+    echo "FAIL icarus_compile_$name: $(grep -v sorry "$T/$name.iv" | head -3 | tr '\n' ' ')"
+  fi
+done
+net=nets/mnist-fpga.json
+printf 'read_verilog -sv -Irtl %s %s\nhierarchy -check -top bg_core\nproc\ncheck -assert\n' \
+  "$T/mnist-fpga/bg_cfg_pkg.sv" "$RTL" > "$T/check.ys"
+if yosys -q -s "$T/check.ys" > "$T/yosys.log" 2>&1; then
+  echo "PASS yosys_check_mnist-fpga"
+else
+  echo "FAIL yosys_check_mnist-fpga: $(grep -m3 -i error "$T/yosys.log" | tr '\n' ' ')"
+fi
