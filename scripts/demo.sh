@@ -35,8 +35,12 @@ SUB=(--data mnist --epochs 1 --train-samples ${BG_DEMO_SAMPLES:-20000} --val-sam
   --plot "$D/plots-float" | tee "$D/float.txt"
 "$B/bin/bgeval" --net nets/mnist-fpga.json --ckpt "$D/fpga.ckpt" --data mnist | tail -13
 echo
+echo "== 5. the RTL core under Verilator beside the golden model (first MNIST training samples) =="
+"$B/bin/bgcosim" --net nets/mnist-fpga.json --data mnist --samples ${BG_DEMO_RTL_SAMPLES:-3} --quiet | tee "$D/rtl.txt"
+echo
 ai=$(grep '^test_accuracy' "$D/integer.txt" | cut -d' ' -f2)
 af=$(grep '^test_accuracy' "$D/float.txt" | cut -d' ' -f2)
 echo "demo: $(ls nets/*.json | wc -l) network descriptions valid, headers generated, datasets loaded"
 echo "demo: MNIST test accuracy after one pass over ${BG_DEMO_SAMPLES:-20000} samples: integer path $ai %, float path $af %"
+echo "demo: RTL vs golden model: $(tail -n 1 "$D/rtl.txt" | cut -d' ' -f2-); $(grep -o 'core cycles per sample [0-9]*' "$D/rtl.txt")"
 echo "demo: reports, checkpoint and plots (PNG) in $D/"

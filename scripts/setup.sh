@@ -9,7 +9,7 @@ PACKAGES=(
   build-essential pkg-config clang libclang-rt-14-dev llvm
   verilator iverilog yosys nextpnr-ice40 fpga-icestorm
   libsystemc-dev libcjson-dev zlib1g-dev libhdf5-dev
-  gnuplot-nox valgrind
+  gnuplot-nox valgrind python3
   ca-certificates
   dataset-fashion-mnist
 )
