@@ -15,7 +15,7 @@ for s in $(seq 1 20); do
   python3 tests/cosim/random_net.py $s "$T/random-$s.json"
   if build/bin/bgcosim --net "$T/random-$s.json" --samples 5 --seed $s --quiet > "$T/$s.out" 2>&1 &&
      tail -n 1 "$T/$s.out" | grep -q ', 0 mismatches$'; then
-    echo "PASS cosim_random_$s ($(build/bin/bgnet check "$T/random-$s.json" | sed -n 2p | awk '{print $2,$3,$4,$5,$6,$7,$8}'): $(tail -n 1 "$T/$s.out" | cut -d' ' -f2-))"
+    echo "PASS cosim_random_$s ($(build/bin/bgnet check "$T/random-$s.json" | sed -n 2p | sed 's/^ *layers *//; s/ *(.*//'): $(tail -n 1 "$T/$s.out" | cut -d' ' -f2-))"
   else
     echo "FAIL cosim_random_$s: $(tail -n 3 "$T/$s.out" | tr '\n' ' ')"
   fi
