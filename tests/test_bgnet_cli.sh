@@ -94,25 +94,51 @@ for n in nets/tiny.json nets/mnist-fpga.json nets/mnist-full.json; do
       camel=$(echo "$cname" | awk -F_ '{s=""; for(i=1;i<=NF;i++){w=tolower($i); s=s toupper(substr(w,1,1)) substr(w,2)} print s}')
       echo "    \$display(\"$cname %0d\", bg_cfg_pkg::$camel);"
     done <"$G/want.txt"
+    # the packed per-layer tables and the LUT table hold the same values (0 past the end)
+    awk '$1 ~ /^L[0-9]+_/ { i = index($1, "_"); print substr($1, i + 1) }' "$G/want.txt" | sort -u |
+      while read -r rest; do
+        camel=$(echo "$rest" | awk -F_ '{s=""; for(i=1;i<=NF;i++){w=tolower($i); s=s toupper(substr(w,1,1)) substr(w,2)} print s}')
+        for l in 0 1 2 3 4 5 6 7; do
+          echo "    \$display(\"TAB $rest $l %0d\", bg_cfg_pkg::${camel}Tab[32*$l +: 32]);"
+        done
+      done
+    for n in $(seq 0 63); do
+      echo "    \$display(\"LUT $n %0d\", bg_cfg_pkg::SoftmaxLutTab[32*$n +: 32]);"
+    done
     echo "    \$finish;"; echo "  end"; echo "endmodule"
   } >"$G/tb_cfg.sv"
+  cp "$G/want.txt" "$G/want_c.txt"
+  {
+    cat "$G/want_c.txt"
+    awk '$1 ~ /^L[0-9]+_/ { i = index($1, "_"); print substr($1, i + 1) }' "$G/want_c.txt" | sort -u |
+      while read -r rest; do
+        for l in 0 1 2 3 4 5 6 7; do
+          v=$(awk -v k="L${l}_$rest" '$1 == k { print $2 }' "$G/want_c.txt")
+          echo "TAB $rest $l ${v:-0}"
+        done
+      done
+    for n in $(seq 0 63); do
+      v=$(awk -v k="SOFTMAX_LUT_$n" '$1 == k { print $2 }' "$G/want_c.txt")
+      echo "LUT $n ${v:-0}"
+    done
+  } >"$G/want_sv.txt"
   if iverilog -g2012 -o "$G/tb.vvp" "$G/bg_cfg_pkg.sv" "$G/tb_cfg.sv" 2>"$G/iv.err" \
       && vvp -n "$G/tb.vvp" | grep -v '^\$finish\|finish called' >"$G/got_iv.txt" \
-      && cmp -s "$G/want.txt" "$G/got_iv.txt"; then
+      && cmp -s "$G/want_sv.txt" "$G/got_iv.txt"; then
     pass "gen_verilog_icarus_matches_library_$name"
   else
     fail "gen_verilog_icarus_matches_library_$name" \
-      "$(head -n 3 "$G/iv.err") $(diff "$G/want.txt" "$G/got_iv.txt" 2>&1 | head -n 4)"
+      "$(head -n 3 "$G/iv.err") $(diff "$G/want_sv.txt" "$G/got_iv.txt" 2>&1 | head -n 4)"
   fi
   if verilator --lint-only -Wall "$G/bg_cfg_pkg.sv" "$G/tb_cfg.sv" --top-module tb_cfg \
         >"$G/vl.err" 2>&1 \
       && verilator --binary -Wno-fatal --Mdir "$G/obj" "$G/bg_cfg_pkg.sv" "$G/tb_cfg.sv" \
            --top-module tb_cfg -o tb >>"$G/vl.err" 2>&1 \
-      && "$G/obj/tb" | grep -v '^- \|finish' >"$G/got_vl.txt" && cmp -s "$G/want.txt" "$G/got_vl.txt"; then
+      && "$G/obj/tb" | grep -v '^- \|finish' >"$G/got_vl.txt" && cmp -s "$G/want_sv.txt" "$G/got_vl.txt"; then
     pass "gen_verilog_verilator_matches_library_$name"
   else
     fail "gen_verilog_verilator_matches_library_$name" \
-      "$(grep -m3 -E 'Error|Warning' "$G/vl.err") $(diff "$G/want.txt" "$G/got_vl.txt" 2>&1 | head -n 4)"
+      "$(grep -m3 -E 'Error|Warning' "$G/vl.err") $(diff "$G/want_sv.txt" "$G/got_vl.txt" 2>&1 | head -n 4)"
   fi
   if yosys -q -p "read_verilog -sv $G/bg_cfg_pkg.sv" >"$G/ys.err" 2>&1; then
     pass "gen_verilog_yosys_reads_$name"
