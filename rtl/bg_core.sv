@@ -224,37 +224,42 @@ module bg_core (
   logic so_s, so_g;
   logic signed [PB-1:0] so_m;
   logic [7:0] so_refr;
-  always_comb begin
+  // Comb logic is written as automatic functions with every input an argument, so no block
+  // reads a variable it also writes (Icarus would re-trigger such a block forever).
+  function automatic logic [PB + PB + 9:0] soma_fn(
+      input logic [NstBits-1:0] word, input logic signed [63:0] sum, input int theta_q,
+      input int window_q, input int amp_q, input int decay_q, input int soft_q, input int refr_q,
+      input int wf);
     logic signed [127:0] v_old, keep, v, mf, th;
-    logic s_old;
-    logic [7:0] refr_old;
-    v_old = sext(64'(n_rd[PB-1:0]), PB);
-    s_old = n_rd[PB];
-    refr_old = n_rd[PB+8:PB+1];
-    th = $signed(128'(theta));
-    keep = '0;
-    so_s = 1'b0;
-    so_g = 1'b0;
-    so_refr = refr_old;
+    logic s_old, s, g;
+    logic [7:0] refr_old, refr_new;
+    v_old = sext(64'(word[PB-1:0]), PB);
+    s_old = word[PB];
+    refr_old = word[PB+8:PB+1];
+    th = $signed(128'(theta_q));
+    s = 1'b0;
+    g = 1'b0;
+    refr_new = refr_old;
     if (refr_old != 8'd0) begin
-      so_refr = refr_old - 8'd1;
+      refr_new = refr_old - 8'd1;
       v = '0;
       mf = '0;
     end else begin
-      if (reset_soft != 0) keep = v_old - (s_old ? th : $signed(128'(0)));
+      if (soft_q != 0) keep = v_old - (s_old ? th : $signed(128'(0)));
       else keep = s_old ? $signed(128'(0)) : v_old;
-      v = sat(rnd($signed(128'(decay)) * keep, PF) + rnd($signed(128'(acc)), wfrac - PF), PB);
-      so_s = v > th;
-      so_g = ((v - th) < 0 ? th - v : v - th) < $signed(128'(window));
-      if (reset_soft != 0) mf = $signed(128'(OneP)) - (so_g ? rnd($signed(128'(amp)) * th, PF) : $signed(128'(0)));
-      else mf = $signed(128'(OneP)) - (so_s ? $signed(128'(OneP)) : $signed(128'(0)))
-                - (so_g ? rnd($signed(128'(amp)) * v, PF) : $signed(128'(0)));
+      v = sat(rnd($signed(128'(decay_q)) * keep, PF) + rnd($signed(128'(sum)), wf - PF), PB);
+      s = v > th;
+      g = ((v - th) < 0 ? th - v : v - th) < $signed(128'(window_q));
+      if (soft_q != 0) mf = $signed(128'(OneP)) - (g ? rnd($signed(128'(amp_q)) * th, PF) : $signed(128'(0)));
+      else mf = $signed(128'(OneP)) - (s ? $signed(128'(OneP)) : $signed(128'(0)))
+                - (g ? rnd($signed(128'(amp_q)) * v, PF) : $signed(128'(0)));
       mf = sat(mf, PB);
-      if (so_s && refractory != 0) so_refr = 8'(refractory);
+      if (s && refr_q != 0) refr_new = 8'(refr_q);
     end
-    so_v = PB'(v);
-    so_m = PB'(mf);
-  end
+    soma_fn = {refr_new, s, g, PB'(v), PB'(mf)};
+  endfunction
+  assign {so_refr, so_s, so_g, so_v, so_m} =
+      soma_fn(n_rd, acc, theta, window, amp, decay, reset_soft, refractory, wfrac);
 
   // ------------------------------------------------------------------------------------------
   // Learning engine, replay kernel: K(t) = SAT(RND(αt·(m == 1 ? K(t+1) : RND(m·K(t+1))), Tr)
@@ -262,16 +267,18 @@ module bg_core (
   // ------------------------------------------------------------------------------------------
   logic signed [TB-1:0] kern_new;
   logic signed [EbBits-1:0] eb_new;
-  always_comb begin
+  function automatic logic [EbBits + TB - 1:0] kern_fn(
+      input logic [RecBits-1:0] rec, input logic [TB-1:0] k_next, input logic [EbBits-1:0] eb_old,
+      input logic last, input int tdecay_q, input int amp_q);
     logic signed [127:0] kn, mk, mfv, kv;
-    kn = (t < T - 1) ? sext(64'(k_rd), TB) : $signed(128'(0));
-    mfv = sext(64'(rc_rd[PB-1:0]), PB);
+    kn = last ? $signed(128'(0)) : sext(64'(k_next), TB);
+    mfv = sext(64'(rec[PB-1:0]), PB);
     mk = (mfv == $signed(128'(OneP))) ? kn : rnd(mfv * kn, PF);
-    kv = sat(rnd($signed(128'(tdecay)) * mk, TF) + (rc_rd[PB] ? rnd($signed(128'(amp)), PF - TF) : $signed(128'(0))),
-             TB);
-    kern_new = TB'(kv);
-    eb_new = EbBits'(((t < T - 1) ? sext(64'(eb_rd), EbBits) : $signed(128'(0))) + kv);
-  end
+    kv = sat(rnd($signed(128'(tdecay_q)) * mk, TF)
+             + (rec[PB] ? rnd($signed(128'(amp_q)), PF - TF) : $signed(128'(0))), TB);
+    kern_fn = {EbBits'((last ? $signed(128'(0)) : sext(64'(eb_old), EbBits)) + kv), TB'(kv)};
+  endfunction
+  assign {eb_new, kern_new} = kern_fn(rc_rd, k_rd, eb_rd, t >= T - 1, tdecay, amp);
 
   // ------------------------------------------------------------------------------------------
   // Learning engine, weight update (BG(weight_update_accumulate) + BG(weight_update_apply),
@@ -279,12 +286,15 @@ module bg_core (
   // ------------------------------------------------------------------------------------------
   logic [EbBits-1:0] e_sum_rd;     // the eligibility being used (EROW or EB)
   logic signed [AccBits-1:0] t1_new;
-  always_comb begin
+  function automatic logic signed [AccBits-1:0] t1_fn(input logic [EbBits-1:0] e_word,
+                                                      input logic [DB-1:0] d_word);
     logic signed [127:0] e, dl;
-    e = sat(sext(64'(e_sum_rd), EbBits), TB);
-    dl = sext(64'(d_rd), DB);
-    t1_new = AccBits'(sat(rnd(dl * e, DF + TF - UF), AccBits));
-  end
+    e = sat(sext(64'(e_word), EbBits), TB);
+    dl = sext(64'(d_word), DB);
+    t1_fn = AccBits'(sat(rnd(dl * e, DF + TF - UF), AccBits));
+  endfunction
+  assign e_sum_rd = (st == S_U_B_T1) ? eb_rd : er_rd;
+  assign t1_new = t1_fn(e_sum_rd, d_rd);
 
   // ROUND(x·mul, sh), nearest or stochastic (bg_scale_round). Returns {draw, q}: draw says the
   // word u was consumed (a non-zero remainder in stochastic mode).
@@ -310,16 +320,19 @@ module bg_core (
 
   logic [WBITS-1:0] wnew;          // new weight (or bias) from t1 and the stored word
   logic wdraw;
-  always_comb begin
-    logic signed [127:0] dlt, wold;
+  function automatic logic [WBITS:0] w_fn(input logic [63:0] wold_word,
+                                          input logic signed [AccBits-1:0] t1_q,
+                                          input logic [31:0] em, input logic [31:0] esh,
+                                          input int wf, input int wb, input logic [31:0] u);
+    logic signed [127:0] wold;
     logic [128:0] sr;
-    wold = sext((st == S_U_B_WR) ? 64'(b_rd) : 64'(w_rd), wbits);
-    sr = scale_round($signed(128'(t1)), $signed(128'(eta_m)), $signed(32'(eta_sh)) + UF - wfrac,
-                     bg_cfg_pkg::LearnRounding != 0, rng_word[RRound]);
-    wdraw = sr[128];
-    dlt = $signed(sr[127:0]);
-    wnew = WBITS'(sat(wold - dlt, wbits));
-  end
+    wold = sext(wold_word, wb);
+    sr = scale_round($signed(128'(t1_q)), $signed(128'(em)), $signed(32'(esh)) + UF - wf,
+                     bg_cfg_pkg::LearnRounding != 0, u);
+    w_fn = {sr[128], WBITS'(sat(wold - $signed(sr[127:0]), wb))};
+  endfunction
+  assign {wdraw, wnew} = w_fn((st == S_U_B_WR) ? 64'(b_rd) : 64'(w_rd), t1, eta_m, eta_sh, wfrac,
+                              wbits, rng_word[RRound]);
 
   // ------------------------------------------------------------------------------------------
   // Sleep unit, feedback step (feedback_step in bg_sleep_unit.c):
@@ -327,19 +340,20 @@ module bg_core (
   // ------------------------------------------------------------------------------------------
   logic [FBBITS-1:0] fbnew;
   logic fbdraw;
-  always_comb begin
-    logic signed [127:0] corr, dec, bo, dlt;
+  function automatic logic [FBBITS:0] fb_fn(input logic [FBBITS-1:0] b_word,
+                                            input logic [CBits-1:0] c_word, input logic [63:0] q,
+                                            input int bf, input int bb, input logic [31:0] u);
+    logic signed [127:0] corr, dec, bo;
     logic [128:0] sr;
-    bo = sext(64'(fb_rd), fbbits);
-    corr = sat(sext(64'(c_rd), CBits), 63 - fbfrac) <<< fbfrac;
+    bo = sext(64'(b_word), bb);
+    corr = sat(sext(64'(c_word), CBits), 63 - bf) <<< bf;
     dec = (bg_cfg_pkg::SleepDecay == 0)
-          ? rnd(bo * $signed(128'(q_acc[k])), bg_cfg_pkg::SleepKShift) : $signed(128'(0));
+          ? rnd(bo * $signed(128'(q)), bg_cfg_pkg::SleepKShift) : $signed(128'(0));
     sr = scale_round(corr - dec, $signed(128'(bg_cfg_pkg::SleepEtaM)), bg_cfg_pkg::SleepEtaSh,
-                     bg_cfg_pkg::LearnRounding != 0, rng_word[RRound]);
-    fbdraw = sr[128];
-    dlt = $signed(sr[127:0]);
-    fbnew = FBBITS'(sat(bo + dlt, fbbits));
-  end
+                     bg_cfg_pkg::LearnRounding != 0, u);
+    fb_fn = {sr[128], FBBITS'(sat(bo + $signed(sr[127:0]), bb))};
+  endfunction
+  assign {fbdraw, fbnew} = fb_fn(fb_rd, c_rd, q_acc[k], fbfrac, fbbits, rng_word[RRound]);
 
   // ------------------------------------------------------------------------------------------
   // Error unit: softmax of the running counts through the LUT (BG(error_unit_step))
@@ -353,24 +367,29 @@ module bg_core (
   // E_k = LUT[min(max_c − c_k, len − 1)] and S = Σ E_k, from the output counts
   logic [31:0] soft_e [0:NOut-1];
   logic [31:0] soft_sum;
-  always_comb begin
-    logic [15:0] cmax;
-    cmax = '0;
-    for (int q = 0; q < NOut; q++) if (cnt_out[q] > cmax) cmax = cnt_out[q];
-    soft_sum = '0;
-    for (int q = 0; q < NOut; q++) begin
-      soft_e[q] = lut($signed(32'({16'd0, cmax - cnt_out[q]})));
-      soft_sum = soft_sum + soft_e[q];
+  // running maxima, sums and argmax as chains of continuous assignments (one link per output)
+  logic [15:0] cmax_c [0:NOut] /* verilator split_var */;
+  logic [31:0] sum_c [0:NOut] /* verilator split_var */;
+  logic [3:0] pred_c [0:NOut] /* verilator split_var */;
+  logic any_c [0:NOut] /* verilator split_var */;
+  assign cmax_c[0] = '0;
+  assign sum_c[0] = '0;
+  assign pred_c[0] = '0;
+  assign any_c[0] = 1'b0;
+  genvar gq;
+  generate
+    for (gq = 0; gq < NOut; gq++) begin : g_out
+      assign cmax_c[gq + 1] = (cnt_out[gq] > cmax_c[gq]) ? cnt_out[gq] : cmax_c[gq];
+      assign soft_e[gq] = lut($signed(32'({16'd0, cmax_c[NOut] - cnt_out[gq]})));
+      assign sum_c[gq + 1] = sum_c[gq] + soft_e[gq];
+      // prediction: the output with the most spikes, lowest index on ties (BG(model_prediction))
+      assign pred_c[gq + 1] = (gq > 0 && cnt_out[gq] > cnt_out[$signed(32'(pred_c[gq]))]) ? 4'(gq) : pred_c[gq];
+      // the error interneurons' spikes as signs: any σ+ ≠ σ−
+      assign any_c[gq + 1] = any_c[gq] | (sp[gq] != sm[gq]);
     end
-  end
-
-  // prediction: the output with the most spikes, lowest index on ties (BG(model_prediction))
-  always_comb begin
-    pred = '0;
-    for (int q = 1; q < NOut; q++) begin
-      if (cnt_out[q] > cnt_out[$signed(32'(pred))]) pred = 4'(q);
-    end
-  end
+  endgenerate
+  assign soft_sum = sum_c[NOut];
+  assign pred = pred_c[NOut];
 
   logic div_start, div_done;
   logic [EF:0] div_q;
@@ -378,12 +397,8 @@ module bg_core (
     .clk(clk), .rst_n(rst_n), .start(div_start), .num((2 * EF + 1)'(soft_e[k]) << EF),
     .den(e_sum), .done(div_done), .quot(div_q));
 
-  // the error interneurons' spikes as signs: sg = σ+ − σ−
   logic any_sg;
-  always_comb begin
-    any_sg = 1'b0;
-    for (int q = 0; q < NOut; q++) any_sg = any_sg | (sp[q] != sm[q]);
-  end
+  assign any_sg = any_c[NOut];
 
   // sum of B·sg over the outputs for one hidden neuron (streamed, one k per cycle)
   logic signed [63:0] fb_acc;
@@ -398,11 +413,15 @@ module bg_core (
     nbase_above = (sl_l + 1 <= LL) ? tab(bg_cfg_pkg::NBaseTab, sl_l + 1) : NW;
   end
 
-  // lowest set bit of the spike word (update phase)
-  always_comb begin
-    t_sel = 0;
-    for (int q = T - 1; q >= 0; q--) if (spikes[q]) t_sel = q;
-  end
+  // lowest set bit of the spike word (update phase), as a chain from the top bit down
+  int tsel_c [0:T] /* verilator split_var */;
+  assign tsel_c[T] = 0;
+  generate
+    for (gq = T - 1; gq >= 0; gq--) begin : g_tsel
+      assign tsel_c[gq] = spikes[gq] ? gq : tsel_c[gq + 1];
+    end
+  endgenerate
+  assign t_sel = tsel_c[0];
 
   // input encoder: x = r16 < pixel·257 (BG(input_encoder_step)); the eval stream when inferring
   logic [31:0] enc_word;
@@ -426,8 +445,12 @@ module bg_core (
   // ------------------------------------------------------------------------------------------
   // Memory port drive: the state says which words are read (data next cycle) and written
   // ------------------------------------------------------------------------------------------
+  // the spike-list producer: the encoder, a soma with a next layer, or the sleep noise
   logic [ListBits-1:0] list_push;
   logic list_we;
+  assign list_we = (st == S_ENC_WR && enc_x) || (st == S_FWD_SOMA && so_s && l < LL) ||
+                   (st == S_SL_N_P && xi_p) || (st == S_SL_N_M);
+  assign list_push = {st == S_SL_N_M, prod_row};
   always_comb begin
     pix_re = 0; pix_we = 0; pix_ra = '0; pix_wa = '0; pix_wd = '0;
     w_en = 0; w_we = 0; w_a = '0; w_wd = '0;
@@ -445,8 +468,6 @@ module bg_core (
     for (int q = 0; q < 2; q++) begin
       l_re[q] = 0; l_we[q] = 0; l_ra[q] = '0; l_wa[q] = '0; l_wd[q] = '0;
     end
-    list_we = 0; list_push = '0;
-    e_sum_rd = er_rd;
     for (int q = 0; q < 5; q++) begin
       rng_step[q] = 0; rng_step2[q] = 0;
       rng_seed_we[q] = cfg_we && (cfg_addr == 8'(8 + q));
@@ -467,7 +488,6 @@ module bg_core (
       S_ENC_WR: begin
         if (mode == M_INFER) rng_step[REval] = 1; else rng_step[RInput] = 1;
         r_we = 1; r_wa = AW'(i); r_wd = r_rd | (T'(enc_x) << t);
-        if (enc_x) begin list_we = 1; list_push = {1'b0, prod_row}; end
       end
       S_FWD_I: begin
         b_re = 1; b_ra = AW'(nbase + i); n_re = 1; n_ra = AW'(nbase + i);
@@ -485,7 +505,6 @@ module bg_core (
             rc_we = 1; rc_wa = AW'(recbase + t * n_cur + i); rc_wd = {so_g, so_m};
           end
         end
-        if (so_s && l < LL) begin list_we = 1; list_push = {1'b0, prod_row}; end
       end
       S_ERR_DIV: div_start = 1;
       S_ERR_DO_RD: begin d_re = 1; d_ra = AW'(nbase + k); end
@@ -536,7 +555,6 @@ module bg_core (
         eb_re = 1; eb_ra = AW'(nbase + i); d_re = 1; d_ra = AW'(nbase + i);
       end
       S_U_B_T1: begin
-        e_sum_rd = eb_rd;
         if (t1_new != 0) begin b_re = 1; b_ra = AW'(nbase + i); end
       end
       S_U_B_WR: begin
@@ -553,9 +571,7 @@ module bg_core (
         rng_step2[RNoise] = 1;
         h_we = 1; h_wa = AW'(i);
         h_wd = h_rd + HBits'(xi_p) - HBits'(xi_m);
-        if (xi_p) begin list_we = 1; list_push = {1'b0, prod_row}; end
       end
-      S_SL_N_M: begin list_we = 1; list_push = {1'b1, prod_row}; end
       S_SL_C_RD: begin h_re = 1; h_ra = AW'(i); end
       S_SL_C_RMW: begin c_re = 1; c_ra = AW'(i * NOut + k); end
       S_SL_C_WR: begin

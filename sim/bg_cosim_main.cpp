@@ -33,6 +33,7 @@ enum Chk { kChkStep = 1, kChkUpdate = 2, kChkSleep = 3 };
 struct Options {
   const char *net = nullptr, *data = "random", *data_dir = "data", *seed = nullptr;
   const char *trace = nullptr;
+  const char *vectors = nullptr;     // write an Icarus vector file (sim/tb_vectors.sv)
   uint32_t samples = 1, data_seed = 1;
   bool train = true, quiet = false, no_retrace = false;
   const char *self = nullptr;
@@ -52,6 +53,7 @@ class Cosim {
     }
   }
   ~Cosim() {
+    if (vec_) std::fclose(vec_);
     if (fst_) fst_->close();
     core_->final();
   }
@@ -80,7 +82,52 @@ class Cosim {
     tick();
   }
 
+  // Vector file for the Icarus testbench, one operation per line "op a b c" (hex): 1 memory
+  // write (sel, addr, data), 2 configuration write (addr, data), 3 start (cmd) and wait until
+  // idle, 4 memory read expecting (sel, addr, value), 5 configuration read expecting (addr, value).
+  bool open_vectors(const char *path) {
+    vec_ = std::fopen(path, "w");
+    return vec_ != nullptr;
+  }
+  void vec(int op, uint64_t a, uint64_t b, uint64_t c) {
+    if (vec_) std::fprintf(vec_, "%d %" PRIx64 " %" PRIx64 " %" PRIx64 "\n", op, a, b, c);
+  }
+  static uint64_t word(int64_t v, int bits) {
+    return bits >= 64 ? (uint64_t)v : ((uint64_t)v & ((1ull << bits) - 1));
+  }
+  // Expected end-of-sample state for the vector file: rasters, weights, feedback, prediction,
+  // random-stream states.
+  void vec_expect_sample(const std::unique_ptr<uint64_t[]> &rast, int pred, const bg_rng_t &eval) {
+    if (!vec_) return;
+    const int L = m_->n_layers - 1;
+    uint32_t n_r = 0;
+    for (int l = 0; l <= L; l++) {
+      uint32_t rb = base("R_BASE", l);
+      for (uint32_t i = 0; i < m_->layer[l].n; i++) vec(4, kRast, rb + i, rast[n_r++]);
+    }
+    int wbits = 0, fbbits = 0;
+    for (int l = 1; l <= L; l++) {
+      if (net_->layers[l].weight.bits > wbits) wbits = net_->layers[l].weight.bits;
+      if (l < L && net_->layers[l].feedback.bits > fbbits) fbbits = net_->layers[l].feedback.bits;
+    }
+    for (int l = 1; l <= L; l++) {
+      const bg_model_layer_t *ly = &m_->layer[l];
+      uint32_t wb = base("W_BASE", l), nb = base("N_BASE", l);
+      for (uint32_t q = 0; q < ly->fan_in * ly->n; q++) vec(4, kW, wb + q, word(ly->w[q], wbits));
+      for (uint32_t i = 0; i < ly->n; i++) vec(4, kB, nb + i, word(ly->b[i], wbits));
+      if (l < L) {
+        uint32_t fb = base("FB_BASE", l), n = ly->n * m_->layer[L].n;
+        for (uint32_t q = 0; q < n; q++) vec(4, kFb, fb + q, word(ly->fb[q], fbbits));
+      }
+    }
+    vec(5, kPred, (uint64_t)pred, 0);
+    const int streams[5] = {BG_STREAM_INPUT, BG_STREAM_SLEEP_RATE, BG_STREAM_SLEEP_NOISE,
+                            BG_STREAM_ROUND, -1};
+    for (int q = 0; q < 5; q++) vec(5, (uint64_t)(kSeed0 + q), streams[q] >= 0 ? m_->rng[streams[q]].state : eval.state, 0);
+  }
+
   void mem_write(int sel, uint32_t addr, uint64_t v) {
+    vec(1, (uint64_t)sel, addr, v);
     core_->hm_we = 1;
     core_->hm_sel = sel;
     core_->hm_addr = addr;
@@ -98,6 +145,7 @@ class Cosim {
     return core_->hm_rdata;
   }
   void cfg_write(int addr, uint32_t v) {
+    vec(2, (uint64_t)addr, v, 0);
     core_->cfg_we = 1;
     core_->cfg_addr = addr;
     core_->cfg_wdata = v;
@@ -309,6 +357,7 @@ class Cosim {
     cfg_write(kLabel, (uint32_t)label);
     core_->start = 1;
     core_->cmd = train ? 0 : 1;
+    vec(3, train ? 0 : 1, 0, 0);
     tick();
     core_->start = 0;
     m_->record = train;
@@ -324,6 +373,17 @@ class Cosim {
     }
     step_ = -1;
     int pred = bg_model_prediction(m_);
+    // the whole sample's spikes, one word per neuron (bit t = step t), before sleep reuses step 0
+    size_t n_all = 0;
+    for (int l = 0; l < m_->n_layers; l++) n_all += m_->layer[l].n;
+    std::unique_ptr<uint64_t[]> rast(new uint64_t[n_all]);
+    for (int l = 0, r = 0; l < m_->n_layers; l++) {
+      const bg_model_layer_t *ly = &m_->layer[l];
+      for (uint32_t i = 0; i < ly->n; i++, r++) {
+        rast[r] = 0;
+        for (uint32_t t = 0; t < m_->T; t++) rast[r] |= (uint64_t)ly->raster[(size_t)t * ly->n + i] << t;
+      }
+    }
     if (train) {
       for (int l = 1; l < m_->n_layers; l++) {
         bg_replay_unit_kernel(m_, l);
@@ -341,7 +401,9 @@ class Cosim {
     }
     if (!wait_done()) return false;
     if (!cmp("end of sample", -1, 0, "prediction", pred, (int64_t)cfg_read(kPred))) return false;
-    return compare_streams(*eval);
+    if (!compare_streams(*eval)) return false;
+    vec_expect_sample(rast, pred, *eval);
+    return true;
   }
 
   int run();
@@ -356,6 +418,7 @@ class Cosim {
   bg_model_t *m_;
   std::unique_ptr<Vbg_core> core_;
   std::unique_ptr<VerilatedFstC> fst_;
+  std::FILE *vec_ = nullptr;
   uint64_t time_ = 0;
   bg_net_const_t consts_[512];
   int n_consts_ = 0;
@@ -363,6 +426,10 @@ class Cosim {
 
 int Cosim::run() {
   load_constants();
+  if (o_.vectors && !open_vectors(o_.vectors)) {
+    std::fprintf(stderr, "error: %s: cannot write the vector file\n", o_.vectors);
+    return 2;
+  }
   reset();
   bg_net_t plain;
   bg_err_t err;
@@ -431,6 +498,7 @@ int usage(int rc) {
   std::fprintf(rc ? stderr : stdout,
                "usage: bgcosim --net NET [--data random|mnist|fashion] [--samples N] [--seed S]\n"
                "               [--data-seed S] [--train|--infer] [--trace FILE.fst] [--quiet]\n"
+               "               [--vectors FILE]   (also write a vector file for sim/tb_vectors.sv)\n"
                "Runs the Verilated core beside the golden model; exit 0 only when every value "
                "agreed.\n");
   return rc;
@@ -462,6 +530,7 @@ int main(int argc, char **argv) {
     else if (a == "--train") o.train = true;
     else if (a == "--infer") o.train = false;
     else if (a == "--trace") o.trace = val();
+    else if (a == "--vectors") o.vectors = val();
     else if (a == "--quiet") o.quiet = true;
     else if (a == "--no-retrace") o.no_retrace = true;
     else if (a == "-h" || a == "--help") return usage(0);
