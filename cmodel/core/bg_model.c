@@ -109,10 +109,13 @@ int BG(model_init)(BG(model_t) *m, const bg_net_t *net, bg_err_t *err) {
   m->sleep_q = zalloc(n_out, sizeof *m->sleep_q, &ok);
   m->noise_p = zalloc(widest, sizeof *m->noise_p, &ok);
   m->noise_m = zalloc(widest, sizeof *m->noise_m, &ok);
+  m->lanes = zalloc(T, sizeof *m->lanes, &ok);
+  m->input_jump = zalloc(1, sizeof *m->input_jump, &ok);
   if (!ok) {
     BG(model_free)(m);
     return bg_err_set(err, BG_E_NOMEM, "%s: out of memory allocating the model", net->file);
   }
+  bg_rng_jump_init(m->input_jump, net->layers[0].size);
   for (int s = 0; s < BG_STREAM_COUNT; s++) bg_rng_seed(&m->rng[s], net->q.stream_seed[s]);
   m->eta_m = net->q.eta_m;
   m->eta_sh = net->q.eta_sh;
@@ -131,7 +134,7 @@ void BG(model_free)(BG(model_t) *m) {
   }
   BG(error_unit_t) *eu = &m->err;
   void *q[] = {eu->up, eu->um, eu->sp, eu->sm, eu->eps, eu->spk_p, eu->spk_m, m->sleep_h,
-               m->sleep_o, m->sleep_c, m->sleep_q, m->noise_p, m->noise_m};
+               m->sleep_o, m->sleep_c, m->sleep_q, m->noise_p, m->noise_m, m->lanes, m->input_jump};
   for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) free(q[i]);
   memset(m, 0, sizeof *m);
 }
@@ -184,8 +187,8 @@ void BG(model_flush)(BG(model_t) *m) {
 
 int BG(model_infer)(BG(model_t) *m, const uint8_t *input, bg_rng_t *rng) {
   BG(state_reset)(m);
+  BG(input_encoder_frames)(m, input, rng);
   for (uint32_t t = 0; t < m->T; t++) {
-    BG(input_encoder_step)(m, input, t, rng);
     for (int l = 1; l < m->n_layers; l++) BG(neuron_core_step)(m, l, t);
   }
   return BG(model_prediction)(m);

@@ -94,6 +94,10 @@ struct BG(model) {
   uint32_t batch_fill;                /* samples accumulated since the last update */
   uint64_t train_samples;             /* training samples seen (the sleep schedule) */
   bool record;                        /* keep per-step records (training) */
+  /* generator lanes (docs/cmodel.md, "Speed"): input_jump advances a state by one step of
+   * input draws (layer 0's size); lanes holds one state per step being computed */
+  bg_rng_jump_t *input_jump;
+  uint32_t *lanes;
   /* sleep unit scratch */
   int32_t *sleep_h, *sleep_o;
   int64_t *sleep_c, *sleep_q;
@@ -122,6 +126,8 @@ void BG(model_flush)(BG(model_t) *m);
 void BG(state_reset)(BG(model_t) *m);
 /* Encode step t of the input into layer 0's records; rng NULL for event input. */
 void BG(input_encoder_step)(BG(model_t) *m, const uint8_t *input, uint32_t t, bg_rng_t *rng);
+/* The same for all T steps of a sample at once (bit-identical records, counts and draws). */
+void BG(input_encoder_frames)(BG(model_t) *m, const uint8_t *input, bg_rng_t *rng);
 /* Synaptic input sum of layer l from layer l-1's active list at step t, then the soma. */
 void BG(neuron_core_step)(BG(model_t) *m, int l, uint32_t t);
 /* Soma update from precomputed input sums I (weight format); records spikes at step t. */
