@@ -9,16 +9,21 @@
 
 #include "bg_rng.h"
 
-/* RND(x, n): divide by 2^n rounding half up (floor((x + 2^(n-1)) / 2^n)); n <= 0 multiplies
- * by 2^-n. Written with an arithmetic shift, which C11 leaves implementation-defined for
- * negative x, so it is spelled out for negative values. */
-static inline int64_t bg_rnd(int64_t x, int n) {
-  if (n <= 0) return n == 0 ? x : (int64_t)((uint64_t)x << -n);
-  if (n >= 63) return x >= 0 ? 0 : (x < -(INT64_C(1) << 62) ? -1 : 0);
-  int64_t half = INT64_C(1) << (n - 1);
-  int64_t y = x + half;
-  /* floor division by 2^n that is correct for negative y */
+/* floor(y / 2^n) for 0 <= n <= 63. Spelled out for negative y, where C11 leaves >> of a
+ * signed value implementation-defined; GCC and Clang compile it to one arithmetic shift. */
+static inline int64_t bg_asr(int64_t y, int n) {
   return y >= 0 ? y >> n : -((-(y + 1)) >> n) - 1;
+}
+
+/* RND(x, n): divide by 2^n rounding half up (floor((x + 2^(n-1)) / 2^n)); n <= 0 multiplies
+ * by 2^-n. Without branches for |n| < 63 (it sits in every inner loop): a left shift by
+ * max(−n, 0), then half of 2^max(n, 0) added and a floor shift by max(n, 0); for n = 0 both
+ * shifts are 0 and the half is 0. */
+static inline int64_t bg_rnd(int64_t x, int n) {
+  if (n >= 63) return x >= 0 ? 0 : (x < -(INT64_C(1) << 62) ? -1 : 0);
+  int sl = n < 0 ? -n : 0, sr = n > 0 ? n : 0;
+  int64_t y = (int64_t)((uint64_t)x << sl) + ((INT64_C(1) << sr) >> 1);
+  return bg_asr(y, sr);
 }
 
 /* floor(x / 2^n) for n >= 0. */

@@ -10,6 +10,13 @@
 #include "bg_net.h"
 #include "bg_rng.h"
 
+/* Columns per tile of the row accumulation (bg_rows.c). Arrays it reads rows from (weights w,
+ * the backward kernel kern) are allocated BG_ROWS_TILE elements longer than their rows. */
+#define BG_ROWS_TILE 16
+
+/* Sleep steps whose noise is drawn side by side (bg_sleep_unit.c). */
+#define BG_SLEEP_LANES 16
+
 /* One layer of neurons (layer 0, the input, uses only n and the spike records). Arrays are
  * owned; weights are presynaptic-major: w[j*n + i] is the synapse from j (layer l-1) to i. */
 typedef struct {
@@ -23,6 +30,7 @@ typedef struct {
   BG_VAL *w;                          /* fan_in * n */
   BG_VAL *b;                          /* n */
   BG_VAL *fb;                         /* hidden layers: fb[i*n_out + k], the feedback B^l */
+  bg_rng_jump_t *noise_jump;          /* hidden layers: one sleep step of noise draws (2n) */
   /* neuron state (one sample) */
   BG_VAL *v;
   BG_WIDE *d;                         /* error dendrite */
@@ -33,6 +41,7 @@ typedef struct {
   uint8_t *raster;                    /* T * n */
   uint32_t *act;                      /* T * n: indices of the neurons that spiked at t */
   uint32_t *act_n;                    /* T */
+  uint32_t *times, *times_n;          /* n * T, n: spike steps of each neuron (replay mode) */
   uint8_t *g_rec;                     /* T * n */
   BG_VAL *m_rec;                      /* T * n */
   BG_VAL *kern;                       /* T * n: backward kernel K (replay) */
@@ -41,7 +50,11 @@ typedef struct {
   /* learning engine: per-synapse accumulators over the batch */
   BG_WIDE *acc, *accb;
   uint8_t *row_dirty;                 /* fan_in: rows of acc holding non-zero values */
-  BG_WIDE *scratch;                   /* n: one row of eligibilities */
+  BG_WIDE *scratch;                   /* n: input sums, or one row of eligibilities */
+  /* narrow (int32) arithmetic where the description bounds the values (integer path only;
+   * model_init decides, docs/cmodel.md "Speed") */
+  bool sum32;                         /* input sums */
+  int32_t *scratch32;                 /* n */
 } BG(model_layer_t);
 
 /* Output-layer error unit state. */
@@ -89,6 +102,7 @@ struct BG(model) {
   bg_rng_t rng[BG_STREAM_COUNT];
   bg_sat_t sat;
   BG(counters_t) ctr;
+  bool elig32, acc_narrow;            /* narrow eligibility sums and accumulator updates */
   uint32_t eta_m, eta_sh;             /* η/(F·batch) = eta_m·2^-eta_sh (integer path) */
   double eta;                         /* η/(F·batch) (float path) */
   uint32_t batch_fill;                /* samples accumulated since the last update */
@@ -97,11 +111,12 @@ struct BG(model) {
   /* generator lanes (docs/cmodel.md, "Speed"): input_jump advances a state by one step of
    * input draws (layer 0's size); lanes holds one state per step being computed */
   bg_rng_jump_t *input_jump;
-  uint32_t *lanes;
+  uint32_t *lanes;                    /* max(T, BG_SLEEP_LANES) */
   /* sleep unit scratch */
   int32_t *sleep_h, *sleep_o;
   int64_t *sleep_c, *sleep_q;
-  uint32_t *noise_p, *noise_m;
+  uint32_t *noise_p, *noise_m;        /* BG_SLEEP_LANES * widest: noise lists per step */
+  uint32_t *noise_np, *noise_nm;      /* BG_SLEEP_LANES: their lengths */
 };
 
 /* Build a model from a validated description: allocate, then initialise weights and feedback
@@ -140,6 +155,18 @@ void BG(weight_update_apply)(BG(model_t) *m);
 void BG(sleep_unit_run)(BG(model_t) *m);
 /* Argmax of the output counts, lowest index on ties. */
 int BG(model_prediction)(const BG(model_t) *m);
+/* acc[i] += Σ_a rows[idx[a]·n + i] (rows_sub: −=) for i < n, the rows taken in list order
+ * (bg_rows.c). The int32 forms are for sums the description bounds below 2^31. */
+void BG(rows_add)(BG_WIDE *restrict acc, const BG_VAL *restrict rows, const uint32_t *restrict idx,
+                  uint32_t cnt, uint32_t n);
+void BG(rows_sub)(BG_WIDE *restrict acc, const BG_VAL *restrict rows, const uint32_t *restrict idx,
+                  uint32_t cnt, uint32_t n);
+#if !BG_FLOAT
+void bg_rows_add32(int32_t *restrict acc, const BG_VAL *restrict rows,
+                   const uint32_t *restrict idx, uint32_t cnt, uint32_t n);
+void bg_rows_sub32(int32_t *restrict acc, const BG_VAL *restrict rows,
+                   const uint32_t *restrict idx, uint32_t cnt, uint32_t n);
+#endif
 
 /* Rules */
 extern const BG(rule_t) BG(rule_biograd);
