@@ -33,6 +33,11 @@ static inline int64_t bg_floor_shift(int64_t x, int n) {
   return x >= 0 ? x >> n : -((-(x + 1)) >> n) - 1;
 }
 
+/* c ? a : b computed with a mask, so the compiler keeps it free of branches. */
+static inline int64_t bg_pick(bool c, int64_t a, int64_t b) {
+  return b ^ ((a ^ b) & -(int64_t)c);
+}
+
 /* Move a value from `from` to `to` fraction bits. */
 static inline int64_t bg_rescale(int64_t x, int from, int to) { return bg_rnd(x, from - to); }
 
@@ -57,11 +62,12 @@ static inline int64_t bg_sat(int64_t x, int bits, uint64_t *count) {
  * No draw is made when r = 0. *draws counts the words drawn. */
 static inline int64_t bg_scale_round(int64_t x, int64_t mul, int sh, bool stochastic,
                                      bg_rng_t *rng, uint64_t *draws, uint64_t *sat) {
-  const int64_t lim = INT64_C(1) << 31;
-  if (sh > 0 && sh < 62 && x > -lim && x < lim && mul > -lim && mul < lim) {
-    /* the common case, same result without 128-bit arithmetic: |x·mul| < 2^62 */
-    int64_t p64 = x * mul;
-    int64_t q64 = bg_floor_shift(stochastic ? p64 : p64 + (INT64_C(1) << (sh - 1)), sh);
+  const int64_t lim = INT64_C(1) << 62;
+  int64_t p64;
+  if (sh > 0 && sh < 62 && !__builtin_mul_overflow(x, mul, &p64) && p64 > -lim && p64 < lim) {
+    /* the common case, same result without 128-bit arithmetic: |x·mul| < 2^62, so adding the
+     * half cannot overflow either */
+    int64_t q64 = bg_asr(stochastic ? p64 : p64 + (INT64_C(1) << (sh - 1)), sh);
     if (stochastic) {
       uint64_t r = (uint64_t)(p64 - q64 * (INT64_C(1) << sh));
       if (r != 0) {

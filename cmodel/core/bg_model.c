@@ -120,6 +120,15 @@ int BG(model_init)(BG(model_t) *m, const bg_net_t *net, bg_err_t *err) {
     ly->acc = zalloc(syn, sizeof *ly->acc, &ok);
     ly->accb = zalloc(n, sizeof *ly->accb, &ok);
     ly->row_dirty = zalloc(fi, 1, &ok);
+    ly->col_dirty = zalloc(n, 1, &ok);
+    ly->col_list = zalloc(n, sizeof *ly->col_list, &ok);
+    if (!trace) {
+      ly->live = zalloc(n, sizeof *ly->live, &ok);
+      ly->kern_live = zalloc((size_t)T * n + BG_ROWS_TILE, sizeof *ly->kern_live, &ok);
+      ly->d_live = zalloc(n, sizeof *ly->d_live, &ok);
+      ly->full = zalloc(n, sizeof *ly->full, &ok);
+      ly->full32 = zalloc(n, sizeof *ly->full32, &ok);
+    }
     ly->scratch = zalloc(n, sizeof *ly->scratch, &ok);
     ly->scratch32 = zalloc(n, sizeof *ly->scratch32, &ok);
   }
@@ -131,6 +140,8 @@ int BG(model_init)(BG(model_t) *m, const bg_net_t *net, bg_err_t *err) {
   eu->eps = zalloc(n_out, sizeof *eu->eps, &ok);
   eu->spk_p = zalloc(n_out, sizeof *eu->spk_p, &ok);
   eu->spk_m = zalloc(n_out, sizeof *eu->spk_m, &ok);
+  eu->fb_k = zalloc(n_out, sizeof *eu->fb_k, &ok);
+  eu->fb_sg = zalloc(n_out, sizeof *eu->fb_sg, &ok);
   uint32_t widest = 0;
   for (int l = 1; l < m->n_layers; l++) widest = net->layers[l].size > widest ? net->layers[l].size : widest;
   m->sleep_h = zalloc(widest, sizeof *m->sleep_h, &ok);
@@ -141,6 +152,7 @@ int BG(model_init)(BG(model_t) *m, const bg_net_t *net, bg_err_t *err) {
   m->noise_m = zalloc((size_t)BG_SLEEP_LANES * widest, sizeof *m->noise_m, &ok);
   m->noise_np = zalloc(BG_SLEEP_LANES, sizeof *m->noise_np, &ok);
   m->noise_nm = zalloc(BG_SLEEP_LANES, sizeof *m->noise_nm, &ok);
+  m->all_steps = zalloc(T, sizeof *m->all_steps, &ok);
   m->lanes = zalloc(T > BG_SLEEP_LANES ? T : BG_SLEEP_LANES, sizeof *m->lanes, &ok);
   m->input_jump = zalloc(1, sizeof *m->input_jump, &ok);
   if (!ok) {
@@ -148,6 +160,7 @@ int BG(model_init)(BG(model_t) *m, const bg_net_t *net, bg_err_t *err) {
     return bg_err_set(err, BG_E_NOMEM, "%s: out of memory allocating the model", net->file);
   }
   choose_widths(m);
+  for (uint32_t t = 0; t < T; t++) m->all_steps[t] = t;
   bg_rng_jump_init(m->input_jump, net->layers[0].size);
   for (int s = 0; s < BG_STREAM_COUNT; s++) bg_rng_seed(&m->rng[s], net->q.stream_seed[s]);
   m->eta_m = net->q.eta_m;
@@ -162,13 +175,15 @@ void BG(model_free)(BG(model_t) *m) {
     BG(model_layer_t) *ly = &m->layer[l];
     void *p[] = {ly->w, ly->b, ly->fb, ly->v, ly->d, ly->s, ly->refr, ly->count, ly->raster,
                  ly->act, ly->act_n, ly->g_rec, ly->m_rec, ly->kern, ly->z, ly->e, ly->zb,
-                 ly->eb, ly->acc, ly->accb, ly->row_dirty, ly->scratch, ly->scratch32, ly->times, ly->times_n, ly->noise_jump};
+                 ly->eb, ly->acc, ly->accb, ly->row_dirty, ly->scratch, ly->scratch32, ly->times, ly->times_n, ly->noise_jump,
+                 ly->col_dirty, ly->col_list, ly->live, ly->kern_live, ly->d_live, ly->full,
+                 ly->full32};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) free(p[i]);
   }
   BG(error_unit_t) *eu = &m->err;
-  void *q[] = {eu->up, eu->um, eu->sp, eu->sm, eu->eps, eu->spk_p, eu->spk_m, m->sleep_h,
+  void *q[] = {eu->up, eu->um, eu->sp, eu->sm, eu->eps, eu->spk_p, eu->spk_m, eu->fb_k, eu->fb_sg, m->sleep_h,
                m->sleep_o, m->sleep_c, m->sleep_q, m->noise_p, m->noise_m, m->noise_np, m->noise_nm, m->lanes,
-               m->input_jump};
+               m->input_jump, m->all_steps};
   for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) free(q[i]);
   memset(m, 0, sizeof *m);
 }

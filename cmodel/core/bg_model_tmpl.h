@@ -49,7 +49,15 @@ typedef struct {
   BG_VAL *z, *e, *zb, *eb;
   /* learning engine: per-synapse accumulators over the batch */
   BG_WIDE *acc, *accb;
-  uint8_t *row_dirty;                 /* fan_in: rows of acc holding non-zero values */
+  uint8_t *row_dirty;                 /* fan_in: rows of acc that may hold non-zero values */
+  uint8_t *col_dirty;                 /* n: columns of acc that may hold non-zero values */
+  uint32_t *col_list;                 /* n: the marked columns, for the update step */
+  /* replay mode, one sample: live columns (kernel not all zero), their kernel and dendrites,
+   * and the eligibility sum over all steps */
+  uint32_t *live;                     /* n */
+  BG_VAL *kern_live;                  /* T * n (T rows of n_live), + BG_ROWS_TILE */
+  BG_WIDE *d_live, *full;             /* n */
+  int32_t *full32;                    /* n (narrow sums) */
   BG_WIDE *scratch;                   /* n: input sums, or one row of eligibilities */
   /* narrow (int32) arithmetic where the description bounds the values (integer path only;
    * model_init decides, docs/cmodel.md "Speed") */
@@ -63,6 +71,8 @@ typedef struct {
   uint8_t *sp, *sm;                   /* their spikes of the previous step */
   BG_WIDE *eps;                       /* this step's error */
   uint32_t *spk_p, *spk_m;            /* interneuron spikes this sample (statistics) */
+  uint32_t *fb_k;                     /* this step's feedback spikes: pairs k with σ⁺ != σ⁻ */
+  int8_t *fb_sg;                      /* and their signs σ⁺ − σ⁻ */
 } BG(error_unit_t);
 
 /* Counters every tier reports (RTL performance counters count the same events). */
@@ -102,6 +112,7 @@ struct BG(model) {
   bg_rng_t rng[BG_STREAM_COUNT];
   bg_sat_t sat;
   BG(counters_t) ctr;
+  uint32_t *all_steps;                /* 0 … T−1 */
   bool elig32, acc_narrow;            /* narrow eligibility sums and accumulator updates */
   uint32_t eta_m, eta_sh;             /* η/(F·batch) = eta_m·2^-eta_sh (integer path) */
   double eta;                         /* η/(F·batch) (float path) */

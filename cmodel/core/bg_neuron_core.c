@@ -57,16 +57,15 @@ void BG(soma_update)(BG(model_t) *m, int l, const BG_WIDE *I, uint32_t t) {
       v = 0;
       mf = 0;
     } else {
-      BG_WIDE keep = hard ? (s_q[i] ? 0 : v_q[i]) : v_q[i] - (s_q[i] ? theta : 0);
+      BG_WIDE keep = hard ? BG_PICK(s_q[i], 0, v_q[i]) : v_q[i] - BG_PICK(s_q[i], theta, 0);
       v = BG_SAT(BG_MULR(decay, keep, pf) + BG_RESCALE(I[i], wf, pf), pb, &m->sat.v);
       s = v > theta;
       g = BG_ABS(v - theta) < window;
-      /* A·v (hard reset) or A·θ (soft) is formed for every neuron and kept where g = 1: no
-       * branch on the window bit */
+      /* A·v (hard reset) or A·θ (soft) is formed for every neuron and kept where g = 1 */
       BG_WIDE av = BG_MULR(amp, hard ? v : theta, pf);
-      mf = one - (hard && s ? one : 0) - (g ? av : 0);   /* 1 − s − A·g·v  or  1 − A·g·θ */
+      mf = one - BG_PICK(hard && s, one, 0) - BG_PICK(g, av, 0);   /* 1 − s − A·g·v, 1 − A·g·θ */
       mf = BG_SAT(mf, pb, &m->sat.v);
-      if (s && ly->refractory) refr[i] = (uint8_t)ly->refractory;
+      if (ly->refractory && s) refr[i] = (uint8_t)ly->refractory;
     }
     v_q[i] = (BG_VAL)v;
     s_q[i] = s;

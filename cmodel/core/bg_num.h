@@ -18,6 +18,7 @@
 #undef BG_SAT
 #undef BG_PARAM
 #undef BG_ABS
+#undef BG_PICK
 
 #if BG_FLOAT
 #define BG(x) bgf_##x
@@ -30,6 +31,7 @@
 #define BG_RESCALE(x, from, to) ((void)(from), (void)(to), (double)(x))
 #define BG_SAT(x, bits, ctr) ((void)(bits), (void)(ctr), (double)(x))
 #define BG_PARAM(q, real) ((void)(q), (double)(real))  /* a constant: the real value */
+#define BG_PICK(c, a, b) ((c) ? (double)(a) : (double)(b))
 #else
 #define BG(x) bg_##x
 #define BG_VAL int32_t
@@ -41,5 +43,8 @@
 #define BG_RESCALE(x, from, to) bg_rescale((x), (from), (to))
 #define BG_SAT(x, bits, ctr) bg_sat((x), (bits), (ctr))
 #define BG_PARAM(q, real) ((void)(real), (int64_t)(q))  /* a constant: the quantised integer */
+/* c ? a : b without a branch: the conditions are spikes, window bits and reset factors, which
+ * a branch predictor cannot learn (docs/cmodel.md, "Speed") */
+#define BG_PICK(c, a, b) bg_pick((c), (a), (b))
 #endif
 #define BG_ABS(x) ((x) < 0 ? -(x) : (x))

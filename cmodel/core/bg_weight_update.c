@@ -37,82 +37,138 @@ static void spike_times(BG(model_t) *m, BG(model_layer_t) *pre) {
   }
 }
 
-/* e_ij = SAT(Σ_{t: x_j(t) = 1} K_i(t)) for one presynaptic j, all i (replay mode). */
-static void eligibility_row(BG(model_t) *m, BG(model_layer_t) *ly, const uint32_t *times,
-                            uint32_t cnt, BG_WIDE *erow) {
-  const uint32_t n = ly->n;
-  const int tb = m->tfmt.bits;
-#if !BG_FLOAT
-  if (m->elig32) {
-    /* |Σ| <= T·2^(Tr bits − 1) < 2^31, checked by model_init */
-    int32_t *e32 = ly->scratch32;
-    memset(e32, 0, n * sizeof *e32);
-    bg_rows_add32(e32, ly->kern, times, cnt, n);
-    for (uint32_t i = 0; i < n; i++) erow[i] = BG_SAT(e32[i], tb, &m->sat.e);
-    return;
+/* The live columns of layer l (replay mode): the neurons whose kernel K_i(t) is non-zero at some
+ * step, ascending, with their kernel gathered into kern_live (T rows of n_live). Every other
+ * neuron has e_ij = 0 for every j, so its synapses take no update this sample. Returns n_live. */
+static uint32_t live_columns(BG(model_t) *m, BG(model_layer_t) *ly) {
+  const uint32_t n = ly->n, T = m->T;
+  uint32_t nl = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    bool nz = false;
+    for (uint32_t t = 0; t < T; t++) nz |= ly->kern[(size_t)t * n + i] != 0;
+    ly->live[nl] = i;             /* kept only when nz: the list grows by nz */
+    nl += nz;
   }
-#endif
-  for (uint32_t i = 0; i < n; i++) erow[i] = 0;
-  BG(rows_add)(erow, ly->kern, times, cnt, n);
-  for (uint32_t i = 0; i < n; i++) erow[i] = BG_SAT(erow[i], tb, &m->sat.e);
+  for (uint32_t t = 0; t < T; t++) {
+    const BG_VAL *k = ly->kern + (size_t)t * n;
+    BG_VAL *kl = ly->kern_live + (size_t)t * nl;
+    for (uint32_t c = 0; c < nl; c++) kl[c] = k[ly->live[c]];
+  }
+  return nl;
 }
 
-/* acc_i += RND(δ_i·e_i, D + Tr − U) for the synapses of one presynaptic neuron. */
-static void accumulate_row(BG(model_t) *m, const BG(model_layer_t) *ly, BG_WIDE *restrict acc,
-                           const BG_WIDE *restrict erow) {
-  const uint32_t n = ly->n;
-  const BG_WIDE *restrict d = ly->d;
+/* One presynaptic row j, replay mode: acc_ij += RND(δ_i·e_ij, D + Tr − U) over the live columns,
+ * with e_ij = SAT(Σ_{t: x_j(t) = 1} K_i(t)) from its raw sum. The narrow form takes int32 sums:
+ * |Σ| <= T·2^(Tr bits − 1) < 2^31 (model_init: elig32). With acc_narrow, |δ| < 2^(D bits − 1)
+ * and |e| <= 2^(Tr bits − 1) give |δ·e| <= 2^46 (D bits + Tr bits <= 48): the product neither
+ * overflows nor reaches the 48-bit clamp, and acc_add reduces to the line below. It runs
+ * without a branch: where δ or e is 0 the product is 0 and acc (always within 48 bits) is
+ * unchanged, as when acc_add is skipped. */
 #if !BG_FLOAT
+static void accumulate_live32(BG(model_t) *m, const BG(model_layer_t) *ly, BG_WIDE *restrict acc,
+                              const int32_t *restrict raw, uint32_t nl) {
+  const int tb = m->tfmt.bits, sh = m->dfmt.frac + m->tfmt.frac - m->ufrac;
+  const uint32_t *restrict live = ly->live;
+  const BG_WIDE *restrict dl = ly->d_live;
   if (m->acc_narrow) {
-    /* |δ| < 2^(D bits − 1) and |e| <= 2^(Tr bits − 1), so |δ·e| <= 2^46 when D bits + Tr bits
-     * <= 48 (checked by model_init): the product neither overflows nor reaches the 48-bit
-     * clamp, and acc_add reduces to this. It runs for every i without a branch: where δ or e
-     * is 0 the product is 0 and acc (always within 48 bits) is unchanged, as when skipped. */
-    const int sh = m->dfmt.frac + m->tfmt.frac - m->ufrac;
-    for (uint32_t i = 0; i < n; i++) {
-      acc[i] = bg_sat(acc[i] + bg_rnd(d[i] * erow[i], sh), BG_ACC_BITS, &m->sat.acc);
+    for (uint32_t c = 0; c < nl; c++) {
+      const int64_t e = bg_sat(raw[c], tb, &m->sat.e);
+      BG_WIDE *a = &acc[live[c]];
+      *a = bg_sat(*a + bg_rnd(dl[c] * e, sh), BG_ACC_BITS, &m->sat.acc);
     }
     return;
   }
-#endif
-  for (uint32_t i = 0; i < n; i++) {
-    if (d[i] != 0 && erow[i] != 0) acc[i] = acc_add(m, acc[i], d[i], erow[i]);
+  for (uint32_t c = 0; c < nl; c++) {
+    const int64_t e = bg_sat(raw[c], tb, &m->sat.e);
+    if (dl[c] != 0 && e != 0) acc[live[c]] = acc_add(m, acc[live[c]], dl[c], e);
   }
+}
+#endif
+
+static void accumulate_live(BG(model_t) *m, const BG(model_layer_t) *ly, BG_WIDE *restrict acc,
+                            const BG_WIDE *restrict raw, uint32_t nl) {
+  const int tb = m->tfmt.bits;
+  for (uint32_t c = 0; c < nl; c++) {
+    const BG_WIDE e = BG_SAT(raw[c], tb, &m->sat.e);
+    const uint32_t i = ly->live[c];
+    if (ly->d_live[c] != 0 && e != 0) acc[i] = acc_add(m, acc[i], ly->d_live[c], e);
+  }
+}
+
+/* Replay mode: every presynaptic neuron that spiked, through its spike steps. A neuron that
+ * spiked at every step (a saturated pixel, typically) has the sum over all steps, which is also
+ * the bias eligibility: it is formed once, in the same order, and saturated at each use, so the
+ * saturation counters count what the row-by-row loop counted. */
+static void accumulate_replay(BG(model_t) *m, BG(model_layer_t) *ly, BG(model_layer_t) *pre) {
+  const uint32_t n = ly->n, T = m->T;
+  const uint32_t nl = live_columns(m, ly);
+  if (nl == 0) return;                          /* every e_ij and eb_i is 0 */
+  for (uint32_t c = 0; c < nl; c++) ly->d_live[c] = ly->d[ly->live[c]];
+  spike_times(m, pre);
+  uint32_t *all = m->all_steps;
+  const bool bias = m->net->learning.bias;
+#if !BG_FLOAT
+  if (m->elig32) {
+    int32_t *full = ly->full32, *raw = ly->scratch32;
+    memset(full, 0, nl * sizeof *full);
+    bg_rows_add32(full, ly->kern_live, all, T, nl);
+    for (uint32_t j = 0; j < ly->fan_in; j++) {
+      const uint32_t cnt = pre->count[j];
+      if (cnt == 0) continue;
+      if (cnt < T) {
+        memset(raw, 0, nl * sizeof *raw);
+        bg_rows_add32(raw, ly->kern_live, pre->times + (size_t)j * T, cnt, nl);
+      }
+      accumulate_live32(m, ly, ly->acc + (size_t)j * n, cnt < T ? raw : full, nl);
+      ly->row_dirty[j] = 1;
+    }
+    if (bias) accumulate_live32(m, ly, ly->accb, full, nl);
+    return;
+  }
+#endif
+  BG_WIDE *full = ly->full, *raw = ly->scratch;
+  for (uint32_t c = 0; c < nl; c++) full[c] = 0;
+  BG(rows_add)(full, ly->kern_live, all, T, nl);
+  for (uint32_t j = 0; j < ly->fan_in; j++) {
+    const uint32_t cnt = pre->count[j];
+    if (cnt == 0) continue;
+    if (cnt < T) {
+      for (uint32_t c = 0; c < nl; c++) raw[c] = 0;
+      BG(rows_add)(raw, ly->kern_live, pre->times + (size_t)j * T, cnt, nl);
+    }
+    accumulate_live(m, ly, ly->acc + (size_t)j * n, cnt < T ? raw : full, nl);
+    ly->row_dirty[j] = 1;
+  }
+  if (bias) accumulate_live(m, ly, ly->accb, full, nl);
 }
 
 void BG(weight_update_accumulate)(BG(model_t) *m, int l) {
   BG(model_layer_t) *ly = &m->layer[l];
   BG(model_layer_t) *pre = &m->layer[l - 1];
-  const uint32_t n = ly->n, T = m->T;
-  const int tb = m->tfmt.bits;
-  const bool replay = m->net->learning.mode == BG_LEARN_REPLAY;
-  BG_WIDE *erow = ly->scratch;
+  const uint32_t n = ly->n;
   bool any_delta = false;
   for (uint32_t i = 0; i < n; i++) any_delta |= ly->d[i] != 0;
   if (!any_delta) return;
-  if (replay) spike_times(m, pre);
-  /* synapses whose presynaptic neuron never spiked have e = 0: skip their rows */
+  /* the columns whose accumulators this sample can change: the update step visits only those */
+  for (uint32_t i = 0; i < n; i++) ly->col_dirty[i] |= ly->d[i] != 0;
+  if (m->net->learning.mode == BG_LEARN_REPLAY) {
+    accumulate_replay(m, ly, pre);
+    return;
+  }
+  /* trace mode: the eligibilities are stored; synapses whose presynaptic neuron never spiked
+   * have e = 0: skip their rows */
   for (uint32_t j = 0; j < ly->fan_in; j++) {
     if (pre->count[j] == 0) continue;
-    if (replay) {
-      eligibility_row(m, ly, pre->times + (size_t)j * T, pre->count[j], erow);
-    } else {
-      const BG_VAL *e = ly->e + (size_t)j * n;
-      for (uint32_t i = 0; i < n; i++) erow[i] = e[i];
+    const BG_VAL *e = ly->e + (size_t)j * n;
+    BG_WIDE *acc = ly->acc + (size_t)j * n;
+    for (uint32_t i = 0; i < n; i++) {
+      if (ly->d[i] != 0 && e[i] != 0) acc[i] = acc_add(m, acc[i], ly->d[i], e[i]);
     }
-    accumulate_row(m, ly, ly->acc + (size_t)j * n, erow);
     ly->row_dirty[j] = 1;
   }
   if (m->net->learning.bias) {
     for (uint32_t i = 0; i < n; i++) {
-      BG_WIDE eb = 0;
-      if (replay) {
-        for (uint32_t t = 0; t < T; t++) eb += ly->kern[(size_t)t * n + i];
-        eb = BG_SAT(eb, tb, &m->sat.e);
-      } else {
-        eb = ly->eb[i];
-      }
-      if (ly->d[i] != 0 && eb != 0) ly->accb[i] = acc_add(m, ly->accb[i], ly->d[i], eb);
+      if (ly->d[i] != 0 && ly->eb[i] != 0) ly->accb[i] = acc_add(m, ly->accb[i], ly->d[i], ly->eb[i]);
     }
   }
 }
@@ -133,21 +189,89 @@ static inline BG_VAL weight_step(BG(model_t) *m, const BG(model_layer_t) *ly, BG
 #endif
 }
 
+/* The columns (postsynaptic neurons) whose accumulators may be non-zero, ascending; clears the
+ * marks. Skipping the others changes nothing: a zero accumulator takes no step and no draw. */
+static uint32_t dirty_columns(BG(model_layer_t) *ly) {
+  uint32_t nc = 0;
+  for (uint32_t i = 0; i < ly->n; i++) {
+    ly->col_list[nc] = i;         /* kept only when marked: the list grows by the mark */
+    nc += ly->col_dirty[i];
+    ly->col_dirty[i] = 0;
+  }
+  return nc;
+}
+
+#if !BG_FLOAT
+/* weight_step over the listed columns of one row, with the rounding shift and the stochastic
+ * threshold hoisted. An accumulator holds at most 48 bits (acc_add clamps every store) and
+ * η_m < 2^15 (bg_net_eta_q), so |acc·η_m| < 2^62: the product, the half added for nearest
+ * rounding and the remainder all fit int64, which is bg_scale_round's fast path; a value
+ * outside 48 bits (only a hand-made checkpoint could hold one) takes weight_step. Same draws,
+ * same order. */
+static void apply_row(BG(model_t) *m, const BG(model_layer_t) *ly, BG_VAL *restrict w,
+                      BG_WIDE *restrict acc, const uint32_t *restrict cols, uint32_t nc, int sh) {
+  const int64_t lim = INT64_C(1) << (BG_ACC_BITS - 1), eta_m = m->eta_m;
+  const bool stochastic = m->net->learning.rounding == BG_ROUND_STOCHASTIC;
+  const int64_t half = stochastic ? 0 : INT64_C(1) << (sh - 1);
+  const uint64_t rmask = (UINT64_C(1) << sh) - 1;
+  const int ls = sh < 32 ? 32 - sh : 0, rs = sh > 32 ? sh - 32 : 0;   /* thr = r·2^(32 − sh) */
+  const int wb = ly->wfmt.bits;
+  bg_rng_t *rng = &m->rng[BG_STREAM_ROUND];
+  uint64_t writes = 0, draws = 0;
+  for (uint32_t c = 0; c < nc; c++) {
+    const uint32_t i = cols[c];
+    const int64_t a = acc[i];
+    if (a == 0) continue;
+    writes++;
+    acc[i] = 0;
+    if (a < -lim || a >= lim) {
+      w[i] = weight_step(m, ly, w[i], a, &m->sat.w);
+      continue;
+    }
+    const int64_t p = a * eta_m;
+    int64_t q = bg_asr(p + half, sh);
+    if (stochastic) {
+      const uint64_t r = (uint64_t)p & rmask;   /* p − q·2^sh */
+      if (r != 0) {
+        draws++;
+        q += bg_rng_next(rng) < (r << ls) >> rs;
+      }
+    }
+    w[i] = (BG_VAL)bg_sat((int64_t)w[i] - q, wb, &m->sat.w);
+  }
+  m->ctr.weight_writes += writes;
+  m->ctr.rounding_draws += draws;
+}
+#endif
+
 void BG(weight_update_apply)(BG(model_t) *m) {
   for (int l = 1; l < m->n_layers; l++) {
     BG(model_layer_t) *ly = &m->layer[l];
     const uint32_t n = ly->n;
+    const uint32_t nc = dirty_columns(ly);
+    const uint32_t *cols = ly->col_list;
+#if !BG_FLOAT
+    const int sh = (int)m->eta_sh + m->ufrac - ly->wfmt.frac;
+    const bool fast = sh > 0 && sh < 62 && m->eta_m < (1u << 15);
+#endif
     for (uint32_t j = 0; j < ly->fan_in; j++) {
       if (!ly->row_dirty[j]) continue;
       BG_VAL *w = ly->w + (size_t)j * n;
       BG_WIDE *acc = ly->acc + (size_t)j * n;
-      for (uint32_t i = 0; i < n; i++) {
+      ly->row_dirty[j] = 0;
+#if !BG_FLOAT
+      if (fast) {
+        apply_row(m, ly, w, acc, cols, nc, sh);
+        continue;
+      }
+#endif
+      for (uint32_t c = 0; c < nc; c++) {
+        const uint32_t i = cols[c];
         if (acc[i] == 0) continue;
         w[i] = weight_step(m, ly, w[i], acc[i], &m->sat.w);
         acc[i] = 0;
         m->ctr.weight_writes++;
       }
-      ly->row_dirty[j] = 0;
     }
     if (m->net->learning.bias) {
       for (uint32_t i = 0; i < n; i++) {
