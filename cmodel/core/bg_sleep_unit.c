@@ -53,24 +53,27 @@ static void sleep_noise_block(BG(model_t) *m, const BG(model_layer_t) *src, uint
   for (uint32_t u = 1; u < nb; u++) x[u] = bg_rng_jump(src->noise_jump, x[u - 1]);
   memset(np, 0, nb * sizeof *np);
   memset(nm, 0, nb * sizeof *nm);
+  uint32_t xp[BG_SLEEP_LANES], xm[BG_SLEEP_LANES];
   for (uint32_t i = 0; i < n; i++) {
-    int32_t dh = 0;
-    for (uint32_t u = 0; u < nb; u++) {
+    for (uint32_t u = 0; u < nb; u++) {        /* the draws: no stores but the states */
       uint32_t r = x[u];
       r ^= r << 13;
       r ^= r >> 17;
       r ^= r << 5;
-      uint32_t xp = (r >> 16) < rho;
+      xp[u] = (r >> 16) < rho;
       r ^= r << 13;
       r ^= r >> 17;
       r ^= r << 5;
-      uint32_t xm = (r >> 16) < rho;
+      xm[u] = (r >> 16) < rho;
       x[u] = r;
+    }
+    int32_t dh = 0;
+    for (uint32_t u = 0; u < nb; u++) {
       lp[(size_t)u * n + np[u]] = i;   /* kept only when ξ = 1: the lists grow by ξ */
-      np[u] += xp;
+      np[u] += xp[u];
       lm[(size_t)u * n + nm[u]] = i;
-      nm[u] += xm;
-      dh += (int32_t)xp - (int32_t)xm;
+      nm[u] += xm[u];
+      dh += (int32_t)xp[u] - (int32_t)xm[u];
     }
     h[i] += dh;
   }

@@ -103,7 +103,11 @@ static void accumulate_replay(BG(model_t) *m, BG(model_layer_t) *ly, BG(model_la
   const uint32_t n = ly->n, T = m->T;
   const uint32_t nl = live_columns(m, ly);
   if (nl == 0) return;                          /* every e_ij and eb_i is 0 */
-  for (uint32_t c = 0; c < nl; c++) ly->d_live[c] = ly->d[ly->live[c]];
+  for (uint32_t c = 0; c < nl; c++) {
+    const uint32_t i = ly->live[c];
+    ly->d_live[c] = ly->d[i];
+    ly->col_dirty[i] |= ly->d[i] != 0;   /* the update step visits only these columns */
+  }
   spike_times(m, pre);
   uint32_t *all = m->all_steps;
   const bool bias = m->net->learning.bias;
@@ -149,12 +153,12 @@ void BG(weight_update_accumulate)(BG(model_t) *m, int l) {
   bool any_delta = false;
   for (uint32_t i = 0; i < n; i++) any_delta |= ly->d[i] != 0;
   if (!any_delta) return;
-  /* the columns whose accumulators this sample can change: the update step visits only those */
-  for (uint32_t i = 0; i < n; i++) ly->col_dirty[i] |= ly->d[i] != 0;
   if (m->net->learning.mode == BG_LEARN_REPLAY) {
     accumulate_replay(m, ly, pre);
     return;
   }
+  /* the columns whose accumulators this sample can change: the update step visits only those */
+  for (uint32_t i = 0; i < n; i++) ly->col_dirty[i] |= ly->d[i] != 0;
   /* trace mode: the eligibilities are stored; synapses whose presynaptic neuron never spiked
    * have e = 0: skip their rows */
   for (uint32_t j = 0; j < ly->fan_in; j++) {
@@ -202,43 +206,58 @@ static uint32_t dirty_columns(BG(model_layer_t) *ly) {
 }
 
 #if !BG_FLOAT
-/* weight_step over the listed columns of one row, with the rounding shift and the stochastic
- * threshold hoisted. An accumulator holds at most 48 bits (acc_add clamps every store) and
- * η_m < 2^15 (bg_net_eta_q), so |acc·η_m| < 2^62: the product, the half added for nearest
- * rounding and the remainder all fit int64, which is bg_scale_round's fast path; a value
- * outside 48 bits (only a hand-made checkpoint could hold one) takes weight_step. Same draws,
- * same order. */
-static void apply_row(BG(model_t) *m, const BG(model_layer_t) *ly, BG_VAL *restrict w,
-                      BG_WIDE *restrict acc, const uint32_t *restrict cols, uint32_t nc, int sh) {
-  const int64_t lim = INT64_C(1) << (BG_ACC_BITS - 1), eta_m = m->eta_m;
+/* The update step of one layer's weight rows, over the marked columns, with the rounding shift,
+ * the stochastic threshold and the clamp hoisted. An accumulator holds at most 48 bits (acc_add
+ * clamps every store) and η_m < 2^15 (bg_net_eta_q), so |acc·η_m| < 2^62: the product, the half
+ * added for nearest rounding and the remainder all fit int64, which is bg_scale_round's fast
+ * path. A value outside 48 bits (only a hand-made checkpoint could hold one) takes weight_step.
+ * Same draws, same order, same results as weight_step on every synapse. */
+static void apply_rows(BG(model_t) *m, BG(model_layer_t) *ly, const uint32_t *restrict cols,
+                       uint32_t nc, int sh) {
+  const uint32_t n = ly->n;
+  const uint64_t lim = UINT64_C(1) << (BG_ACC_BITS - 1);
+  const int64_t eta_m = m->eta_m;
   const bool stochastic = m->net->learning.rounding == BG_ROUND_STOCHASTIC;
   const int64_t half = stochastic ? 0 : INT64_C(1) << (sh - 1);
-  const uint64_t rmask = (UINT64_C(1) << sh) - 1;
+  const uint64_t rmask = stochastic ? (UINT64_C(1) << sh) - 1 : 0;   /* 0: never a draw */
   const int ls = sh < 32 ? 32 - sh : 0, rs = sh > 32 ? sh - 32 : 0;   /* thr = r·2^(32 − sh) */
-  const int wb = ly->wfmt.bits;
-  bg_rng_t *rng = &m->rng[BG_STREAM_ROUND];
-  uint64_t writes = 0, draws = 0;
-  for (uint32_t c = 0; c < nc; c++) {
-    const uint32_t i = cols[c];
-    const int64_t a = acc[i];
-    if (a == 0) continue;
-    writes++;
-    acc[i] = 0;
-    if (a < -lim || a >= lim) {
-      w[i] = weight_step(m, ly, w[i], a, &m->sat.w);
-      continue;
-    }
-    const int64_t p = a * eta_m;
-    int64_t q = bg_asr(p + half, sh);
-    if (stochastic) {
+  const int64_t whi = (INT64_C(1) << (ly->wfmt.bits - 1)) - 1, wlo = -whi - 1;
+  bg_rng_t rng = m->rng[BG_STREAM_ROUND];   /* a local copy: the chain of draws stays in a register */
+  uint64_t writes = 0, draws = 0, sat = 0;
+  for (uint32_t j = 0; j < ly->fan_in; j++) {
+    if (!ly->row_dirty[j]) continue;
+    ly->row_dirty[j] = 0;
+    BG_VAL *restrict w = ly->w + (size_t)j * n;
+    BG_WIDE *restrict acc = ly->acc + (size_t)j * n;
+    for (uint32_t c = 0; c < nc; c++) {
+      const uint32_t i = cols[c];
+      const int64_t a = acc[i];
+      if (a == 0) continue;
+      writes++;
+      acc[i] = 0;
+      if ((uint64_t)a + lim >= 2 * lim) {      /* outside [−2^47, 2^47) */
+        m->rng[BG_STREAM_ROUND] = rng;
+        w[i] = weight_step(m, ly, w[i], a, &m->sat.w);
+        rng = m->rng[BG_STREAM_ROUND];
+        continue;
+      }
+      const int64_t p = a * eta_m;
+      int64_t q = bg_asr(p + half, sh);
       const uint64_t r = (uint64_t)p & rmask;   /* p − q·2^sh */
       if (r != 0) {
+        q += bg_rng_next(&rng) < (r << ls) >> rs;
         draws++;
-        q += bg_rng_next(rng) < (r << ls) >> rs;
       }
+      int64_t v = (int64_t)w[i] - q;
+      if (v > whi || v < wlo) {                 /* bg_sat, with the limits hoisted */
+        sat++;
+        v = v > whi ? whi : wlo;
+      }
+      w[i] = (BG_VAL)v;
     }
-    w[i] = (BG_VAL)bg_sat((int64_t)w[i] - q, wb, &m->sat.w);
   }
+  m->rng[BG_STREAM_ROUND] = rng;
+  m->sat.w += sat;
   m->ctr.weight_writes += writes;
   m->ctr.rounding_draws += draws;
 }
@@ -254,17 +273,14 @@ void BG(weight_update_apply)(BG(model_t) *m) {
     const int sh = (int)m->eta_sh + m->ufrac - ly->wfmt.frac;
     const bool fast = sh > 0 && sh < 62 && m->eta_m < (1u << 15);
 #endif
+#if !BG_FLOAT
+    if (fast) apply_rows(m, ly, cols, nc, sh);   /* clears row_dirty: the loop below is idle */
+#endif
     for (uint32_t j = 0; j < ly->fan_in; j++) {
       if (!ly->row_dirty[j]) continue;
       BG_VAL *w = ly->w + (size_t)j * n;
       BG_WIDE *acc = ly->acc + (size_t)j * n;
       ly->row_dirty[j] = 0;
-#if !BG_FLOAT
-      if (fast) {
-        apply_row(m, ly, w, acc, cols, nc, sh);
-        continue;
-      }
-#endif
       for (uint32_t c = 0; c < nc; c++) {
         const uint32_t i = cols[c];
         if (acc[i] == 0) continue;
