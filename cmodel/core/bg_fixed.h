@@ -33,6 +33,49 @@ static inline int64_t bg_floor_shift(int64_t x, int n) {
   return x >= 0 ? x >> n : -((-(x + 1)) >> n) - 1;
 }
 
+/* RND and SAT with the shift and the limits worked out once, for inner loops: bg_rnd_by(x, r)
+ * equals bg_rnd(x, n) for r = bg_rnd_prep(n), |n| <= 62 (every shift between formats is within
+ * ±48: fractions have at most 48 bits), and bg_sat_by(x, s, c) equals bg_sat(x, bits, c) for
+ * s = bg_sat_prep(bits). */
+typedef struct {
+  int sl, sr;
+  int64_t half;
+} bg_rnd_prep_t;
+
+typedef struct {
+  int64_t lo, hi;
+} bg_sat_prep_t;
+
+static inline bg_rnd_prep_t bg_rnd_prep(int n) {
+  bg_rnd_prep_t r = {n < 0 ? -n : 0, n > 0 ? n : 0, n > 0 ? INT64_C(1) << (n - 1) : 0};
+  return r;
+}
+
+static inline int64_t bg_rnd_by(int64_t x, bg_rnd_prep_t r) {
+  return bg_asr((int64_t)((uint64_t)x << r.sl) + r.half, r.sr);
+}
+
+static inline bg_sat_prep_t bg_sat_prep(int bits) {
+  bg_sat_prep_t s = {INT64_MIN, INT64_MAX};
+  if (bits < 64) {
+    s.hi = (INT64_C(1) << (bits - 1)) - 1;
+    s.lo = -s.hi - 1;
+  }
+  return s;
+}
+
+static inline int64_t bg_sat_by(int64_t x, bg_sat_prep_t s, uint64_t *count) {
+  if (x > s.hi) {
+    (*count)++;
+    return s.hi;
+  }
+  if (x < s.lo) {
+    (*count)++;
+    return s.lo;
+  }
+  return x;
+}
+
 /* c ? a : b computed with a mask, so the compiler keeps it free of branches. */
 static inline int64_t bg_pick(bool c, int64_t a, int64_t b) {
   return b ^ ((a ^ b) & -(int64_t)c);

@@ -37,7 +37,9 @@ void BG(state_reset)(BG(model_t) *m) {
 void BG(soma_update)(BG(model_t) *m, int l, const BG_WIDE *I, uint32_t t) {
   BG(model_layer_t) *ly = &m->layer[l];
   const uint32_t n = ly->n;
-  const int pf = m->pfmt.frac, pb = m->pfmt.bits, wf = ly->wfmt.frac;
+  const bg_rnd_prep_t pf = bg_rnd_prep(m->pfmt.frac);                  /* RND(·, P) */
+  const bg_rnd_prep_t wp = bg_rnd_prep(ly->wfmt.frac - m->pfmt.frac);  /* RESCALE(·, Wl, P) */
+  const bg_sat_prep_t pb = bg_sat_prep(m->pfmt.bits);
   const BG_WIDE one = m->one_p, theta = ly->theta, window = ly->window;
   const BG_WIDE decay = ly->decay, amp = ly->amp;
   const bool hard = ly->reset == BG_RESET_HARD, record = m->record;
@@ -58,13 +60,13 @@ void BG(soma_update)(BG(model_t) *m, int l, const BG_WIDE *I, uint32_t t) {
       mf = 0;
     } else {
       BG_WIDE keep = hard ? BG_PICK(s_q[i], 0, v_q[i]) : v_q[i] - BG_PICK(s_q[i], theta, 0);
-      v = BG_SAT(BG_MULR(decay, keep, pf) + BG_RESCALE(I[i], wf, pf), pb, &m->sat.v);
+      v = BG_SAT_P(BG_MULR_P(decay, keep, pf) + BG_RESCALE_P(I[i], wp), pb, &m->sat.v);
       s = v > theta;
       g = BG_ABS(v - theta) < window;
       /* A·v (hard reset) or A·θ (soft) is formed for every neuron and kept where g = 1 */
-      BG_WIDE av = BG_MULR(amp, hard ? v : theta, pf);
+      BG_WIDE av = BG_MULR_P(amp, hard ? v : theta, pf);
       mf = one - BG_PICK(hard && s, one, 0) - BG_PICK(g, av, 0);   /* 1 − s − A·g·v, 1 − A·g·θ */
-      mf = BG_SAT(mf, pb, &m->sat.v);
+      mf = BG_SAT_P(mf, pb, &m->sat.v);
       if (ly->refractory && s) refr[i] = (uint8_t)ly->refractory;
     }
     v_q[i] = (BG_VAL)v;

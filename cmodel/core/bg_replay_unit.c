@@ -8,7 +8,8 @@
 void BG(replay_unit_kernel)(BG(model_t) *m, int l) {
   BG(model_layer_t) *ly = &m->layer[l];
   const uint32_t n = ly->n;
-  const int tf = m->tfmt.frac, tb = m->tfmt.bits, pf = m->pfmt.frac;
+  const bg_rnd_prep_t tf = bg_rnd_prep(m->tfmt.frac), pf = bg_rnd_prep(m->pfmt.frac);
+  const bg_sat_prep_t tb = bg_sat_prep(m->tfmt.bits);
   const BG_WIDE one = m->one_p, decay = ly->trace_decay, amp = ly->amp_trace;
   for (uint32_t tt = m->T; tt-- > 0;) {
     const uint8_t *restrict g = ly->g_rec + (size_t)tt * n;
@@ -18,8 +19,8 @@ void BG(replay_unit_kernel)(BG(model_t) *m, int l) {
     for (uint32_t i = 0; i < n; i++) {
       BG_WIDE kn = knext ? knext[i] : 0;
       /* m·K is formed for every neuron and kept where m != 1 */
-      BG_WIDE mk = BG_PICK(mf[i] != one, BG_MULR(mf[i], kn, pf), kn);
-      k[i] = (BG_VAL)BG_SAT(BG_MULR(decay, mk, tf) + BG_PICK(g[i], amp, 0), tb, &m->sat.k);
+      BG_WIDE mk = BG_PICK(mf[i] != one, BG_MULR_P(mf[i], kn, pf), kn);
+      k[i] = (BG_VAL)BG_SAT_P(BG_MULR_P(decay, mk, tf) + BG_PICK(g[i], amp, 0), tb, &m->sat.k);
     }
   }
 }

@@ -67,15 +67,20 @@ static uint32_t live_columns(BG(model_t) *m, BG(model_layer_t) *ly) {
 #if !BG_FLOAT
 static void accumulate_live32(BG(model_t) *m, const BG(model_layer_t) *ly, BG_WIDE *restrict acc,
                               const int32_t *restrict raw, uint32_t nl) {
-  const int tb = m->tfmt.bits, sh = m->dfmt.frac + m->tfmt.frac - m->ufrac;
+  const int tb = m->tfmt.bits;
   const uint32_t *restrict live = ly->live;
   const BG_WIDE *restrict dl = ly->d_live;
   if (m->acc_narrow) {
+    const bg_sat_prep_t es = bg_sat_prep(tb), as = bg_sat_prep(BG_ACC_BITS);
+    const bg_rnd_prep_t sh = bg_rnd_prep(m->dfmt.frac + m->tfmt.frac - m->ufrac);
+    uint64_t sat_e = 0, sat_acc = 0;
     for (uint32_t c = 0; c < nl; c++) {
-      const int64_t e = bg_sat(raw[c], tb, &m->sat.e);
+      const int64_t e = bg_sat_by(raw[c], es, &sat_e);
       BG_WIDE *a = &acc[live[c]];
-      *a = bg_sat(*a + bg_rnd(dl[c] * e, sh), BG_ACC_BITS, &m->sat.acc);
+      *a = bg_sat_by(*a + bg_rnd_by(dl[c] * e, sh), as, &sat_acc);
     }
+    m->sat.e += sat_e;
+    m->sat.acc += sat_acc;
     return;
   }
   for (uint32_t c = 0; c < nl; c++) {
