@@ -34,15 +34,18 @@ void BG(state_reset)(BG(model_t) *m) {
   memset(eu->spk_m, 0, n_out * sizeof *eu->spk_m);
 }
 
-void BG(soma_update)(BG(model_t) *m, int l, const BG_WIDE *I, uint32_t t) {
+/* The soma loop, specialised below for the reset kind and for recording (constant arguments
+ * after inlining), which keeps the loop's live values in registers. */
+static inline __attribute__((always_inline)) void soma_loop(BG(model_t) *m, int l,
+                                                            const BG_WIDE *I, uint32_t t,
+                                                            bool hard, bool record) {
   BG(model_layer_t) *ly = &m->layer[l];
-  const uint32_t n = ly->n;
+  const uint32_t n = ly->n, refractory = ly->refractory;
   const bg_rnd_prep_t pf = bg_rnd_prep(m->pfmt.frac);                  /* RND(·, P) */
   const bg_rnd_prep_t wp = bg_rnd_prep(ly->wfmt.frac - m->pfmt.frac);  /* RESCALE(·, Wl, P) */
   const bg_sat_prep_t pb = bg_sat_prep(m->pfmt.bits);
   const BG_WIDE one = m->one_p, theta = ly->theta, window = ly->window;
   const BG_WIDE decay = ly->decay, amp = ly->amp;
-  const bool hard = ly->reset == BG_RESET_HARD, record = m->record;
   BG_VAL *restrict v_q = ly->v;
   uint8_t *restrict s_q = ly->s, *restrict refr = ly->refr;
   uint16_t *restrict count = ly->count;
@@ -50,6 +53,7 @@ void BG(soma_update)(BG(model_t) *m, int l, const BG_WIDE *I, uint32_t t) {
   uint8_t *restrict g_rec = ly->g_rec + (size_t)t * n;
   BG_VAL *restrict m_rec = ly->m_rec + (size_t)t * n;
   uint32_t *restrict act = ly->act + (size_t)t * n, na = 0;
+  uint64_t sat = 0;
   for (uint32_t i = 0; i < n; i++) {
     BG_WIDE v, mf;
     uint8_t s = 0, g = 0;
@@ -60,14 +64,14 @@ void BG(soma_update)(BG(model_t) *m, int l, const BG_WIDE *I, uint32_t t) {
       mf = 0;
     } else {
       BG_WIDE keep = hard ? BG_PICK(s_q[i], 0, v_q[i]) : v_q[i] - BG_PICK(s_q[i], theta, 0);
-      v = BG_SAT_P(BG_MULR_P(decay, keep, pf) + BG_RESCALE_P(I[i], wp), pb, &m->sat.v);
+      v = BG_SAT_P(BG_MULR_P(decay, keep, pf) + BG_RESCALE_P(I[i], wp), pb, &sat);
       s = v > theta;
       g = BG_ABS(v - theta) < window;
       /* A·v (hard reset) or A·θ (soft) is formed for every neuron and kept where g = 1 */
       BG_WIDE av = BG_MULR_P(amp, hard ? v : theta, pf);
       mf = one - BG_PICK(hard && s, one, 0) - BG_PICK(g, av, 0);   /* 1 − s − A·g·v, 1 − A·g·θ */
-      mf = BG_SAT_P(mf, pb, &m->sat.v);
-      if (ly->refractory && s) refr[i] = (uint8_t)ly->refractory;
+      mf = BG_SAT_P(mf, pb, &sat);
+      if (refractory && s) refr[i] = (uint8_t)refractory;
     }
     v_q[i] = (BG_VAL)v;
     s_q[i] = s;
@@ -80,8 +84,22 @@ void BG(soma_update)(BG(model_t) *m, int l, const BG_WIDE *I, uint32_t t) {
       m_rec[i] = (BG_VAL)mf;
     }
   }
+  m->sat.v += sat;
   ly->act_n[t] = na;
   if (record) m->ctr.spikes[l] += na;
+}
+
+void BG(soma_update)(BG(model_t) *m, int l, const BG_WIDE *I, uint32_t t) {
+  const bool hard = m->layer[l].reset == BG_RESET_HARD;
+  if (hard && m->record) {
+    soma_loop(m, l, I, t, true, true);
+  } else if (hard) {
+    soma_loop(m, l, I, t, true, false);
+  } else if (m->record) {
+    soma_loop(m, l, I, t, false, true);
+  } else {
+    soma_loop(m, l, I, t, false, false);
+  }
 }
 
 /* I = b + Σ W over the active inputs: one contiguous fan-out row per active input. */
