@@ -128,6 +128,7 @@ int BG(model_init)(BG(model_t) *m, const bg_net_t *net, bg_err_t *err) {
       ly->d_live = zalloc(n, sizeof *ly->d_live, &ok);
       ly->full = zalloc(n, sizeof *ly->full, &ok);
       ly->full32 = zalloc(n, sizeof *ly->full32, &ok);
+      ly->t_full = zalloc(n, sizeof *ly->t_full, &ok);
     }
     ly->scratch = zalloc(n, sizeof *ly->scratch, &ok);
     ly->scratch32 = zalloc(n, sizeof *ly->scratch32, &ok);
@@ -177,7 +178,7 @@ void BG(model_free)(BG(model_t) *m) {
                  ly->act, ly->act_n, ly->g_rec, ly->m_rec, ly->kern, ly->z, ly->e, ly->zb,
                  ly->eb, ly->acc, ly->accb, ly->row_dirty, ly->scratch, ly->scratch32, ly->times, ly->times_n, ly->noise_jump,
                  ly->col_dirty, ly->col_list, ly->live, ly->kern_live, ly->d_live, ly->full,
-                 ly->full32};
+                 ly->full32, ly->t_full};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) free(p[i]);
   }
   BG(error_unit_t) *eu = &m->err;

@@ -58,6 +58,7 @@ typedef struct {
   BG_VAL *kern_live;                  /* T * n (T rows of n_live), + BG_ROWS_TILE */
   BG_WIDE *d_live, *full;             /* n */
   int32_t *full32;                    /* n (narrow sums) */
+  int64_t *t_full;                    /* n: the all-steps row's accumulator updates (narrow) */
   BG_WIDE *scratch;                   /* n: input sums, or one row of eligibilities */
   /* narrow (int32) arithmetic where the description bounds the values (integer path only;
    * model_init decides, docs/cmodel.md "Speed") */

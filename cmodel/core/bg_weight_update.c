@@ -88,6 +88,30 @@ static void accumulate_live32(BG(model_t) *m, const BG(model_layer_t) *ly, BG_WI
     if (dl[c] != 0 && e != 0) acc[live[c]] = acc_add(m, acc[live[c]], dl[c], e);
   }
 }
+
+/* The narrow updates RND(δ·SAT(raw), D + Tr − U) of one row, kept for rows that share them
+ * (the all-steps row); returns the number of e values clamped, which the caller counts once
+ * per row that uses them. */
+static uint64_t row_updates32(const BG(model_t) *m, const BG(model_layer_t) *ly,
+                              const int32_t *restrict raw, int64_t *restrict t, uint32_t nl) {
+  const bg_sat_prep_t es = bg_sat_prep(m->tfmt.bits);
+  const bg_rnd_prep_t sh = bg_rnd_prep(m->dfmt.frac + m->tfmt.frac - m->ufrac);
+  uint64_t sat_e = 0;
+  for (uint32_t c = 0; c < nl; c++) {
+    t[c] = bg_rnd_by(ly->d_live[c] * bg_sat_by(raw[c], es, &sat_e), sh);
+  }
+  return sat_e;
+}
+
+/* acc += t over the live columns, clamped to 48 bits (acc_narrow: see accumulate_live32). */
+static void row_add32(BG(model_t) *m, const BG(model_layer_t) *ly, BG_WIDE *restrict acc,
+                      const int64_t *restrict t, uint32_t nl) {
+  const uint32_t *restrict live = ly->live;
+  const bg_sat_prep_t as = bg_sat_prep(BG_ACC_BITS);
+  uint64_t sat = 0;
+  for (uint32_t c = 0; c < nl; c++) acc[live[c]] = bg_sat_by(acc[live[c]] + t[c], as, &sat);
+  m->sat.acc += sat;
+}
 #endif
 
 static void accumulate_live(BG(model_t) *m, const BG(model_layer_t) *ly, BG_WIDE *restrict acc,
@@ -119,19 +143,33 @@ static void accumulate_replay(BG(model_t) *m, BG(model_layer_t) *ly, BG(model_la
 #if !BG_FLOAT
   if (m->elig32) {
     int32_t *full = ly->full32, *raw = ly->scratch32;
+    int64_t *t_full = ly->t_full;
     memset(full, 0, nl * sizeof *full);
     bg_rows_add32(full, ly->kern_live, all, T, nl);
+    /* with acc_narrow, the all-steps row's updates are formed once as well */
+    const uint64_t sat_full = m->acc_narrow ? row_updates32(m, ly, full, t_full, nl) : 0;
     for (uint32_t j = 0; j < ly->fan_in; j++) {
       const uint32_t cnt = pre->count[j];
       if (cnt == 0) continue;
+      ly->row_dirty[j] = 1;
+      BG_WIDE *acc = ly->acc + (size_t)j * n;
       if (cnt < T) {
         memset(raw, 0, nl * sizeof *raw);
         bg_rows_add32(raw, ly->kern_live, pre->times + (size_t)j * T, cnt, nl);
+        accumulate_live32(m, ly, acc, raw, nl);
+      } else if (m->acc_narrow) {
+        m->sat.e += sat_full;
+        row_add32(m, ly, acc, t_full, nl);
+      } else {
+        accumulate_live32(m, ly, acc, full, nl);
       }
-      accumulate_live32(m, ly, ly->acc + (size_t)j * n, cnt < T ? raw : full, nl);
-      ly->row_dirty[j] = 1;
     }
-    if (bias) accumulate_live32(m, ly, ly->accb, full, nl);
+    if (bias && m->acc_narrow) {
+      m->sat.e += sat_full;
+      row_add32(m, ly, ly->accb, t_full, nl);
+    } else if (bias) {
+      accumulate_live32(m, ly, ly->accb, full, nl);
+    }
     return;
   }
 #endif
