@@ -124,6 +124,7 @@ int BG(model_init)(BG(model_t) *m, const bg_net_t *net, bg_err_t *err) {
     ly->col_list = zalloc(n, sizeof *ly->col_list, &ok);
     if (!trace) {
       ly->live = zalloc(n, sizeof *ly->live, &ok);
+      ly->col_nz = zalloc(n, 1, &ok);
       ly->kern_live = zalloc((size_t)T * n + BG_ROWS_TILE, sizeof *ly->kern_live, &ok);
       ly->d_live = zalloc(n, sizeof *ly->d_live, &ok);
       ly->full = zalloc(n, sizeof *ly->full, &ok);
@@ -178,7 +179,7 @@ void BG(model_free)(BG(model_t) *m) {
                  ly->act, ly->act_n, ly->g_rec, ly->m_rec, ly->kern, ly->z, ly->e, ly->zb,
                  ly->eb, ly->acc, ly->accb, ly->row_dirty, ly->scratch, ly->scratch32, ly->times, ly->times_n, ly->noise_jump,
                  ly->col_dirty, ly->col_list, ly->live, ly->kern_live, ly->d_live, ly->full,
-                 ly->full32, ly->t_full};
+                 ly->full32, ly->t_full, ly->col_nz};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) free(p[i]);
   }
   BG(error_unit_t) *eu = &m->err;

@@ -55,6 +55,7 @@ typedef struct {
   /* replay mode, one sample: live columns (kernel not all zero), their kernel and dendrites,
    * and the eligibility sum over all steps */
   uint32_t *live;                     /* n */
+  uint8_t *col_nz;                    /* n: kernel not all zero */
   BG_VAL *kern_live;                  /* T * n (T rows of n_live), + BG_ROWS_TILE */
   BG_WIDE *d_live, *full;             /* n */
   int32_t *full32;                    /* n (narrow sums) */

@@ -42,12 +42,16 @@ static void spike_times(BG(model_t) *m, BG(model_layer_t) *pre) {
  * neuron has e_ij = 0 for every j, so its synapses take no update this sample. Returns n_live. */
 static uint32_t live_columns(BG(model_t) *m, BG(model_layer_t) *ly) {
   const uint32_t n = ly->n, T = m->T;
+  uint8_t *restrict nz = ly->col_nz;
+  memset(nz, 0, n);
+  for (uint32_t t = 0; t < T; t++) {
+    const BG_VAL *restrict k = ly->kern + (size_t)t * n;
+    for (uint32_t i = 0; i < n; i++) nz[i] |= k[i] != 0;
+  }
   uint32_t nl = 0;
   for (uint32_t i = 0; i < n; i++) {
-    bool nz = false;
-    for (uint32_t t = 0; t < T; t++) nz |= ly->kern[(size_t)t * n + i] != 0;
     ly->live[nl] = i;             /* kept only when nz: the list grows by nz */
-    nl += nz;
+    nl += nz[i];
   }
   for (uint32_t t = 0; t < T; t++) {
     const BG_VAL *k = ly->kern + (size_t)t * n;
@@ -72,12 +76,20 @@ static void accumulate_live32(BG(model_t) *m, const BG(model_layer_t) *ly, BG_WI
   const BG_WIDE *restrict dl = ly->d_live;
   if (m->acc_narrow) {
     const bg_sat_prep_t es = bg_sat_prep(tb), as = bg_sat_prep(BG_ACC_BITS);
-    const bg_rnd_prep_t sh = bg_rnd_prep(m->dfmt.frac + m->tfmt.frac - m->ufrac);
+    const int shift = m->dfmt.frac + m->tfmt.frac - m->ufrac;
+    const bg_rnd_prep_t sh = bg_rnd_prep(shift);
     uint64_t sat_e = 0, sat_acc = 0;
-    for (uint32_t c = 0; c < nl; c++) {
-      const int64_t e = bg_sat_by(raw[c], es, &sat_e);
-      BG_WIDE *a = &acc[live[c]];
-      *a = bg_sat_by(*a + bg_rnd_by(dl[c] * e, sh), as, &sat_acc);
+    if (shift == 0) {             /* U = D + Tr: the product needs no rounding */
+      for (uint32_t c = 0; c < nl; c++) {
+        BG_WIDE *a = &acc[live[c]];
+        *a = bg_sat_by(*a + dl[c] * bg_sat_by(raw[c], es, &sat_e), as, &sat_acc);
+      }
+    } else {
+      for (uint32_t c = 0; c < nl; c++) {
+        const int64_t e = bg_sat_by(raw[c], es, &sat_e);
+        BG_WIDE *a = &acc[live[c]];
+        *a = bg_sat_by(*a + bg_rnd_by(dl[c] * e, sh), as, &sat_acc);
+      }
     }
     m->sat.e += sat_e;
     m->sat.acc += sat_acc;
