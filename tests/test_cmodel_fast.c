@@ -70,8 +70,116 @@ static int encoder_frames_equal_steps(void) {
   return 0;
 }
 
+/* 8-bit weights and the FPGA formats: every narrow path applies. The %s are the hidden layers,
+ * the trace and dendrite formats, and "learning" (mode, rounding, batch). */
+static const char narrow_net[] =
+    "{\"format\": \"biograd-net/1\", \"name\": \"narrow\", \"seed\": 21,"
+    " \"layers\": [{\"size\": 36}, %s {\"size\": 6, \"weight\": {\"bits\": 8, \"frac\": 7}}],"
+    " \"input\": {\"shape\": [6, 6]}, \"time\": {\"steps\": 10, \"error_start\": 2},"
+    " \"fixed_point\": {\"potential\": {\"bits\": 24, \"frac\": 14}, %s"
+    " \"error\": {\"bits\": 16, \"frac\": 10}, \"accumulator_bits\": 24, \"count_bits\": 8},"
+    " \"learning\": {\"rate\": 0.01, %s},"
+    " \"sleep\": {\"period\": 8, \"steps\": 6, \"samples\": 4}}";
+#define HIDDEN1 "{\"size\": 20, \"weight\": {\"bits\": 8, \"frac\": 7}, \"feedback\": {\"bits\": 8, \"frac\": 5}},"
+/* U = D + Tr (no rounding of δ·e), and D + Tr > 32 (U = 32: δ·e is rounded by 4 bits) */
+#define FPGA_FX "\"trace\": {\"bits\": 16, \"frac\": 10}, \"dendrite\": {\"bits\": 32, \"frac\": 16},"
+#define FINE_FX "\"trace\": {\"bits\": 16, \"frac\": 12}, \"dendrite\": {\"bits\": 32, \"frac\": 24},"
+#define HIDDEN2 HIDDEN1 " {\"size\": 12, \"weight\": {\"bits\": 8, \"frac\": 7}, \"feedback\": {\"bits\": 8, \"frac\": 5}},"
+
+/* Switch every narrow path off: the general (int64, per-synapse bg_scale_round) forms. */
+static void wide_only(bg_model_t *m) {
+  for (int l = 1; l < m->n_layers; l++) m->layer[l].sum32 = false;
+  m->elig32 = m->acc_narrow = m->update_narrow = false;
+}
+
+static bool narrow_on(const bg_model_t *m) {
+  bool on = m->elig32 && m->acc_narrow && m->update_narrow;
+  for (int l = 1; l < m->n_layers; l++) on = on && m->layer[l].sum32;
+  return on;
+}
+
+/* Everything a sample leaves behind: weights, feedback, accumulators, dendrites, streams,
+ * saturation counters and event counters. */
+static bool same_model(const bg_model_t *a, const bg_model_t *b) {
+  for (int l = 1; l < a->n_layers; l++) {
+    const bg_model_layer_t *x = &a->layer[l], *y = &b->layer[l];
+    size_t syn = (size_t)x->fan_in * x->n, n_out = a->layer[a->n_layers - 1].n;
+    if (memcmp(x->w, y->w, syn * sizeof *x->w) || memcmp(x->b, y->b, x->n * sizeof *x->b) ||
+        memcmp(x->acc, y->acc, syn * sizeof *x->acc) ||
+        memcmp(x->accb, y->accb, x->n * sizeof *x->accb) ||
+        memcmp(x->d, y->d, x->n * sizeof *x->d)) {
+      return false;
+    }
+    if (x->fb && memcmp(x->fb, y->fb, x->n * n_out * sizeof *x->fb)) return false;
+  }
+  return !memcmp(a->rng, b->rng, sizeof a->rng) && !memcmp(&a->sat, &b->sat, sizeof a->sat) &&
+         !memcmp(&a->ctr, &b->ctr, sizeof a->ctr);
+}
+
+static int narrow_case(const char *hidden, const char *fx, const char *learning) {
+  static bg_net_t net;
+  static bg_model_t a, b;
+  char text[4096];
+  bg_err_t err;
+  snprintf(text, sizeof text, narrow_net, hidden, fx, learning);
+  BG_CHECK(bg_net_parse(text, strlen(text), "narrow", &net, &err) == BG_OK, "%s", err.msg);
+  BG_CHECK(bg_model_init(&a, &net, &err) == BG_OK && bg_model_init(&b, &net, &err) == BG_OK,
+           "%s", err.msg);
+  BG_CHECK(narrow_on(&a), "%s: model_init should pick the narrow paths", learning);
+  wide_only(&b);
+  uint8_t px[36];
+  uint32_t r = 77;
+  for (int s = 0; s < 60; s++) {
+    for (int j = 0; j < 36; j++) {
+      r ^= r << 13;
+      r ^= r >> 17;
+      r ^= r << 5;
+      px[j] = (r & 3) == 0 ? 0 : (uint8_t)(r >> 24);   /* a quarter black, some saturated */
+      if (j % 7 == 0) px[j] = 255;
+    }
+    int label = (int)(r % 6);
+    BG_CHECK(bg_model_train(&a, px, label) == bg_model_train(&b, px, label),
+             "%s: sample %d: predictions differ", learning, s);
+    BG_CHECK(same_model(&a, &b), "%s: sample %d: narrow and wide paths differ", learning, s);
+  }
+  BG_CHECK(a.ctr.updates > 0 && a.ctr.sleeps > 0 && a.ctr.weight_writes > 0, "%s: no learning",
+           learning);
+  bg_model_free(&a);
+  bg_model_free(&b);
+  return 0;
+}
+
+static int narrow_equals_wide(void) {
+  if (narrow_case(HIDDEN1, FPGA_FX, "\"mode\": \"replay\", \"rounding\": \"stochastic\"") ||
+      narrow_case(HIDDEN1, FINE_FX, "\"mode\": \"replay\", \"rounding\": \"stochastic\"") ||
+      narrow_case(HIDDEN1, FPGA_FX,
+                  "\"mode\": \"replay\", \"rounding\": \"nearest\", \"batch\": 3") ||
+      narrow_case(HIDDEN2, FPGA_FX, "\"mode\": \"replay\", \"rounding\": \"stochastic\"") ||
+      narrow_case(HIDDEN1, FPGA_FX, "\"mode\": \"trace\", \"rounding\": \"stochastic\"")) {
+    return 1;
+  }
+  return 0;
+}
+
+/* The golden formats (32-bit weights and traces, 64-bit dendrites) exceed the bounds: model_init
+ * must choose the wide paths itself. */
+static int wide_formats_fall_back(void) {
+  static bg_net_t net;
+  static bg_model_t m;
+  bg_err_t err;
+  BG_CHECK(bg_net_parse(enc_net, strlen(enc_net), "enc", &net, &err) == BG_OK, "%s", err.msg);
+  BG_CHECK(bg_model_init(&m, &net, &err) == BG_OK, "%s", err.msg);
+  BG_CHECK(!m.layer[1].sum32 && !m.layer[2].sum32, "input sums: 32-bit weights need int64");
+  BG_CHECK(!m.elig32, "eligibility: 32-bit traces need int64 sums");
+  BG_CHECK(!m.acc_narrow, "accumulator update: 64-bit dendrites need the general form");
+  bg_model_free(&m);
+  return 0;
+}
+
 int main(void) {
   BG_RUN(rng_jump);
   BG_RUN(encoder_frames_equal_steps);
+  BG_RUN(narrow_equals_wide);
+  BG_RUN(wide_formats_fall_back);
   return bg_test_exit();
 }

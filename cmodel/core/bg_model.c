@@ -50,6 +50,9 @@ static void choose_widths(BG(model_t) *m) {
   /* accumulator update: |δ·e| < 2^(D bits − 1)·2^(Tr bits − 1) must stay below 2^47 (the
    * 48-bit accumulator), see accumulate_row */
   m->acc_narrow = m->dfmt.bits + m->tfmt.bits <= 48;
+  /* update step: accumulators hold 48 bits and η_m < 2^15, so acc·η_m fits int64; the shift is
+   * checked per call (it follows the learning rate), see apply_rows */
+  m->update_narrow = true;
 #endif
 }
 

@@ -115,7 +115,10 @@ struct BG(model) {
   bg_sat_t sat;
   BG(counters_t) ctr;
   uint32_t *all_steps;                /* 0 … T−1 */
-  bool elig32, acc_narrow;            /* narrow eligibility sums and accumulator updates */
+  /* narrow (int32/int64) arithmetic where the formats bound the values (integer path only;
+   * model_init decides, docs/cmodel.md "Speed"; tests clear them to run the general forms) */
+  bool elig32, acc_narrow;            /* eligibility sums, accumulator updates */
+  bool update_narrow;                 /* the update step's hoisted int64 rounding */
   uint32_t eta_m, eta_sh;             /* η/(F·batch) = eta_m·2^-eta_sh (integer path) */
   double eta;                         /* η/(F·batch) (float path) */
   uint32_t batch_fill;                /* samples accumulated since the last update */

@@ -326,7 +326,7 @@ void BG(weight_update_apply)(BG(model_t) *m) {
     const uint32_t *cols = ly->col_list;
 #if !BG_FLOAT
     const int sh = (int)m->eta_sh + m->ufrac - ly->wfmt.frac;
-    const bool fast = sh > 0 && sh < 62 && m->eta_m < (1u << 15);
+    const bool fast = m->update_narrow && sh > 0 && sh < 62 && m->eta_m < (1u << 15);
 #endif
 #if !BG_FLOAT
     if (fast) apply_rows(m, ly, cols, nc, sh);   /* clears row_dirty: the loop below is idle */
