@@ -71,20 +71,24 @@ static int encoder_frames_equal_steps(void) {
 }
 
 /* 8-bit weights and the FPGA formats: every narrow path applies. The %s are the hidden layers,
- * the trace and dendrite formats, and "learning" (mode, rounding, batch). */
+ * the output weight format, the trace and dendrite formats, and "learning". */
 static const char narrow_net[] =
     "{\"format\": \"biograd-net/1\", \"name\": \"narrow\", \"seed\": 21,"
-    " \"layers\": [{\"size\": 36}, %s {\"size\": 6, \"weight\": {\"bits\": 8, \"frac\": 7}}],"
+    " \"layers\": [{\"size\": 36}, %s {\"size\": 6, \"weight\": %s}],"
     " \"input\": {\"shape\": [6, 6]}, \"time\": {\"steps\": 10, \"error_start\": 2},"
     " \"fixed_point\": {\"potential\": {\"bits\": 24, \"frac\": 14}, %s"
     " \"error\": {\"bits\": 16, \"frac\": 10}, \"accumulator_bits\": 24, \"count_bits\": 8},"
-    " \"learning\": {\"rate\": 0.01, %s},"
+    " \"learning\": {%s},"
     " \"sleep\": {\"period\": 8, \"steps\": 6, \"samples\": 4}}";
-#define HIDDEN1 "{\"size\": 20, \"weight\": {\"bits\": 8, \"frac\": 7}, \"feedback\": {\"bits\": 8, \"frac\": 5}},"
+#define W8 "{\"bits\": 8, \"frac\": 7}"
+#define W16 "{\"bits\": 16, \"frac\": 14}"
+#define HIDDEN1 "{\"size\": 20, \"weight\": " W8 ", \"feedback\": {\"bits\": 8, \"frac\": 5}},"
+/* with 16-bit weights and a large rate the update step's shift is below 32 */
+#define HIDDEN1_W16 "{\"size\": 20, \"weight\": " W16 ", \"feedback\": {\"bits\": 8, \"frac\": 5}},"
 /* U = D + Tr (no rounding of δ·e), and D + Tr > 32 (U = 32: δ·e is rounded by 4 bits) */
 #define FPGA_FX "\"trace\": {\"bits\": 16, \"frac\": 10}, \"dendrite\": {\"bits\": 32, \"frac\": 16},"
 #define FINE_FX "\"trace\": {\"bits\": 16, \"frac\": 12}, \"dendrite\": {\"bits\": 32, \"frac\": 24},"
-#define HIDDEN2 HIDDEN1 " {\"size\": 12, \"weight\": {\"bits\": 8, \"frac\": 7}, \"feedback\": {\"bits\": 8, \"frac\": 5}},"
+#define HIDDEN2 HIDDEN1 " {\"size\": 12, \"weight\": " W8 ", \"feedback\": {\"bits\": 8, \"frac\": 5}},"
 
 /* Switch every narrow path off: the general (int64, per-synapse bg_scale_round) forms. */
 static void wide_only(bg_model_t *m) {
@@ -116,12 +120,13 @@ static bool same_model(const bg_model_t *a, const bg_model_t *b) {
          !memcmp(&a->ctr, &b->ctr, sizeof a->ctr);
 }
 
-static int narrow_case(const char *hidden, const char *fx, const char *learning) {
+static int narrow_case(const char *hidden, const char *wout, const char *fx,
+                       const char *learning) {
   static bg_net_t net;
   static bg_model_t a, b;
   char text[4096];
   bg_err_t err;
-  snprintf(text, sizeof text, narrow_net, hidden, fx, learning);
+  snprintf(text, sizeof text, narrow_net, hidden, wout, fx, learning);
   BG_CHECK(bg_net_parse(text, strlen(text), "narrow", &net, &err) == BG_OK, "%s", err.msg);
   BG_CHECK(bg_model_init(&a, &net, &err) == BG_OK && bg_model_init(&b, &net, &err) == BG_OK,
            "%s", err.msg);
@@ -149,13 +154,16 @@ static int narrow_case(const char *hidden, const char *fx, const char *learning)
   return 0;
 }
 
+#define SR "\"rate\": 0.01, \"rounding\": \"stochastic\", "
 static int narrow_equals_wide(void) {
-  if (narrow_case(HIDDEN1, FPGA_FX, "\"mode\": \"replay\", \"rounding\": \"stochastic\"") ||
-      narrow_case(HIDDEN1, FINE_FX, "\"mode\": \"replay\", \"rounding\": \"stochastic\"") ||
-      narrow_case(HIDDEN1, FPGA_FX,
-                  "\"mode\": \"replay\", \"rounding\": \"nearest\", \"batch\": 3") ||
-      narrow_case(HIDDEN2, FPGA_FX, "\"mode\": \"replay\", \"rounding\": \"stochastic\"") ||
-      narrow_case(HIDDEN1, FPGA_FX, "\"mode\": \"trace\", \"rounding\": \"stochastic\"")) {
+  if (narrow_case(HIDDEN1, W8, FPGA_FX, SR "\"mode\": \"replay\"") ||
+      narrow_case(HIDDEN1, W8, FINE_FX, SR "\"mode\": \"replay\"") ||
+      narrow_case(HIDDEN1, W8, FPGA_FX,
+                  "\"rate\": 0.01, \"mode\": \"replay\", \"rounding\": \"nearest\", \"batch\": 3") ||
+      narrow_case(HIDDEN2, W8, FPGA_FX, SR "\"mode\": \"replay\"") ||
+      narrow_case(HIDDEN1, W8, FPGA_FX, SR "\"mode\": \"trace\"") ||
+      narrow_case(HIDDEN1_W16, W16, FPGA_FX,
+                  "\"rate\": 0.5, \"rounding\": \"stochastic\", \"mode\": \"replay\"")) {
     return 1;
   }
   return 0;

@@ -261,21 +261,35 @@ static uint32_t dirty_columns(BG(model_layer_t) *ly) {
 }
 
 #if !BG_FLOAT
+/* weight_step for an accumulator outside 48 bits (only a hand-made checkpoint could hold one),
+ * out of line so that apply_rows keeps its loop in registers. */
+__attribute__((noinline)) static BG_VAL weight_step_cold(BG(model_t) *m,
+                                                         const BG(model_layer_t) *ly,
+                                                         bg_rng_t *rng, BG_VAL w, int64_t a) {
+  m->rng[BG_STREAM_ROUND] = *rng;
+  BG_VAL r = weight_step(m, ly, w, a, &m->sat.w);
+  *rng = m->rng[BG_STREAM_ROUND];
+  return r;
+}
+
 /* The update step of one layer's weight rows, over the marked columns, with the rounding shift,
  * the stochastic threshold and the clamp hoisted. An accumulator holds at most 48 bits (acc_add
  * clamps every store) and η_m < 2^15 (bg_net_eta_q), so |acc·η_m| < 2^62: the product, the half
  * added for nearest rounding and the remainder all fit int64, which is bg_scale_round's fast
- * path. A value outside 48 bits (only a hand-made checkpoint could hold one) takes weight_step.
- * Same draws, same order, same results as weight_step on every synapse. */
-static void apply_rows(BG(model_t) *m, BG(model_layer_t) *ly, const uint32_t *restrict cols,
-                       uint32_t nc, int sh) {
+ * path. Same draws, same order, same results as weight_step on every synapse. Specialised
+ * (constant arguments after inlining) for the rounding mode and for the side of 32 the shift
+ * is on: the threshold r·2^(32 − sh) is one shift either way. */
+static inline __attribute__((always_inline)) void apply_rows_as(BG(model_t) *m,
+                                                                BG(model_layer_t) *ly,
+                                                                const uint32_t *restrict cols,
+                                                                uint32_t nc, int sh,
+                                                                bool stochastic, bool sh_above32) {
   const uint32_t n = ly->n;
   const uint64_t lim = UINT64_C(1) << (BG_ACC_BITS - 1);
   const int64_t eta_m = m->eta_m;
-  const bool stochastic = m->net->learning.rounding == BG_ROUND_STOCHASTIC;
   const int64_t half = stochastic ? 0 : INT64_C(1) << (sh - 1);
-  const uint64_t rmask = stochastic ? (UINT64_C(1) << sh) - 1 : 0;   /* 0: never a draw */
-  const int ls = sh < 32 ? 32 - sh : 0, rs = sh > 32 ? sh - 32 : 0;   /* thr = r·2^(32 − sh) */
+  const uint64_t rmask = (UINT64_C(1) << sh) - 1;
+  const int tsh = sh_above32 ? sh - 32 : 32 - sh;
   const int64_t whi = (INT64_C(1) << (ly->wfmt.bits - 1)) - 1, wlo = -whi - 1;
   bg_rng_t rng = m->rng[BG_STREAM_ROUND];   /* a local copy: the chain of draws stays in a register */
   uint64_t writes = 0, draws = 0, sat = 0;
@@ -291,17 +305,17 @@ static void apply_rows(BG(model_t) *m, BG(model_layer_t) *ly, const uint32_t *re
       writes++;
       acc[i] = 0;
       if ((uint64_t)a + lim >= 2 * lim) {      /* outside [−2^47, 2^47) */
-        m->rng[BG_STREAM_ROUND] = rng;
-        w[i] = weight_step(m, ly, w[i], a, &m->sat.w);
-        rng = m->rng[BG_STREAM_ROUND];
+        w[i] = weight_step_cold(m, ly, &rng, w[i], a);
         continue;
       }
       const int64_t p = a * eta_m;
       int64_t q = bg_asr(p + half, sh);
-      const uint64_t r = (uint64_t)p & rmask;   /* p − q·2^sh */
-      if (r != 0) {
-        q += bg_rng_next(&rng) < (r << ls) >> rs;
-        draws++;
+      if (stochastic) {
+        const uint64_t r = (uint64_t)p & rmask;   /* p − q·2^sh */
+        if (r != 0) {
+          q += bg_rng_next(&rng) < (sh_above32 ? r >> tsh : r << tsh);
+          draws++;
+        }
       }
       int64_t v = (int64_t)w[i] - q;
       if (v > whi || v < wlo) {                 /* bg_sat, with the limits hoisted */
@@ -315,6 +329,17 @@ static void apply_rows(BG(model_t) *m, BG(model_layer_t) *ly, const uint32_t *re
   m->sat.w += sat;
   m->ctr.weight_writes += writes;
   m->ctr.rounding_draws += draws;
+}
+
+static void apply_rows(BG(model_t) *m, BG(model_layer_t) *ly, const uint32_t *cols, uint32_t nc,
+                       int sh) {
+  if (m->net->learning.rounding != BG_ROUND_STOCHASTIC) {
+    apply_rows_as(m, ly, cols, nc, sh, false, false);
+  } else if (sh > 32) {
+    apply_rows_as(m, ly, cols, nc, sh, true, true);
+  } else {
+    apply_rows_as(m, ly, cols, nc, sh, true, false);
+  }
 }
 #endif
 
