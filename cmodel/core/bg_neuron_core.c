@@ -34,11 +34,13 @@ void BG(state_reset)(BG(model_t) *m) {
   memset(eu->spk_m, 0, n_out * sizeof *eu->spk_m);
 }
 
-/* The soma loop, specialised below for the reset kind and for recording (constant arguments
- * after inlining), which keeps the loop's live values in registers. */
+/* The soma loop, specialised below for the reset kind, for recording and for a layer without
+ * a refractory period (constant arguments after inlining), which keeps the loop's live values
+ * in registers. */
 static inline __attribute__((always_inline)) void soma_loop(BG(model_t) *m, int l,
                                                             const BG_WIDE *I, uint32_t t,
-                                                            bool hard, bool record) {
+                                                            bool hard, bool record,
+                                                            bool refractory_on) {
   BG(model_layer_t) *ly = &m->layer[l];
   const uint32_t n = ly->n, refractory = ly->refractory;
   const bg_rnd_prep_t pf = bg_rnd_prep(m->pfmt.frac);                  /* RND(·, P) */
@@ -57,7 +59,7 @@ static inline __attribute__((always_inline)) void soma_loop(BG(model_t) *m, int 
   for (uint32_t i = 0; i < n; i++) {
     BG_WIDE v, mf;
     uint8_t s = 0, g = 0;
-    if (refr[i] > 0) {
+    if (refractory_on && refr[i] > 0) {
       /* refractory: input ignored, no spike, and the trace is cleared (m = 0) */
       refr[i]--;
       v = 0;
@@ -71,7 +73,7 @@ static inline __attribute__((always_inline)) void soma_loop(BG(model_t) *m, int 
       BG_WIDE av = BG_MULR_P(amp, hard ? v : theta, pf);
       mf = one - BG_PICK(hard && s, one, 0) - BG_PICK(g, av, 0);   /* 1 − s − A·g·v, 1 − A·g·θ */
       mf = BG_SAT_P(mf, pb, &sat);
-      if (refractory && s) refr[i] = (uint8_t)refractory;
+      if (refractory_on && s) refr[i] = (uint8_t)refractory;
     }
     v_q[i] = (BG_VAL)v;
     s_q[i] = s;
@@ -91,14 +93,16 @@ static inline __attribute__((always_inline)) void soma_loop(BG(model_t) *m, int 
 
 void BG(soma_update)(BG(model_t) *m, int l, const BG_WIDE *I, uint32_t t) {
   const bool hard = m->layer[l].reset == BG_RESET_HARD;
-  if (hard && m->record) {
-    soma_loop(m, l, I, t, true, true);
+  if (m->layer[l].refractory != 0) {
+    soma_loop(m, l, I, t, hard, m->record, true);
+  } else if (hard && m->record) {
+    soma_loop(m, l, I, t, true, true, false);
   } else if (hard) {
-    soma_loop(m, l, I, t, true, false);
+    soma_loop(m, l, I, t, true, false, false);
   } else if (m->record) {
-    soma_loop(m, l, I, t, false, true);
+    soma_loop(m, l, I, t, false, true, false);
   } else {
-    soma_loop(m, l, I, t, false, false);
+    soma_loop(m, l, I, t, false, false, false);
   }
 }
 
@@ -111,7 +115,11 @@ static void synaptic_sum(BG(model_t) *m, BG(model_layer_t) *ly, const uint32_t *
   if (ly->sum32) {
     /* |I| <= (fan_in + 1)·2^(W bits − 1) < 2^31, checked by model_init */
     int32_t *I32 = ly->scratch32;
-    for (uint32_t i = 0; i < n; i++) I32[i] = bias ? ly->b[i] : 0;
+    if (bias) {
+      memcpy(I32, ly->b, n * sizeof *I32);
+    } else {
+      memset(I32, 0, n * sizeof *I32);
+    }
     bg_rows_add32(I32, ly->w, act, na, n);
     for (uint32_t i = 0; i < n; i++) I[i] = I32[i];
     return;
