@@ -39,14 +39,19 @@ static const char enc_net[] =
              "%s", err.msg);                                                                   \
     const P##_model_layer_t *la = &a.layer[0], *lb = &b.layer[0];                              \
     for (int s = 0; s < 20; s++) {                                                             \
-      for (uint32_t j = 0; j < 49; j++) px[j] = (uint8_t)(j % 3 == 0 ? 0 : (j * 37u + (uint32_t)s * 11u) & 255u); \
+      for (uint32_t j = 0; j < 49; j++) {                                                     \
+        px[j] = (uint8_t)(j % 3 == 0 ? 0 : (j * 37u + (uint32_t)s * 11u) & 255u);             \
+      }                                                                                        \
       px[1] = 255;                                                                             \
       a.record = b.record = true;                                                              \
       P##_state_reset(&a);                                                                     \
       P##_state_reset(&b);                                                                     \
-      for (uint32_t t = 0; t < a.T; t++) P##_input_encoder_step(&a, px, t, &a.rng[BG_STREAM_INPUT]); \
+      for (uint32_t t = 0; t < a.T; t++) {                                                     \
+        P##_input_encoder_step(&a, px, t, &a.rng[BG_STREAM_INPUT]);                            \
+      }                                                                                        \
       P##_input_encoder_frames(&b, px, &b.rng[BG_STREAM_INPUT]);                               \
-      BG_CHECK(a.rng[BG_STREAM_INPUT].state == b.rng[BG_STREAM_INPUT].state, "sample %d: stream", s); \
+      BG_CHECK(a.rng[BG_STREAM_INPUT].state == b.rng[BG_STREAM_INPUT].state,                   \
+               "sample %d: stream", s);                                                        \
       BG_CHECK(!memcmp(la->raster, lb->raster, (size_t)a.T * 49), "sample %d: raster", s);    \
       BG_CHECK(!memcmp(la->act_n, lb->act_n, a.T * sizeof *la->act_n), "sample %d: act_n", s);  \
       BG_CHECK(!memcmp(la->count, lb->count, 49 * sizeof *la->count), "sample %d: counts", s);  \
@@ -86,9 +91,12 @@ static const char narrow_net[] =
 /* with 16-bit weights and a large rate the update step's shift is below 32 */
 #define HIDDEN1_W16 "{\"size\": 20, \"weight\": " W16 ", \"feedback\": {\"bits\": 8, \"frac\": 5}},"
 /* U = D + Tr (no rounding of δ·e), and D + Tr > 32 (U = 32: δ·e is rounded by 4 bits) */
-#define FPGA_FX "\"trace\": {\"bits\": 16, \"frac\": 10}, \"dendrite\": {\"bits\": 32, \"frac\": 16},"
-#define FINE_FX "\"trace\": {\"bits\": 16, \"frac\": 12}, \"dendrite\": {\"bits\": 32, \"frac\": 24},"
-#define HIDDEN2 HIDDEN1 " {\"size\": 12, \"weight\": " W8 ", \"feedback\": {\"bits\": 8, \"frac\": 5}},"
+#define FPGA_FX \
+  "\"trace\": {\"bits\": 16, \"frac\": 10}, \"dendrite\": {\"bits\": 32, \"frac\": 16},"
+#define FINE_FX \
+  "\"trace\": {\"bits\": 16, \"frac\": 12}, \"dendrite\": {\"bits\": 32, \"frac\": 24},"
+#define HIDDEN2 \
+  HIDDEN1 " {\"size\": 12, \"weight\": " W8 ", \"feedback\": {\"bits\": 8, \"frac\": 5}},"
 
 /* Switch every narrow path off: the general (int64, per-synapse bg_scale_round) forms. */
 static void wide_only(bg_model_t *m) {
@@ -159,7 +167,8 @@ static int narrow_equals_wide(void) {
   if (narrow_case(HIDDEN1, W8, FPGA_FX, SR "\"mode\": \"replay\"") ||
       narrow_case(HIDDEN1, W8, FINE_FX, SR "\"mode\": \"replay\"") ||
       narrow_case(HIDDEN1, W8, FPGA_FX,
-                  "\"rate\": 0.01, \"mode\": \"replay\", \"rounding\": \"nearest\", \"batch\": 3") ||
+                  "\"rate\": 0.01, \"mode\": \"replay\", \"rounding\": \"nearest\", "
+                  "\"batch\": 3") ||
       narrow_case(HIDDEN2, W8, FPGA_FX, SR "\"mode\": \"replay\"") ||
       narrow_case(HIDDEN1, W8, FPGA_FX, SR "\"mode\": \"trace\"") ||
       narrow_case(HIDDEN1_W16, W16, FPGA_FX,

@@ -26,13 +26,6 @@ static inline int64_t bg_rnd(int64_t x, int n) {
   return bg_asr(y, sr);
 }
 
-/* floor(x / 2^n) for n >= 0. */
-static inline int64_t bg_floor_shift(int64_t x, int n) {
-  if (n <= 0) return x;
-  if (n >= 63) return x >= 0 ? 0 : -1;
-  return x >= 0 ? x >> n : -((-(x + 1)) >> n) - 1;
-}
-
 /* RND and SAT with the shift and the limits worked out once, for inner loops: bg_rnd_by(x, r)
  * equals bg_rnd(x, n) for r = bg_rnd_prep(n), |n| <= 62 (every shift between formats is within
  * ±48: fractions have at most 48 bits), and bg_sat_by(x, s, c) equals bg_sat(x, bits, c) for

@@ -48,7 +48,7 @@ static void choose_widths(BG(model_t) *m) {
   /* eligibility (replay mode): a sum of at most T kernel values, each |K| <= 2^(Tr bits − 1) */
   m->elig32 = (uint64_t)m->T << (m->tfmt.bits - 1) < lim;
   /* accumulator update: |δ·e| < 2^(D bits − 1)·2^(Tr bits − 1) must stay below 2^47 (the
-   * 48-bit accumulator), see accumulate_row */
+   * 48-bit accumulator), see accumulate_live32 */
   m->acc_narrow = m->dfmt.bits + m->tfmt.bits <= 48;
   /* update step: accumulators hold 48 bits and η_m < 2^15, so acc·η_m fits int64; the shift is
    * checked per call (it follows the learning rate), see apply_rows */
@@ -180,15 +180,15 @@ void BG(model_free)(BG(model_t) *m) {
     BG(model_layer_t) *ly = &m->layer[l];
     void *p[] = {ly->w, ly->b, ly->fb, ly->v, ly->d, ly->s, ly->refr, ly->count, ly->raster,
                  ly->act, ly->act_n, ly->g_rec, ly->m_rec, ly->kern, ly->z, ly->e, ly->zb,
-                 ly->eb, ly->acc, ly->accb, ly->row_dirty, ly->scratch, ly->scratch32, ly->times, ly->times_n, ly->noise_jump,
-                 ly->col_dirty, ly->col_list, ly->live, ly->kern_live, ly->d_live, ly->full,
-                 ly->full32, ly->t_full, ly->col_nz};
+                 ly->eb, ly->acc, ly->accb, ly->row_dirty, ly->scratch, ly->scratch32,
+                 ly->times, ly->times_n, ly->noise_jump, ly->col_dirty, ly->col_list, ly->live,
+                 ly->kern_live, ly->d_live, ly->full, ly->full32, ly->t_full, ly->col_nz};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) free(p[i]);
   }
   BG(error_unit_t) *eu = &m->err;
-  void *q[] = {eu->up, eu->um, eu->sp, eu->sm, eu->eps, eu->spk_p, eu->spk_m, eu->fb_k, eu->fb_sg, m->sleep_h,
-               m->sleep_o, m->sleep_c, m->sleep_q, m->noise_p, m->noise_m, m->noise_np, m->noise_nm, m->lanes,
-               m->input_jump, m->all_steps};
+  void *q[] = {eu->up, eu->um, eu->sp, eu->sm, eu->eps, eu->spk_p, eu->spk_m, eu->fb_k,
+               eu->fb_sg, m->sleep_h, m->sleep_o, m->sleep_c, m->sleep_q, m->noise_p, m->noise_m,
+               m->noise_np, m->noise_nm, m->lanes, m->input_jump, m->all_steps};
   for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) free(q[i]);
   memset(m, 0, sizeof *m);
 }

@@ -227,7 +227,9 @@ void BG(weight_update_accumulate)(BG(model_t) *m, int l) {
   }
   if (m->net->learning.bias) {
     for (uint32_t i = 0; i < n; i++) {
-      if (ly->d[i] != 0 && ly->eb[i] != 0) ly->accb[i] = acc_add(m, ly->accb[i], ly->d[i], ly->eb[i]);
+      if (ly->d[i] != 0 && ly->eb[i] != 0) {
+        ly->accb[i] = acc_add(m, ly->accb[i], ly->d[i], ly->eb[i]);
+      }
     }
   }
 }
@@ -291,7 +293,7 @@ static inline __attribute__((always_inline)) void apply_rows_as(BG(model_t) *m,
   const uint64_t rmask = (UINT64_C(1) << sh) - 1;
   const int tsh = sh_above32 ? sh - 32 : 32 - sh;
   const int64_t whi = (INT64_C(1) << (ly->wfmt.bits - 1)) - 1, wlo = -whi - 1;
-  bg_rng_t rng = m->rng[BG_STREAM_ROUND];   /* a local copy: the chain of draws stays in a register */
+  bg_rng_t rng = m->rng[BG_STREAM_ROUND];   /* a local copy: its chain stays in a register */
   uint64_t writes = 0, draws = 0, sat = 0;
   for (uint32_t j = 0; j < ly->fan_in; j++) {
     if (!ly->row_dirty[j]) continue;
@@ -351,10 +353,9 @@ void BG(weight_update_apply)(BG(model_t) *m) {
     const uint32_t *cols = ly->col_list;
 #if !BG_FLOAT
     const int sh = (int)m->eta_sh + m->ufrac - ly->wfmt.frac;
-    const bool fast = m->update_narrow && sh > 0 && sh < 62 && m->eta_m < (1u << 15);
-#endif
-#if !BG_FLOAT
-    if (fast) apply_rows(m, ly, cols, nc, sh);   /* clears row_dirty: the loop below is idle */
+    if (m->update_narrow && sh > 0 && sh < 62 && m->eta_m < (1u << 15)) {
+      apply_rows(m, ly, cols, nc, sh);   /* clears row_dirty: the loop below finds no row */
+    }
 #endif
     for (uint32_t j = 0; j < ly->fan_in; j++) {
       if (!ly->row_dirty[j]) continue;
