@@ -49,20 +49,29 @@ void BG(error_unit_step)(BG(model_t) *m, int label) {
     int sg = (int)eu->sp[k] - (int)eu->sm[k];
     if (sg != 0) out->d[k] = BG_SAT(out->d[k] + (sg > 0 ? m->one_d : -m->one_d), db, &m->sat.d);
   }
+  /* the interneuron pairs with σ⁺ − σ⁻ != 0, ascending: the same for every hidden dendrite */
+  uint32_t ns = 0;
+  for (uint32_t k = 0; k < n_out; k++) {
+    int sg = (int)eu->sp[k] - (int)eu->sm[k];
+    eu->fb_k[ns] = k;             /* kept only when sg != 0: the list grows by that */
+    eu->fb_sg[ns] = (int8_t)sg;
+    ns += sg != 0;
+  }
+  if (ns == 0) return;            /* no feedback spike: every hidden dendrite keeps its value */
   for (int l = 1; l < L; l++) {
     BG(model_layer_t) *ly = &m->layer[l];
     const int bf = ly->bfmt.frac;
     for (uint32_t i = 0; i < ly->n; i++) {
       const BG_VAL *b = ly->fb + (size_t)i * n_out;
       BG_WIDE acc = 0;
-      bool any = false;
-      for (uint32_t k = 0; k < n_out; k++) {
-        int sg = (int)eu->sp[k] - (int)eu->sm[k];
-        if (sg > 0) acc += b[k];
-        if (sg < 0) acc -= b[k];
-        any |= sg != 0;
+      for (uint32_t a = 0; a < ns; a++) {
+        if (eu->fb_sg[a] > 0) {
+          acc += b[eu->fb_k[a]];
+        } else {
+          acc -= b[eu->fb_k[a]];
+        }
       }
-      if (any) ly->d[i] = BG_SAT(ly->d[i] + BG_RESCALE(acc, bf, df), db, &m->sat.d);
+      ly->d[i] = BG_SAT(ly->d[i] + BG_RESCALE(acc, bf, df), db, &m->sat.d);
     }
   }
 }

@@ -32,6 +32,30 @@ static void layer_constants(BG(model_t) *m, int l) {
   ly->bfmt = nl->feedback;
 }
 
+/* The integer path computes a sum in int32 where the description bounds it below 2^31, and in
+ * int64 otherwise (docs/cmodel.md, "Speed"); the float path always uses double. */
+static void choose_widths(BG(model_t) *m) {
+#if BG_FLOAT
+  (void)m;
+#else
+  const uint64_t lim = UINT64_C(1) << 31;
+  for (int l = 1; l < m->n_layers; l++) {
+    BG(model_layer_t) *ly = &m->layer[l];
+    /* input sum (and the sleep unit's noise drive): at most fan_in weights and a bias, each
+     * |w| <= 2^(W bits − 1) */
+    ly->sum32 = ((uint64_t)ly->fan_in + 1) << (ly->wfmt.bits - 1) < lim;
+  }
+  /* eligibility (replay mode): a sum of at most T kernel values, each |K| <= 2^(Tr bits − 1) */
+  m->elig32 = (uint64_t)m->T << (m->tfmt.bits - 1) < lim;
+  /* accumulator update: |δ·e| < 2^(D bits − 1)·2^(Tr bits − 1) must stay below 2^47 (the
+   * 48-bit accumulator), see accumulate_live32 */
+  m->acc_narrow = m->dfmt.bits + m->tfmt.bits <= 48;
+  /* update step: accumulators hold 48 bits and η_m < 2^15, so acc·η_m fits int64; the shift is
+   * checked per call (it follows the learning rate), see apply_rows */
+  m->update_narrow = true;
+#endif
+}
+
 int BG(model_init)(BG(model_t) *m, const bg_net_t *net, bg_err_t *err) {
   memset(m, 0, sizeof *m);
   m->net = net;
@@ -68,20 +92,28 @@ int BG(model_init)(BG(model_t) *m, const bg_net_t *net, bg_err_t *err) {
     ly->raster = zalloc((size_t)T * n, 1, &ok);
     ly->act = zalloc((size_t)T * n, sizeof *ly->act, &ok);
     ly->act_n = zalloc(T, sizeof *ly->act_n, &ok);
+    if (!trace && l < m->n_layers - 1) {
+      ly->times = zalloc((size_t)T * n, sizeof *ly->times, &ok);
+      ly->times_n = zalloc(n, sizeof *ly->times_n, &ok);
+    }
     if (l == 0) continue;
     layer_constants(m, l);
     uint32_t fi = net->layers[l - 1].size;
     size_t syn = (size_t)fi * n;
     ly->fan_in = fi;
-    ly->w = zalloc(syn, sizeof *ly->w, &ok);
+    ly->w = zalloc(syn + BG_ROWS_TILE, sizeof *ly->w, &ok);
     ly->b = zalloc(n, sizeof *ly->b, &ok);
-    if (l < m->n_layers - 1) ly->fb = zalloc((size_t)n * n_out, sizeof *ly->fb, &ok);
+    if (l < m->n_layers - 1) {
+      ly->fb = zalloc((size_t)n * n_out, sizeof *ly->fb, &ok);
+      ly->noise_jump = zalloc(1, sizeof *ly->noise_jump, &ok);
+      if (ly->noise_jump != NULL) bg_rng_jump_init(ly->noise_jump, 2 * n);
+    }
     ly->v = zalloc(n, sizeof *ly->v, &ok);
     ly->d = zalloc(n, sizeof *ly->d, &ok);
     ly->refr = zalloc(n, 1, &ok);
     ly->g_rec = zalloc((size_t)T * n, 1, &ok);
     ly->m_rec = zalloc((size_t)T * n, sizeof *ly->m_rec, &ok);
-    ly->kern = zalloc((size_t)T * n, sizeof *ly->kern, &ok);
+    ly->kern = zalloc((size_t)T * n + BG_ROWS_TILE, sizeof *ly->kern, &ok);
     if (trace) {
       ly->z = zalloc(syn, sizeof *ly->z, &ok);
       ly->e = zalloc(syn, sizeof *ly->e, &ok);
@@ -91,7 +123,19 @@ int BG(model_init)(BG(model_t) *m, const bg_net_t *net, bg_err_t *err) {
     ly->acc = zalloc(syn, sizeof *ly->acc, &ok);
     ly->accb = zalloc(n, sizeof *ly->accb, &ok);
     ly->row_dirty = zalloc(fi, 1, &ok);
+    ly->col_dirty = zalloc(n, 1, &ok);
+    ly->col_list = zalloc(n, sizeof *ly->col_list, &ok);
+    if (!trace) {
+      ly->live = zalloc(n, sizeof *ly->live, &ok);
+      ly->col_nz = zalloc(n, 1, &ok);
+      ly->kern_live = zalloc((size_t)T * n + BG_ROWS_TILE, sizeof *ly->kern_live, &ok);
+      ly->d_live = zalloc(n, sizeof *ly->d_live, &ok);
+      ly->full = zalloc(n, sizeof *ly->full, &ok);
+      ly->full32 = zalloc(n, sizeof *ly->full32, &ok);
+      ly->t_full = zalloc(n, sizeof *ly->t_full, &ok);
+    }
     ly->scratch = zalloc(n, sizeof *ly->scratch, &ok);
+    ly->scratch32 = zalloc(n, sizeof *ly->scratch32, &ok);
   }
   BG(error_unit_t) *eu = &m->err;
   eu->up = zalloc(n_out, sizeof *eu->up, &ok);
@@ -101,18 +145,28 @@ int BG(model_init)(BG(model_t) *m, const bg_net_t *net, bg_err_t *err) {
   eu->eps = zalloc(n_out, sizeof *eu->eps, &ok);
   eu->spk_p = zalloc(n_out, sizeof *eu->spk_p, &ok);
   eu->spk_m = zalloc(n_out, sizeof *eu->spk_m, &ok);
+  eu->fb_k = zalloc(n_out, sizeof *eu->fb_k, &ok);
+  eu->fb_sg = zalloc(n_out, sizeof *eu->fb_sg, &ok);
   uint32_t widest = 0;
   for (int l = 1; l < m->n_layers; l++) widest = net->layers[l].size > widest ? net->layers[l].size : widest;
   m->sleep_h = zalloc(widest, sizeof *m->sleep_h, &ok);
   m->sleep_o = zalloc(n_out, sizeof *m->sleep_o, &ok);
   m->sleep_c = zalloc((size_t)widest * n_out, sizeof *m->sleep_c, &ok);
   m->sleep_q = zalloc(n_out, sizeof *m->sleep_q, &ok);
-  m->noise_p = zalloc(widest, sizeof *m->noise_p, &ok);
-  m->noise_m = zalloc(widest, sizeof *m->noise_m, &ok);
+  m->noise_p = zalloc((size_t)BG_SLEEP_LANES * widest, sizeof *m->noise_p, &ok);
+  m->noise_m = zalloc((size_t)BG_SLEEP_LANES * widest, sizeof *m->noise_m, &ok);
+  m->noise_np = zalloc(BG_SLEEP_LANES, sizeof *m->noise_np, &ok);
+  m->noise_nm = zalloc(BG_SLEEP_LANES, sizeof *m->noise_nm, &ok);
+  m->all_steps = zalloc(T, sizeof *m->all_steps, &ok);
+  m->lanes = zalloc(T > BG_SLEEP_LANES ? T : BG_SLEEP_LANES, sizeof *m->lanes, &ok);
+  m->input_jump = zalloc(1, sizeof *m->input_jump, &ok);
   if (!ok) {
     BG(model_free)(m);
     return bg_err_set(err, BG_E_NOMEM, "%s: out of memory allocating the model", net->file);
   }
+  choose_widths(m);
+  for (uint32_t t = 0; t < T; t++) m->all_steps[t] = t;
+  bg_rng_jump_init(m->input_jump, net->layers[0].size);
   for (int s = 0; s < BG_STREAM_COUNT; s++) bg_rng_seed(&m->rng[s], net->q.stream_seed[s]);
   m->eta_m = net->q.eta_m;
   m->eta_sh = net->q.eta_sh;
@@ -126,12 +180,15 @@ void BG(model_free)(BG(model_t) *m) {
     BG(model_layer_t) *ly = &m->layer[l];
     void *p[] = {ly->w, ly->b, ly->fb, ly->v, ly->d, ly->s, ly->refr, ly->count, ly->raster,
                  ly->act, ly->act_n, ly->g_rec, ly->m_rec, ly->kern, ly->z, ly->e, ly->zb,
-                 ly->eb, ly->acc, ly->accb, ly->row_dirty, ly->scratch};
+                 ly->eb, ly->acc, ly->accb, ly->row_dirty, ly->scratch, ly->scratch32,
+                 ly->times, ly->times_n, ly->noise_jump, ly->col_dirty, ly->col_list, ly->live,
+                 ly->kern_live, ly->d_live, ly->full, ly->full32, ly->t_full, ly->col_nz};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) free(p[i]);
   }
   BG(error_unit_t) *eu = &m->err;
-  void *q[] = {eu->up, eu->um, eu->sp, eu->sm, eu->eps, eu->spk_p, eu->spk_m, m->sleep_h,
-               m->sleep_o, m->sleep_c, m->sleep_q, m->noise_p, m->noise_m};
+  void *q[] = {eu->up, eu->um, eu->sp, eu->sm, eu->eps, eu->spk_p, eu->spk_m, eu->fb_k,
+               eu->fb_sg, m->sleep_h, m->sleep_o, m->sleep_c, m->sleep_q, m->noise_p, m->noise_m,
+               m->noise_np, m->noise_nm, m->lanes, m->input_jump, m->all_steps};
   for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) free(q[i]);
   memset(m, 0, sizeof *m);
 }
@@ -184,8 +241,8 @@ void BG(model_flush)(BG(model_t) *m) {
 
 int BG(model_infer)(BG(model_t) *m, const uint8_t *input, bg_rng_t *rng) {
   BG(state_reset)(m);
+  BG(input_encoder_frames)(m, input, rng);
   for (uint32_t t = 0; t < m->T; t++) {
-    BG(input_encoder_step)(m, input, t, rng);
     for (int l = 1; l < m->n_layers; l++) BG(neuron_core_step)(m, l, t);
   }
   return BG(model_prediction)(m);

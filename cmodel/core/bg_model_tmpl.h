@@ -10,6 +10,13 @@
 #include "bg_net.h"
 #include "bg_rng.h"
 
+/* Columns per tile of the row accumulation (bg_rows.c). Arrays it reads rows from (weights w,
+ * the backward kernel kern) are allocated BG_ROWS_TILE elements longer than their rows. */
+#define BG_ROWS_TILE 16
+
+/* Sleep steps whose noise is drawn side by side (bg_sleep_unit.c). */
+#define BG_SLEEP_LANES 16
+
 /* One layer of neurons (layer 0, the input, uses only n and the spike records). Arrays are
  * owned; weights are presynaptic-major: w[j*n + i] is the synapse from j (layer l-1) to i. */
 typedef struct {
@@ -23,6 +30,7 @@ typedef struct {
   BG_VAL *w;                          /* fan_in * n */
   BG_VAL *b;                          /* n */
   BG_VAL *fb;                         /* hidden layers: fb[i*n_out + k], the feedback B^l */
+  bg_rng_jump_t *noise_jump;          /* hidden layers: one sleep step of noise draws (2n) */
   /* neuron state (one sample) */
   BG_VAL *v;
   BG_WIDE *d;                         /* error dendrite */
@@ -33,6 +41,7 @@ typedef struct {
   uint8_t *raster;                    /* T * n */
   uint32_t *act;                      /* T * n: indices of the neurons that spiked at t */
   uint32_t *act_n;                    /* T */
+  uint32_t *times, *times_n;          /* n * T, n: spike steps of each neuron (replay mode) */
   uint8_t *g_rec;                     /* T * n */
   BG_VAL *m_rec;                      /* T * n */
   BG_VAL *kern;                       /* T * n: backward kernel K (replay) */
@@ -40,8 +49,22 @@ typedef struct {
   BG_VAL *z, *e, *zb, *eb;
   /* learning engine: per-synapse accumulators over the batch */
   BG_WIDE *acc, *accb;
-  uint8_t *row_dirty;                 /* fan_in: rows of acc holding non-zero values */
-  BG_WIDE *scratch;                   /* n: one row of eligibilities */
+  uint8_t *row_dirty;                 /* fan_in: rows of acc that may hold non-zero values */
+  uint8_t *col_dirty;                 /* n: columns of acc that may hold non-zero values */
+  uint32_t *col_list;                 /* n: the marked columns, for the update step */
+  /* replay mode, one sample: live columns (kernel not all zero), their kernel and dendrites,
+   * and the eligibility sum over all steps */
+  uint32_t *live;                     /* n */
+  uint8_t *col_nz;                    /* n: kernel not all zero */
+  BG_VAL *kern_live;                  /* T * n (T rows of n_live), + BG_ROWS_TILE */
+  BG_WIDE *d_live, *full;             /* n */
+  int32_t *full32;                    /* n (narrow sums) */
+  int64_t *t_full;                    /* n: the all-steps row's accumulator updates (narrow) */
+  BG_WIDE *scratch;                   /* n: input sums, or one row of eligibilities */
+  /* narrow (int32) arithmetic where the description bounds the values (integer path only;
+   * model_init decides, docs/cmodel.md "Speed") */
+  bool sum32;                         /* input sums */
+  int32_t *scratch32;                 /* n */
 } BG(model_layer_t);
 
 /* Output-layer error unit state. */
@@ -50,6 +73,8 @@ typedef struct {
   uint8_t *sp, *sm;                   /* their spikes of the previous step */
   BG_WIDE *eps;                       /* this step's error */
   uint32_t *spk_p, *spk_m;            /* interneuron spikes this sample (statistics) */
+  uint32_t *fb_k;                     /* this step's feedback spikes: pairs k with σ⁺ != σ⁻ */
+  int8_t *fb_sg;                      /* and their signs σ⁺ − σ⁻ */
 } BG(error_unit_t);
 
 /* Counters every tier reports (RTL performance counters count the same events). */
@@ -89,15 +114,25 @@ struct BG(model) {
   bg_rng_t rng[BG_STREAM_COUNT];
   bg_sat_t sat;
   BG(counters_t) ctr;
+  uint32_t *all_steps;                /* 0 … T−1 */
+  /* narrow (int32/int64) arithmetic where the formats bound the values (integer path only;
+   * model_init decides, docs/cmodel.md "Speed"; tests clear them to run the general forms) */
+  bool elig32, acc_narrow;            /* eligibility sums, accumulator updates */
+  bool update_narrow;                 /* the update step's hoisted int64 rounding */
   uint32_t eta_m, eta_sh;             /* η/(F·batch) = eta_m·2^-eta_sh (integer path) */
   double eta;                         /* η/(F·batch) (float path) */
   uint32_t batch_fill;                /* samples accumulated since the last update */
   uint64_t train_samples;             /* training samples seen (the sleep schedule) */
   bool record;                        /* keep per-step records (training) */
+  /* generator lanes (docs/cmodel.md, "Speed"): input_jump advances a state by one step of
+   * input draws (layer 0's size); lanes holds one state per step being computed */
+  bg_rng_jump_t *input_jump;
+  uint32_t *lanes;                    /* max(T, BG_SLEEP_LANES) */
   /* sleep unit scratch */
   int32_t *sleep_h, *sleep_o;
   int64_t *sleep_c, *sleep_q;
-  uint32_t *noise_p, *noise_m;
+  uint32_t *noise_p, *noise_m;        /* BG_SLEEP_LANES * widest: noise lists per step */
+  uint32_t *noise_np, *noise_nm;      /* BG_SLEEP_LANES: their lengths */
 };
 
 /* Build a model from a validated description: allocate, then initialise weights and feedback
@@ -122,6 +157,8 @@ void BG(model_flush)(BG(model_t) *m);
 void BG(state_reset)(BG(model_t) *m);
 /* Encode step t of the input into layer 0's records; rng NULL for event input. */
 void BG(input_encoder_step)(BG(model_t) *m, const uint8_t *input, uint32_t t, bg_rng_t *rng);
+/* The same for all T steps of a sample at once (bit-identical records, counts and draws). */
+void BG(input_encoder_frames)(BG(model_t) *m, const uint8_t *input, bg_rng_t *rng);
 /* Synaptic input sum of layer l from layer l-1's active list at step t, then the soma. */
 void BG(neuron_core_step)(BG(model_t) *m, int l, uint32_t t);
 /* Soma update from precomputed input sums I (weight format); records spikes at step t. */
@@ -134,6 +171,18 @@ void BG(weight_update_apply)(BG(model_t) *m);
 void BG(sleep_unit_run)(BG(model_t) *m);
 /* Argmax of the output counts, lowest index on ties. */
 int BG(model_prediction)(const BG(model_t) *m);
+/* acc[i] += Σ_a rows[idx[a]·n + i] (rows_sub: −=) for i < n, the rows taken in list order
+ * (bg_rows.c). The int32 forms are for sums the description bounds below 2^31. */
+void BG(rows_add)(BG_WIDE *restrict acc, const BG_VAL *restrict rows, const uint32_t *restrict idx,
+                  uint32_t cnt, uint32_t n);
+void BG(rows_sub)(BG_WIDE *restrict acc, const BG_VAL *restrict rows, const uint32_t *restrict idx,
+                  uint32_t cnt, uint32_t n);
+#if !BG_FLOAT
+void bg_rows_add32(int32_t *restrict acc, const BG_VAL *restrict rows,
+                   const uint32_t *restrict idx, uint32_t cnt, uint32_t n);
+void bg_rows_sub32(int32_t *restrict acc, const BG_VAL *restrict rows,
+                   const uint32_t *restrict idx, uint32_t cnt, uint32_t n);
+#endif
 
 /* Rules */
 extern const BG(rule_t) BG(rule_biograd);

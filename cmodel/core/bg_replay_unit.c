@@ -8,17 +8,19 @@
 void BG(replay_unit_kernel)(BG(model_t) *m, int l) {
   BG(model_layer_t) *ly = &m->layer[l];
   const uint32_t n = ly->n;
-  const int tf = m->tfmt.frac, tb = m->tfmt.bits, pf = m->pfmt.frac;
+  const bg_rnd_prep_t tf = bg_rnd_prep(m->tfmt.frac), pf = bg_rnd_prep(m->pfmt.frac);
+  const bg_sat_prep_t tb = bg_sat_prep(m->tfmt.bits);
+  const BG_WIDE one = m->one_p, decay = ly->trace_decay, amp = ly->amp_trace;
   for (uint32_t tt = m->T; tt-- > 0;) {
-    const uint8_t *g = ly->g_rec + (size_t)tt * n;
-    const BG_VAL *mf = ly->m_rec + (size_t)tt * n;
-    const BG_VAL *knext = tt + 1 < m->T ? ly->kern + (size_t)(tt + 1) * n : NULL;
-    BG_VAL *k = ly->kern + (size_t)tt * n;
+    const uint8_t *restrict g = ly->g_rec + (size_t)tt * n;
+    const BG_VAL *restrict mf = ly->m_rec + (size_t)tt * n;
+    const BG_VAL *restrict knext = tt + 1 < m->T ? ly->kern + (size_t)(tt + 1) * n : NULL;
+    BG_VAL *restrict k = ly->kern + (size_t)tt * n;
     for (uint32_t i = 0; i < n; i++) {
       BG_WIDE kn = knext ? knext[i] : 0;
-      BG_WIDE mk = mf[i] == m->one_p ? kn : BG_MULR(mf[i], kn, pf);
-      k[i] = (BG_VAL)BG_SAT(BG_MULR(ly->trace_decay, mk, tf) + (g[i] ? ly->amp_trace : 0), tb,
-                            &m->sat.k);
+      /* m·K is formed for every neuron and kept where m != 1 */
+      BG_WIDE mk = BG_PICK(mf[i] != one, BG_MULR_P(mf[i], kn, pf), kn);
+      k[i] = (BG_VAL)BG_SAT_P(BG_MULR_P(decay, mk, tf) + BG_PICK(g[i], amp, 0), tb, &m->sat.k);
     }
   }
 }

@@ -8,8 +8,9 @@ static int biograd_train_sample(BG(model_t) *m, const uint8_t *input, int label)
   const bool trace = m->net->learning.mode == BG_LEARN_TRACE;
   m->record = true;
   BG(state_reset)(m);
+  /* the input spikes depend on nothing but the pixels and stream 1: all T frames first */
+  BG(input_encoder_frames)(m, input, &m->rng[BG_STREAM_INPUT]);
   for (uint32_t t = 0; t < m->T; t++) {
-    BG(input_encoder_step)(m, input, t, &m->rng[BG_STREAM_INPUT]);
     for (int l = 1; l < m->n_layers; l++) {
       BG(neuron_core_step)(m, l, t);
       if (trace) BG(trace_unit_step)(m, l, t);

@@ -97,7 +97,10 @@ int BG(model_load)(BG(model_t) *m, const char *path, uint32_t *epoch, bg_err_t *
     for (int s = 0; s < BG_STREAM_COUNT; s++) m->rng[s].state = meta.rng[s];
     m->sat = meta.sat;
     m->ctr = meta.ctr;
-    for (int l = 1; l < m->n_layers; l++) memset(m->layer[l].row_dirty, 1, m->layer[l].fan_in);
+    for (int l = 1; l < m->n_layers; l++) {
+      memset(m->layer[l].row_dirty, 1, m->layer[l].fan_in);
+      memset(m->layer[l].col_dirty, 1, m->layer[l].n);
+    }
   }
   bg_ckpt_free(c);
   return rc;
