@@ -15,6 +15,8 @@
 #include "verilated.h"
 #include "verilated_fst_c.h"
 
+// the golden model's headers are C11; `restrict` is spelled __restrict in C++
+#define restrict __restrict
 extern "C" {
 #include "bg_cli_net.h"
 #include "bg_model.h"
