@@ -79,10 +79,10 @@ module bg_core (
   // Controller state
   // ------------------------------------------------------------------------------------------
   typedef enum logic [5:0] {
-    S_IDLE, S_CLR, S_ENC_RD, S_ENC_WR, S_FWD_I, S_FWD_SUM, S_FWD_SOMA, S_LAYER_END,
+    S_IDLE, S_CLR, S_ENC_RD, S_FWD_I, S_FWD_SUM, S_FWD_SOMA, S_LAYER_END,
     S_ERR_SOFT, S_ERR_DIV, S_ERR_DIVW, S_ERR_INT, S_ERR_DO_RD, S_ERR_DO_WR, S_ERR_FB_I,
     S_ERR_FB_SUM, S_ERR_FB_WR, S_STEP_END, S_STEP_NEXT, S_HOLD,
-    S_K_RD, S_K_WR, S_U_RAST_RD, S_U_RAST, S_U_E_RD, S_U_E_WR, S_U_W_RD, S_U_W_T1, S_U_W_WR,
+    S_K_RD, S_K_WR, S_U_RAST_RD, S_U_RAST, S_U_E_RD, S_U_W_RD, S_U_W_WR,
     S_U_B_RD, S_U_B_T1, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
     S_SL_START, S_SL_CLR, S_SL_RST, S_SL_N_RD, S_SL_N_P, S_SL_N_M, S_SL_FWD_END, S_SL_C_RD,
     S_SL_C_H, S_SL_C_RMW, S_SL_C_WR, S_SL_K_END, S_SL_FB_RD, S_SL_FB_WR, S_SL_END, S_DONE
@@ -102,6 +102,8 @@ module bg_core (
   logic [31:0] prod_row;           // producer's row base: index * size of the next layer
   logic signed [63:0] acc;         // synaptic input sum
   logic v1, v2, first;             // FWD_SUM pipeline
+  int ie, iw, wi;                  // streams: index read this cycle, index written, weight index
+  logic pv;                        // streams: the data of element iw is in the RAM outputs
   logic sgn2;
   logic [T-1:0] spikes;            // update: spike times of presynaptic neuron j
   int t_sel;
@@ -124,7 +126,7 @@ module bg_core (
 
   // counters
   logic [63:0] c_cycles, c_syn, c_wwrites, c_samples, c_sleeps, c_fwd, c_learn, c_sleepcyc;
-  logic [63:0] c_draws;
+  logic [63:0] c_draws, c_steps, c_step_cur, c_step_last;
 
   // ------------------------------------------------------------------------------------------
   // Random streams (one bg_lfsr per stream the core consumes)
@@ -448,7 +450,7 @@ module bg_core (
   // the spike-list producer: the encoder, a soma with a next layer, or the sleep noise
   logic [ListBits-1:0] list_push;
   logic list_we;
-  assign list_we = (st == S_ENC_WR && enc_x) || (st == S_FWD_SOMA && so_s && l < LL) ||
+  assign list_we = (st == S_ENC_RD && pv && enc_x) || (st == S_FWD_SOMA && so_s && l < LL) ||
                    (st == S_SL_N_P && xi_p) || (st == S_SL_N_M);
   assign list_push = {st == S_SL_N_M, prod_row};
   always_comb begin
@@ -482,12 +484,12 @@ module bg_core (
           r_we = 1; r_wa = AW'(idx);
         end
       end
-      S_ENC_RD: begin
-        pix_re = 1; pix_ra = AW'(i); r_re = 1; r_ra = AW'(i);
-      end
-      S_ENC_WR: begin
-        if (mode == M_INFER) rng_step[REval] = 1; else rng_step[RInput] = 1;
-        r_we = 1; r_wa = AW'(i); r_wd = r_rd | (T'(enc_x) << t);
+      S_ENC_RD: begin                // one pixel per cycle: read ie, draw and write iw
+        if (ie < NIn) begin pix_re = 1; pix_ra = AW'(ie); r_re = 1; r_ra = AW'(ie); end
+        if (pv) begin
+          if (mode == M_INFER) rng_step[REval] = 1; else rng_step[RInput] = 1;
+          r_we = 1; r_wa = AW'(iw); r_wd = r_rd | (T'(enc_x) << t);
+        end
       end
       S_FWD_I: begin
         b_re = 1; b_ra = AW'(nbase + i); n_re = 1; n_ra = AW'(nbase + i);
@@ -534,21 +536,21 @@ module bg_core (
         eb_we = 1; eb_wa = AW'(nbase + i); eb_wd = eb_new;
       end
       S_U_RAST_RD: begin r_re = 1; r_ra = AW'(rbase_prev + j); end
-      S_U_E_RD: begin
-        k_re = 1; k_ra = AW'(recbase + t_sel * n_cur + i); er_re = 1; er_ra = AW'(i);
+      S_U_E_RD: begin                // one (spike, neuron) per cycle: read ie, add into iw
+        if (ie < n_cur) begin
+          k_re = 1; k_ra = AW'(recbase + t_sel * n_cur + ie); er_re = 1; er_ra = AW'(ie);
+        end
+        if (pv) begin
+          er_we = 1; er_wa = AW'(iw);
+          er_wd = EbBits'((first ? $signed(128'(0)) : sext(64'(er_rd), EbBits)) + sext(64'(k_rd), TB));
+        end
       end
-      S_U_E_WR: begin
-        er_we = 1; er_wa = AW'(i);
-        er_wd = EbBits'((first ? $signed(128'(0)) : sext(64'(er_rd), EbBits)) + sext(64'(k_rd), TB));
-      end
-      S_U_W_RD: begin
-        er_re = 1; er_ra = AW'(i); d_re = 1; d_ra = AW'(nbase + i);
-      end
-      S_U_W_T1: begin
-        if (t1_new != 0) begin w_en = 1; w_a = AW'(wbase) + prod_row + AW'(i); end
+      S_U_W_RD: begin                // one synapse per cycle; a non-zero update reads its weight
+        if (ie < n_cur) begin er_re = 1; er_ra = AW'(ie); d_re = 1; d_ra = AW'(nbase + ie); end
+        if (pv && t1_new != 0) begin w_en = 1; w_a = AW'(wbase) + prod_row + AW'(iw); end
       end
       S_U_W_WR: begin
-        w_en = 1; w_we = 1; w_a = AW'(wbase) + prod_row + AW'(i); w_wd = wnew;
+        w_en = 1; w_we = 1; w_a = AW'(wbase) + prod_row + AW'(wi); w_wd = wnew;
         rng_step[RRound] = wdraw;
       end
       S_U_B_RD: begin
@@ -661,6 +663,8 @@ module bg_core (
       8'd24: cfg_rdata = c_draws;
       8'd25: cfg_rdata = 64'(pred);
       8'd26: cfg_rdata = 64'(bg_cfg_pkg::NetHash);
+      8'd27: cfg_rdata = c_step_last;
+      8'd28: cfg_rdata = c_steps;
       default: cfg_rdata = '0;
     endcase
   end
@@ -685,6 +689,7 @@ module bg_core (
       chk_t <= '0;
       c_cycles <= '0; c_syn <= '0; c_wwrites <= '0; c_samples <= '0; c_sleeps <= '0;
       c_fwd <= '0; c_learn <= '0; c_sleepcyc <= '0; c_draws <= '0;
+      c_steps <= '0; c_step_cur <= '0; c_step_last <= '0;
       for (int q = 0; q < NOut; q++) cnt_out[q] <= '0;
     end else begin
       if (cfg_we && !busy) begin
@@ -699,7 +704,15 @@ module bg_core (
       if (busy) c_cycles <= c_cycles + 1;
       if (st == S_FWD_SUM && v2) c_syn <= c_syn + 1;
       if (sleep_fwd || (st >= S_SL_START && st <= S_SL_END)) c_sleepcyc <= c_sleepcyc + 1;
-      else if (st >= S_CLR && st <= S_STEP_NEXT) c_fwd <= c_fwd + 1;
+      else if (st >= S_CLR && st <= S_STEP_NEXT) begin
+        c_fwd <= c_fwd + 1;
+        // one timestep: from its encoding to the end of its error phase
+        if (st == S_STEP_END) begin
+          c_step_last <= c_step_cur + 1;
+          c_step_cur <= '0;
+          c_steps <= c_steps + 1;
+        end else if (st != S_CLR) c_step_cur <= c_step_cur + 1;
+      end
       else if (st >= S_K_RD && st <= S_AFTER_UPD) c_learn <= c_learn + 1;
 
       case (st)
@@ -721,16 +734,19 @@ module bg_core (
         S_CLR: begin
           idx <= idx + 1;
           if (idx + 1 >= ((NW > RW) ? NW : RW)) begin
-            t <= 0; l <= 0; i <= 0; na_out <= 0; prod_row <= '0;
+            t <= 0; l <= 0; i <= 0; na_out <= 0; prod_row <= '0; ie <= 0; pv <= 1'b0;
             st <= S_ENC_RD;
           end
         end
-        S_ENC_RD: st <= S_ENC_WR;
-        S_ENC_WR: begin
-          if (enc_x) na_out <= na_out + 1;
-          prod_row <= prod_row + 32'(n_next);
-          if (i + 1 == NIn) st <= S_LAYER_END;
-          else begin i <= i + 1; st <= S_ENC_RD; end
+        S_ENC_RD: begin
+          pv <= (ie < NIn);
+          iw <= ie;
+          if (ie < NIn) ie <= ie + 1;
+          if (pv) begin
+            if (enc_x) na_out <= na_out + 1;
+            prod_row <= prod_row + 32'(n_next);
+            if (ie >= NIn) st <= S_LAYER_END;      // the last pixel is written this cycle
+          end
         end
         S_LAYER_END: begin
           par <= !par;
@@ -846,7 +862,7 @@ module bg_core (
             if (mode == M_TRAIN) begin l <= 1; t <= T - 1; st <= S_K_RD; end
             else st <= S_DONE;
           end else begin
-            t <= t + 1; st <= S_ENC_RD;
+            t <= t + 1; ie <= 0; pv <= 1'b0; st <= S_ENC_RD;
           end
         end
         S_HOLD: if (chk_go) st <= st_after_hold;
@@ -873,38 +889,38 @@ module bg_core (
               j <= j + 1; st <= S_U_RAST_RD;
             end
           end else begin
-            spikes <= r_rd; first <= 1'b1; i <= 0; st <= S_U_E_RD;
+            spikes <= r_rd; first <= 1'b1; ie <= 0; pv <= 1'b0; st <= S_U_E_RD;
           end
         end
-        S_U_E_RD: st <= S_U_E_WR;
-        S_U_E_WR: begin
-          if (i + 1 == n_cur) begin
-            i <= 0;
+        S_U_E_RD: begin
+          pv <= (ie < n_cur);
+          iw <= ie;
+          if (ie < n_cur) ie <= ie + 1;
+          if (pv && ie >= n_cur) begin            // the pass for spike time t_sel ends
             first <= 1'b0;
             spikes <= spikes & ~(T'(1) << t_sel);
+            ie <= 0;
+            pv <= 1'b0;
             st <= ((spikes & ~(T'(1) << t_sel)) == '0) ? S_U_W_RD : S_U_E_RD;
-          end else begin
-            i <= i + 1; st <= S_U_E_RD;
           end
         end
-        S_U_W_RD: st <= S_U_W_T1;
-        S_U_W_T1, S_U_W_WR: begin
-          if (st == S_U_W_T1) t1 <= t1_new;
-          if (st == S_U_W_T1 && t1_new != 0) st <= S_U_W_WR;
-          else begin
-            if (st == S_U_W_WR) begin
-              c_wwrites <= c_wwrites + 1;
-              if (wdraw) c_draws <= c_draws + 1;
-            end
-            if (i + 1 == n_cur) begin
-              i <= 0;
-              prod_row <= prod_row + 32'(n_cur);
-              if (j + 1 == n_prev) st <= (bg_cfg_pkg::LearnBias != 0) ? S_U_B_RD : S_UPD_END;
-              else begin j <= j + 1; st <= S_U_RAST_RD; end
-            end else begin
-              i <= i + 1; st <= S_U_W_RD;
-            end
+        S_U_W_RD: begin
+          pv <= (ie < n_cur);
+          iw <= ie;
+          if (ie < n_cur) ie <= ie + 1;
+          if (pv && t1_new != 0) begin
+            t1 <= t1_new; wi <= iw; st <= S_U_W_WR;
+          end else if (ie >= n_cur) begin          // row j done
+            i <= 0;
+            prod_row <= prod_row + 32'(n_cur);
+            if (j + 1 == n_prev) st <= (bg_cfg_pkg::LearnBias != 0) ? S_U_B_RD : S_UPD_END;
+            else begin j <= j + 1; st <= S_U_RAST_RD; end
           end
+        end
+        S_U_W_WR: begin
+          c_wwrites <= c_wwrites + 1;
+          if (wdraw) c_draws <= c_draws + 1;
+          st <= S_U_W_RD;
         end
         S_U_B_RD: st <= S_U_B_T1;
         S_U_B_T1, S_U_B_WR: begin

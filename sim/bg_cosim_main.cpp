@@ -29,7 +29,8 @@ namespace {
 enum Sel { kPix = 0, kW = 1, kB = 2, kFb = 3, kNst = 4, kD = 5, kRast = 6, kRec = 7, kK = 8, kErr = 9 };
 enum Cfg { kEtaM = 0, kEtaSh = 1, kSinceSleep = 2, kLabel = 3, kSeed0 = 8, kCycles = 16,
            kSynEvents = 17, kWeightWrites = 18, kSamples = 19, kSleeps = 20, kFwdCycles = 21,
-           kLearnCycles = 22, kSleepCycles = 23, kDraws = 24, kPred = 25, kNetHash = 26 };
+           kLearnCycles = 22, kSleepCycles = 23, kDraws = 24, kPred = 25, kNetHash = 26,
+           kStepCycles = 27, kSteps = 28 };
 enum Chk { kChkStep = 1, kChkUpdate = 2, kChkSleep = 3 };
 
 struct Options {
@@ -485,11 +486,13 @@ int Cosim::run() {
   uint64_t core_cycles = cfg_read(kCycles) - c_start;
   if (mnist) bg_samples_close(&ds);
   if (done_samples > 0) {
+    double steps = (double)cfg_read(kSteps);
     std::printf("cosim: core cycles per sample %.0f (forward %.0f, learning %.0f, sleep %.0f); "
-                "synaptic events per sample %.0f; weight writes per sample %.0f\n",
+                "per timestep %.0f; synaptic events per sample %.0f; weight writes per sample %.0f\n",
                 (double)core_cycles / done_samples, (double)cfg_read(kFwdCycles) / done_samples,
                 (double)cfg_read(kLearnCycles) / done_samples,
                 (double)cfg_read(kSleepCycles) / done_samples,
+                steps > 0 ? (double)cfg_read(kFwdCycles) / steps : 0.0,
                 (double)cfg_read(kSynEvents) / done_samples,
                 (double)cfg_read(kWeightWrites) / done_samples);
   }
