@@ -42,11 +42,10 @@ module bg_core (
   localparam int NIn = bg_cfg_pkg::InputSize;
   localparam int NOut = bg_cfg_pkg::OutputSize;
   localparam int MaxN = bg_cfg_pkg::MaxLayerSize;
-  localparam int PB = bg_cfg_pkg::PotBits, PF = bg_cfg_pkg::PotFrac;
-  localparam int TB = bg_cfg_pkg::TraceBits, TF = bg_cfg_pkg::TraceFrac;
+  localparam int PB = bg_cfg_pkg::PotBits;
+  localparam int TB = bg_cfg_pkg::TraceBits;
   localparam int EB = bg_cfg_pkg::ErrBits, EF = bg_cfg_pkg::ErrFrac;
   localparam int DB = bg_cfg_pkg::DendBits, DF = bg_cfg_pkg::DendFrac;
-  localparam int UF = bg_cfg_pkg::UpdateFrac;
   localparam int WW = bg_cfg_pkg::WWords, NW = bg_cfg_pkg::NWords, RW = bg_cfg_pkg::RWords;
   localparam int RECW = bg_cfg_pkg::RecWords;
   localparam int FBW = (bg_cfg_pkg::FbWords > 0) ? bg_cfg_pkg::FbWords : 1;
@@ -60,7 +59,6 @@ module bg_core (
   localparam int ListBits = 33;                       // {sign, row base}
   localparam int NstBits = PB + 1 + 8;                // {refr, s, v}
   localparam int RecBits = PB + 1;                    // {g, m}
-  localparam logic [31:0] OneP = 32'd1 << PF;
 
   localparam int AW = 32;                             // address registers (trimmed by synthesis)
 
@@ -226,42 +224,12 @@ module bg_core (
   logic so_s, so_g;
   logic signed [PB-1:0] so_m;
   logic [7:0] so_refr;
-  // Comb logic is written as automatic functions with every input an argument, so no block
-  // reads a variable it also writes (Icarus would re-trigger such a block forever).
-  function automatic logic [PB + PB + 9:0] soma_fn(
-      input logic [NstBits-1:0] word, input logic signed [63:0] sum, input int theta_q,
-      input int window_q, input int amp_q, input int decay_q, input int soft_q, input int refr_q,
-      input int wf);
-    logic signed [127:0] v_old, keep, v, mf, th;
-    logic s_old, s, g;
-    logic [7:0] refr_old, refr_new;
-    v_old = sext(64'(word[PB-1:0]), PB);
-    s_old = word[PB];
-    refr_old = word[PB+8:PB+1];
-    th = $signed(128'(theta_q));
-    s = 1'b0;
-    g = 1'b0;
-    refr_new = refr_old;
-    if (refr_old != 8'd0) begin
-      refr_new = refr_old - 8'd1;
-      v = '0;
-      mf = '0;
-    end else begin
-      if (soft_q != 0) keep = v_old - (s_old ? th : $signed(128'(0)));
-      else keep = s_old ? $signed(128'(0)) : v_old;
-      v = sat(rnd($signed(128'(decay_q)) * keep, PF) + rnd($signed(128'(sum)), wf - PF), PB);
-      s = v > th;
-      g = ((v - th) < 0 ? th - v : v - th) < $signed(128'(window_q));
-      if (soft_q != 0) mf = $signed(128'(OneP)) - (g ? rnd($signed(128'(amp_q)) * th, PF) : $signed(128'(0)));
-      else mf = $signed(128'(OneP)) - (s ? $signed(128'(OneP)) : $signed(128'(0)))
-                - (g ? rnd($signed(128'(amp_q)) * v, PF) : $signed(128'(0)));
-      mf = sat(mf, PB);
-      if (s && refr_q != 0) refr_new = 8'(refr_q);
-    end
-    soma_fn = {refr_new, s, g, PB'(v), PB'(mf)};
-  endfunction
-  assign {so_refr, so_s, so_g, so_v, so_m} =
-      soma_fn(n_rd, acc, theta, window, amp, decay, reset_soft, refractory, wfrac);
+  // The arithmetic units are combinational modules (bg_*_unit.sv) built from automatic functions,
+  // so no always-block reads what it writes (Icarus would re-trigger such a block forever).
+  bg_soma_unit u_soma (
+    .word(n_rd), .sum(acc), .theta(theta), .window(window), .amp(amp), .decay(decay),
+    .reset_soft(reset_soft), .refractory(refractory), .wfrac(wfrac),
+    .v(so_v), .s(so_s), .g(so_g), .m(so_m), .refr(so_refr));
 
   // ------------------------------------------------------------------------------------------
   // Learning engine, replay kernel: K(t) = SAT(RND(αt·(m == 1 ? K(t+1) : RND(m·K(t+1))), Tr)
@@ -269,18 +237,9 @@ module bg_core (
   // ------------------------------------------------------------------------------------------
   logic signed [TB-1:0] kern_new;
   logic signed [EbBits-1:0] eb_new;
-  function automatic logic [EbBits + TB - 1:0] kern_fn(
-      input logic [RecBits-1:0] rec, input logic [TB-1:0] k_next, input logic [EbBits-1:0] eb_old,
-      input logic last, input int tdecay_q, input int amp_q);
-    logic signed [127:0] kn, mk, mfv, kv;
-    kn = last ? $signed(128'(0)) : sext(64'(k_next), TB);
-    mfv = sext(64'(rec[PB-1:0]), PB);
-    mk = (mfv == $signed(128'(OneP))) ? kn : rnd(mfv * kn, PF);
-    kv = sat(rnd($signed(128'(tdecay_q)) * mk, TF)
-             + (rec[PB] ? rnd($signed(128'(amp_q)), PF - TF) : $signed(128'(0))), TB);
-    kern_fn = {EbBits'((last ? $signed(128'(0)) : sext(64'(eb_old), EbBits)) + kv), TB'(kv)};
-  endfunction
-  assign {eb_new, kern_new} = kern_fn(rc_rd, k_rd, eb_rd, t >= T - 1, tdecay, amp);
+  bg_kernel_unit #(.EbBits(EbBits)) u_kernel (
+    .rec(rc_rd), .k_next(k_rd), .eb_old(eb_rd), .last(t >= T - 1), .tdecay(tdecay), .amp(amp),
+    .kern_new(kern_new), .eb_new(eb_new));
 
   // ------------------------------------------------------------------------------------------
   // Learning engine, weight update (BG(weight_update_accumulate) + BG(weight_update_apply),
@@ -288,53 +247,17 @@ module bg_core (
   // ------------------------------------------------------------------------------------------
   logic [EbBits-1:0] e_sum_rd;     // the eligibility being used (EROW or EB)
   logic signed [AccBits-1:0] t1_new;
-  function automatic logic signed [AccBits-1:0] t1_fn(input logic [EbBits-1:0] e_word,
-                                                      input logic [DB-1:0] d_word);
-    logic signed [127:0] e, dl;
-    e = sat(sext(64'(e_word), EbBits), TB);
-    dl = sext(64'(d_word), DB);
-    t1_fn = AccBits'(sat(rnd(dl * e, DF + TF - UF), AccBits));
-  endfunction
   assign e_sum_rd = (st == S_U_B_T1) ? eb_rd : er_rd;
-  assign t1_new = t1_fn(e_sum_rd, d_rd);
 
-  // ROUND(x·mul, sh), nearest or stochastic (bg_scale_round). Returns {draw, q}: draw says the
-  // word u was consumed (a non-zero remainder in stochastic mode).
-  function automatic logic [128:0] scale_round(input logic signed [127:0] x,
-                                               input logic signed [127:0] mul, input int sh,
-                                               input logic stochastic, input logic [31:0] u);
-    logic signed [127:0] p, q, r;
-    logic draw;
-    p = x * mul;
-    draw = 1'b0;
-    if (stochastic) begin
-      q = floor_shift(p, sh);
-      r = p - (q <<< sh);
-      if (r != 0) begin
-        draw = 1'b1;
-        if ({1'b0, u} < sr_threshold(r, sh)) q = q + $signed(128'(1));
-      end
-    end else begin
-      q = floor_shift(p + ($signed(128'(1)) <<< (sh - 1)), sh);
-    end
-    scale_round = {draw, q};
-  endfunction
 
   logic [WBITS-1:0] wnew;          // new weight (or bias) from t1 and the stored word
   logic wdraw;
-  function automatic logic [WBITS:0] w_fn(input logic [63:0] wold_word,
-                                          input logic signed [AccBits-1:0] t1_q,
-                                          input logic [31:0] em, input logic [31:0] esh,
-                                          input int wf, input int wb, input logic [31:0] u);
-    logic signed [127:0] wold;
-    logic [128:0] sr;
-    wold = sext(wold_word, wb);
-    sr = scale_round($signed(128'(t1_q)), $signed(128'(em)), $signed(32'(esh)) + UF - wf,
-                     bg_cfg_pkg::LearnRounding != 0, u);
-    w_fn = {sr[128], WBITS'(sat(wold - $signed(sr[127:0]), wb))};
-  endfunction
-  assign {wdraw, wnew} = w_fn((st == S_U_B_WR) ? 64'(b_rd) : 64'(w_rd), t1, eta_m, eta_sh, wfrac,
-                              wbits, rng_word[RRound]);
+  logic [63:0] w_word;             // the stored weight, or the bias in the bias pass
+  assign w_word = (st == S_U_B_WR) ? 64'(b_rd) : 64'(w_rd);
+  bg_update_unit #(.EbBits(EbBits), .AccBits(AccBits), .WBits(WBITS)) u_update (
+    .e_word(e_sum_rd), .d_word(d_rd), .t1_new(t1_new),
+    .w_word(w_word), .t1(t1), .eta_m(eta_m), .eta_sh(eta_sh),
+    .wfrac(wfrac), .wbits(wbits), .u(rng_word[RRound]), .w_new(wnew), .draw(wdraw));
 
   // ------------------------------------------------------------------------------------------
   // Sleep unit, feedback step (feedback_step in bg_sleep_unit.c):
@@ -342,20 +265,9 @@ module bg_core (
   // ------------------------------------------------------------------------------------------
   logic [FBBITS-1:0] fbnew;
   logic fbdraw;
-  function automatic logic [FBBITS:0] fb_fn(input logic [FBBITS-1:0] b_word,
-                                            input logic [CBits-1:0] c_word, input logic [63:0] q,
-                                            input int bf, input int bb, input logic [31:0] u);
-    logic signed [127:0] corr, dec, bo;
-    logic [128:0] sr;
-    bo = sext(64'(b_word), bb);
-    corr = sat(sext(64'(c_word), CBits), 63 - bf) <<< bf;
-    dec = (bg_cfg_pkg::SleepDecay == 0)
-          ? rnd(bo * $signed(128'(q)), bg_cfg_pkg::SleepKShift) : $signed(128'(0));
-    sr = scale_round(corr - dec, $signed(128'(bg_cfg_pkg::SleepEtaM)), bg_cfg_pkg::SleepEtaSh,
-                     bg_cfg_pkg::LearnRounding != 0, u);
-    fb_fn = {sr[128], FBBITS'(sat(bo + $signed(sr[127:0]), bb))};
-  endfunction
-  assign {fbdraw, fbnew} = fb_fn(fb_rd, c_rd, q_acc[k], fbfrac, fbbits, rng_word[RRound]);
+  bg_feedback_unit #(.FbBits(FBBITS), .CBits(CBits)) u_feedback (
+    .b_word(fb_rd), .c_word(c_rd), .q(q_acc[k]), .fbfrac(fbfrac), .fbbits(fbbits),
+    .u(rng_word[RRound]), .b_new(fbnew), .draw(fbdraw));
 
   // ------------------------------------------------------------------------------------------
   // Error unit: softmax of the running counts through the LUT (BG(error_unit_step))

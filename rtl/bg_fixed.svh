@@ -37,3 +37,25 @@ function automatic logic [32:0] sr_threshold(input logic signed [127:0] r, input
   if (sh <= 32) sr_threshold = 33'(r <<< (32 - sh));
   else sr_threshold = 33'(r >>> (sh - 32));
 endfunction
+
+// ROUND(x·mul, sh), nearest or stochastic (bg_scale_round). Returns {draw, q}: draw says the
+// word u was consumed (a non-zero remainder in stochastic mode).
+function automatic logic [128:0] scale_round(input logic signed [127:0] sr_x,
+                                             input logic signed [127:0] sr_mul, input int sr_sh,
+                                             input logic sr_stoch, input logic [31:0] sr_u);
+  logic signed [127:0] sr_p, sr_q, sr_r;
+  logic sr_draw;
+  sr_p = sr_x * sr_mul;
+  sr_draw = 1'b0;
+  if (sr_stoch) begin
+    sr_q = floor_shift(sr_p, sr_sh);
+    sr_r = sr_p - (sr_q <<< sr_sh);
+    if (sr_r != 0) begin
+      sr_draw = 1'b1;
+      if ({1'b0, sr_u} < sr_threshold(sr_r, sr_sh)) sr_q = sr_q + $signed(128'(1));
+    end
+  end else begin
+    sr_q = floor_shift(sr_p + ($signed(128'(1)) <<< (sr_sh - 1)), sr_sh);
+  end
+  scale_round = {sr_draw, sr_q};
+endfunction

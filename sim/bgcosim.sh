@@ -51,8 +51,7 @@ if [ ! -x "$sim" ] || [ "$(cat "$dir/stamp" 2> /dev/null)" != "$stamp" ]; then
   verilator --cc --exe --build -j 2 --trace-fst -O2 -Wno-fatal -Wno-lint -Wno-style \
     --top-module bg_core -I"$rtl" --Mdir "$dir/obj" -o bgcosim-sim \
     -CFLAGS "-std=c++17 -O2 $inc" -LDFLAGS "$root/build/lib/libbg.a -lcjson -lz -lm" \
-    "$dir/bg_cfg_pkg.sv" "$rtl"/bg_lfsr.sv "$rtl"/bg_ram_1r1w.sv "$rtl"/bg_ram_sp.sv \
-    "$rtl"/bg_divider.sv "$rtl"/bg_core.sv "$root/sim/bg_cosim_main.cpp" > "$dir/build.log" 2>&1 \
+    "$dir/bg_cfg_pkg.sv" "$rtl"/*.sv "$root/sim/bg_cosim_main.cpp" > "$dir/build.log" 2>&1 \
     || { echo "error: Verilator build failed; see $dir/build.log" >&2; tail -20 "$dir/build.log" >&2; exit 2; }
   echo "$stamp" > "$dir/stamp"
 fi

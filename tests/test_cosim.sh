@@ -56,8 +56,8 @@ fi
 mkdir -p "$T/rtl"
 cp rtl/*.sv rtl/*.svh "$T/rtl/"
 # flip the top bit of the stochastic-rounding threshold
-sed -i 's/if ({1.b0, u} < sr_threshold(r, sh))/if ({1'"'"'b0, u} < (sr_threshold(r, sh) ^ 33'"'"'h080000000))/' "$T/rtl/bg_core.sv"
-if cmp -s rtl/bg_core.sv "$T/rtl/bg_core.sv"; then
+sed -i 's/if ({1.b0, sr_u} < sr_threshold(sr_r, sr_sh))/if ({1'"'"'b0, sr_u} < (sr_threshold(sr_r, sr_sh) ^ 33'"'"'h080000000))/' "$T/rtl/bg_fixed.svh"
+if cmp -s rtl/bg_fixed.svh "$T/rtl/bg_fixed.svh"; then
   echo "FAIL cosim_catches_bug: the bug could not be planted"
 else
   rm -f build/cosim/fail-tiny-replay.json.fst

@@ -12,7 +12,7 @@ fi
 make -s --no-print-directory build/bin/bgcosim > /dev/null || { echo "FAIL icarus_build: make build/bin/bgcosim"; exit 1; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-RTL="rtl/bg_lfsr.sv rtl/bg_ram_1r1w.sv rtl/bg_ram_sp.sv rtl/bg_divider.sv rtl/bg_core.sv"
+RTL="$(ls rtl/*.sv | tr '\n' ' ')"
 python3 tests/cosim/random_net.py 5 "$T/random-5.json"      # two hidden layers, sleep
 for net in tests/cosim/nets/tiny-replay.json "$T/random-5.json"; do
   name=$(basename "$net" .json)

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 bgnet=${BG_BUILD:-build}/bin/bgnet
-RTL="rtl/bg_lfsr.sv rtl/bg_ram_1r1w.sv rtl/bg_ram_sp.sv rtl/bg_divider.sv rtl/bg_core.sv"
+RTL="$(ls rtl/*.sv | tr '\n' ' ')"
 python3 tests/cosim/random_net.py 2 "$T/random-2.json"     # no hidden layer
 for net in tests/cosim/nets/tiny-replay.json nets/mnist-fpga.json nets/mnist-full.json "$T/random-2.json"; do
   name=$(basename "$net" .json)
@@ -20,7 +20,10 @@ for net in tests/cosim/nets/tiny-replay.json nets/mnist-fpga.json nets/mnist-ful
   else
     echo "FAIL verilator_lint_$name: $(grep -m3 '^%' "$T/$name.vl" | tr '\n' ' ')"
   fi
-  if iverilog -g2012 -Irtl -o "$T/$name.vvp" "$T/$name/bg_cfg_pkg.sv" $RTL > "$T/$name.iv" 2>&1; then
+  # -Wimplicit: Icarus turns an unknown name (even an enum constant in a port expression) into
+  # an implicit wire, which silently breaks the design
+  if iverilog -g2012 -Wimplicit -Irtl -o "$T/$name.vvp" "$T/$name/bg_cfg_pkg.sv" $RTL > "$T/$name.iv" 2>&1 &&
+     ! grep -q 'implicit definition' "$T/$name.iv"; then
     echo "PASS icarus_compile_$name"
   else
     echo "FAIL icarus_compile_$name: $(grep -v sorry "$T/$name.iv" | head -3 | tr '\n' ' ')"

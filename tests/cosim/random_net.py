@@ -31,7 +31,7 @@ def main():
                          "refractory": rng.choice([0, 0, 1, 2]),
                          "window": rng.choice([0.2, 0.3, 0.4]),
                          "amplitude": rng.choice([0.5, 1.0])},
-              "weight": fmt(rng, 8, 16, 6, 1)}
+              "weight": fmt(rng, 8, 16, 6, 2)}
         if idx < len(sizes) - 1:
             ly["feedback"] = fmt(rng, 8, 16, 3, 2)
         layers.append(ly)
@@ -47,13 +47,14 @@ def main():
         "fixed_point": {
             "potential": pot,
             "trace": fmt(rng, 16, 32, 8, 4),
-            "error": {"bits": rng.randint(16, 32), "frac": rng.randint(8, 12)},
+            "error": fmt(rng, 16, 32, 8, 7),   # holds ±(F + threshold) <= ±17
             "dendrite": fmt(rng, 32, 64, 12, 12),
         },
         "learning": {"rate": rng.choice([0.001, 0.01, 0.05]), "batch": 1, "mode": "replay",
                      "rounding": rng.choice(["nearest", "stochastic"]),
                      "bias": rng.choice([True, False])},
-        "sleep": {"enabled": rng.choice([True, True, False]), "period": rng.randint(1, 4),
+        "sleep": {"enabled": n_hidden > 0 and rng.choice([True, True, False]),
+                  "period": rng.randint(1, 4),
                   "steps": rng.randint(2, 8), "samples": rng.choice([1, 2, 4, 8]),
                   "decay": rng.choice(["oja", "none"])},
     }
