@@ -249,7 +249,6 @@ module bg_core (
   logic signed [AccBits-1:0] t1_new;
   assign e_sum_rd = (st == S_U_B_T1) ? eb_rd : er_rd;
 
-
   logic [WBITS-1:0] wnew;          // new weight (or bias) from t1 and the stored word
   logic wdraw;
   logic [63:0] w_word;             // the stored weight, or the bias in the bias pass
