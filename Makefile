@@ -38,7 +38,7 @@ FUZZERS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 HDRS      := $(wildcard cmodel/*/*.h) $(wildcard tests/*.h) $(wildcard sw/cli/*.h)
 
 .PHONY: all help setup data cmodel sw gen test test-long test-asan fuzz demo bench vectors clean \
-        rtl-lint cosim
+        rtl-lint cosim hls-check hls-csim
 .DEFAULT_GOAL := all
 
 all: cmodel sw
@@ -53,6 +53,8 @@ help:
 	@echo "  make sw          the CLIs ($(BUILD)/bin: bgnet, bgdata)"
 	@echo "  make rtl-lint    RTL through Verilator -Wall, Yosys check -assert and Icarus"
 	@echo "  make cosim       RTL vs golden model: the cosimulation regression (tests/test_cosim*.sh)"
+	@echo "  make hls-check   the HLS kernels inside the Vitis C subset (scripts/hls_check.sh)"
+	@echo "  make hls-csim    HLS kernels vs golden model, bit for bit (tests/test_hls.sh)"
 	@echo "  make gen NET=F   generated headers for one network description ($(BUILD)/gen/<name>)"
 	@echo "  make fuzz        build the libFuzzer targets ($(BUILD)/fuzz)"
 	@echo "  make vectors     regenerate the golden vectors in tests/vectors/ (bgvec)"
@@ -77,6 +79,13 @@ $(BUILD)/bin/bgcosim: sim/bgcosim.sh $(LIB) $(BUILD)/bin/bgnet
 
 rtl-lint: $(BUILD)/bin/bgnet
 	@bash tests/test_rtl_lint.sh
+
+hls-check: $(BUILD)/bin/bgnet
+	@bash scripts/hls_check.sh
+
+hls-csim: all
+	@bash scripts/fetch-data.sh
+	@bash tests/test_hls.sh
 
 cosim: all
 	@bash scripts/fetch-data.sh

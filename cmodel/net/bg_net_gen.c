@@ -301,6 +301,48 @@ static const char *storage(int bits) {
   return bits <= 8 ? "int8_t" : bits <= 16 ? "int16_t" : bits <= 32 ? "int32_t" : "int64_t";
 }
 
+/* The per-layer constants (L<l>_<NAME>) as tables indexed by layer, for tiers that pick a layer's
+ * constant at run time: names[] gets each distinct <NAME> once, in first-seen order. */
+static int layer_table_names(const bg_net_const_t *c, int n, char names[][48], int max) {
+  int k = 0;
+  for (int i = 0; i < n; i++) {
+    int l;
+    char rest[48];
+    if (sscanf(c[i].name, "L%d_%47s", &l, rest) != 2) continue;
+    bool seen = false;
+    for (int q = 0; q < k && !seen; q++) seen = strcmp(names[q], rest) == 0;
+    if (!seen && k < max) snprintf(names[k++], 48, "%s", rest);
+  }
+  return k;
+}
+
+/* v[l] = L<l>_<name>, 0 for layers without it. */
+static void layer_table_values(const bg_net_const_t *c, int n, const char *name,
+                               int64_t v[BG_NET_MAX_LAYERS]) {
+  for (int l = 0; l < BG_NET_MAX_LAYERS; l++) v[l] = 0;
+  for (int i = 0; i < n; i++) {
+    int l;
+    char rest[48];
+    if (sscanf(c[i].name, "L%d_%47s", &l, rest) == 2 && strcmp(rest, name) == 0 && l >= 0 &&
+        l < BG_NET_MAX_LAYERS) {
+      v[l] = c[i].value;
+    }
+  }
+}
+
+/* the feedback tables exist for every description, all zero without hidden layers */
+static const char *const kAlwaysTables[] = {"FB_BITS", "FB_FRAC", "FB_BASE"};
+
+static int all_layer_tables(const bg_net_const_t *c, int n, char names[][48], int max) {
+  int k = layer_table_names(c, n, names, max);
+  for (size_t a = 0; a < sizeof kAlwaysTables / sizeof kAlwaysTables[0]; a++) {
+    bool seen = false;
+    for (int q = 0; q < k && !seen; q++) seen = strcmp(names[q], kAlwaysTables[a]) == 0;
+    if (!seen && k < max) snprintf(names[k++], 48, "%s", kAlwaysTables[a]);
+  }
+  return k;
+}
+
 static void emit_hls(FILE *f, const bg_net_t *net, const bg_net_const_t *c, int n) {
   banner(f, net, "hls", "/*", " */");
   fprintf(f, "/* For HLS kernels: constants only, no code; storage types sized from the formats. */\n");
@@ -324,6 +366,21 @@ static void emit_hls(FILE *f, const bg_net_t *net, const bg_net_const_t *c, int 
       fprintf(f, "typedef %s bg_hls_fb%d_t;   /* %d */\n", storage(net->layers[l].feedback.bits),
               l, net->layers[l].feedback.bits);
     }
+  }
+  fprintf(f, "\n/* Per-layer tables, layer l at index l (0 for absent layers): initialisers for\n"
+             " * const arrays, so a kernel can pick a layer's constant at run time. */\n");
+  fprintf(f, "#define BG_HLS_MAX_LAYERS %d\n", BG_NET_MAX_LAYERS);
+  static char names[64][48];
+  int k = all_layer_tables(c, n, names, 64);
+  for (int q = 0; q < k; q++) {
+    int64_t v[BG_NET_MAX_LAYERS];
+    layer_table_values(c, n, names[q], v);
+    fprintf(f, "#define BG_HLS_%s_TAB {", names[q]);
+    for (int l = 0; l < BG_NET_MAX_LAYERS; l++) fprintf(f, "%lld%s", (long long)v[l], l + 1 < BG_NET_MAX_LAYERS ? ", " : "}\n");
+  }
+  fprintf(f, "#define BG_HLS_SOFTMAX_LUT_TAB {");
+  for (uint32_t e = 0; e < net->q.lut_len; e++) {
+    fprintf(f, "%lld%s", (long long)net->q.lut[e], e + 1 < net->q.lut_len ? ", " : "}\n");
   }
   fprintf(f, "\n#endif /* BG_HLS_CFG_H */\n");
 }
@@ -355,46 +412,17 @@ static void emit_verilog(FILE *f, const bg_net_t *net, const bg_net_const_t *c, 
   /* Per-layer constants again as packed tables, 32 bits per layer, layer l at [32*l +: 32], so
    * RTL can index them with a run-time layer number; absent layers read 0. */
   fprintf(f, "  // per-layer tables: <Name>Tab[32*l +: 32] = L<l><Name>\n");
-  for (int i = 0; i < n; i++) {
-    int l0;
-    char rest[48];
-    if (sscanf(c[i].name, "L%d_%47s", &l0, rest) != 2) continue;
-    bool first = true;   /* emit each table once, at its first layer entry */
-    for (int k = 0; k < i && first; k++) {
-      int lk;
-      char rk[48];
-      if (sscanf(c[k].name, "L%d_%47s", &lk, rk) == 2 && strcmp(rk, rest) == 0) first = false;
-    }
-    if (!first) continue;
-    int64_t v[BG_NET_MAX_LAYERS] = {0};
-    for (int k = 0; k < n; k++) {
-      int lk;
-      char rk[48];
-      if (sscanf(c[k].name, "L%d_%47s", &lk, rk) == 2 && strcmp(rk, rest) == 0 && lk >= 0 &&
-          lk < BG_NET_MAX_LAYERS) {
-        v[lk] = c[k].value;
-      }
-    }
+  static char names[64][48];
+  int k = all_layer_tables(c, n, names, 64);
+  for (int q = 0; q < k; q++) {
+    int64_t v[BG_NET_MAX_LAYERS];
+    layer_table_values(c, n, names[q], v);
     char name[48];
-    camel(rest, name, sizeof name);
+    camel(names[q], name, sizeof name);
     fprintf(f, "  localparam logic [%d:0] %sTab = {", 32 * BG_NET_MAX_LAYERS - 1, name);
     for (int l = BG_NET_MAX_LAYERS - 1; l >= 0; l--) {
       fprintf(f, "32'h%08x%s", (uint32_t)v[l], l ? ", " : "};\n");
     }
-  }
-  /* the feedback tables exist for every description, all zero without hidden layers */
-  static const char *const always[] = {"FB_BITS", "FB_FRAC", "FB_BASE"};
-  for (size_t a = 0; a < sizeof always / sizeof always[0]; a++) {
-    bool seen = false;
-    for (int k = 0; k < n && !seen; k++) {
-      int lk;
-      char rk[48];
-      seen = sscanf(c[k].name, "L%d_%47s", &lk, rk) == 2 && strcmp(rk, always[a]) == 0;
-    }
-    if (seen) continue;
-    char name[48];
-    camel(always[a], name, sizeof name);
-    fprintf(f, "  localparam logic [%d:0] %sTab = '0;\n", 32 * BG_NET_MAX_LAYERS - 1, name);
   }
   fprintf(f, "  // softmax LUT as a table: SoftmaxLutTab[32*n +: 32] = SoftmaxLut<n>, 0 past the end\n");
   fprintf(f, "  localparam logic [%d:0] SoftmaxLutTab = {", 32 * BG_NET_LUT_MAX - 1);
