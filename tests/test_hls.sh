@@ -13,24 +13,36 @@ CC=${CC:-gcc}
 FLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Werror -Wno-unknown-pragmas -Wno-unused-label"
 [ "$B" = build ] || FLAGS="$FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer"
 INC="-Ihls -Icmodel/common -Icmodel/net -Icmodel/data -Icmodel/io -Icmodel/core -Icmodel/train -Isw/cli"
-csim() {   # $1 name, $2 net, $3 samples, $4 data
-  mkdir -p "$T/$1"
-  "$B/bin/bgnet" gen hls "$2" -o "$T/$1" > /dev/null
-  if ! $CC $FLAGS -I"$T/$1" $INC hls/bg_hls_infer.c hls/csim/tb_hls_infer.c "$B/lib/libbg.a" \
-       -lcjson -lz -lm -o "$T/$1/tb" 2> "$T/$1/cc.err"; then
-    echo "FAIL hls_csim_$1: $(head -n 3 "$T/$1/cc.err" | tr '\n' ' ')"
+# the 128-bit emulation against the golden model's __int128 scale-and-round
+if $CC $FLAGS -Ihls -Icmodel/core hls/csim/tb_hls_wide.c -o "$T/tb_wide" 2> "$T/wide.err" &&
+   out=$("$T/tb_wide") && echo "$out" | grep -q ', 0 mismatches$'; then
+  echo "PASS hls_wide_scale_round (${out#wide: })"
+else
+  echo "FAIL hls_wide_scale_round: $(head -n 3 "$T/wide.err") ${out:-}"
+fi
+csim() {   # $1 kernel (infer|train), $2 name, $3 net, $4 samples, $5 data
+  local d="$T/$1-$2"
+  mkdir -p "$d"
+  "$B/bin/bgnet" gen hls "$3" -o "$d" > /dev/null
+  if ! $CC $FLAGS -I"$d" $INC "hls/bg_hls_$1.c" "hls/csim/tb_hls_$1.c" "$B/lib/libbg.a" \
+       -lcjson -lz -lm -o "$d/tb" 2> "$d/cc.err"; then
+    echo "FAIL hls_csim_$1_$2: $(head -n 3 "$d/cc.err" | tr '\n' ' ')"
     return
   fi
-  out=$("$T/$1/tb" "$2" "$3" "$4" 2>&1 | tail -n 2)
-  if echo "$out" | tail -n 1 | grep -Eq "^hls: $3 samples, [1-9][0-9]* values compared, 0 mismatches$"; then
-    echo "PASS hls_csim_$1 ($(echo "$out" | tail -n 1 | cut -d' ' -f2-))"
+  out=$("$d/tb" "$3" "$4" "$5" 2>&1 | tail -n 2)
+  if echo "$out" | tail -n 1 | grep -Eq "^hls: $4 samples, [1-9][0-9]* values compared, 0 mismatches$"; then
+    echo "PASS hls_csim_$1_$2 ($(echo "$out" | tail -n 1 | cut -d' ' -f2-))"
   else
-    echo "FAIL hls_csim_$1: $out"
+    echo "FAIL hls_csim_$1_$2: $out"
   fi
 }
-csim tiny-replay tests/cosim/nets/tiny-replay.json 20 random
-csim mnist-fpga nets/mnist-fpga.json 20 mnist
-for s in 101 102 103 5; do
+csim infer tiny-replay tests/cosim/nets/tiny-replay.json 20 random
+csim infer mnist-fpga nets/mnist-fpga.json 20 mnist
+csim train tiny-replay tests/cosim/nets/tiny-replay.json 20 random
+csim train mnist-fpga nets/mnist-fpga.json ${BG_HLS_MNIST_SAMPLES:-200} mnist
+# the cosim regression's random descriptions (the first ${BG_HLS_RANDOM:-20})
+for s in $(seq 1 "${BG_HLS_RANDOM:-20}"); do
   python3 tests/cosim/random_net.py $s "$T/random-$s.json"
-  csim random-$s "$T/random-$s.json" 10 random
+  csim infer random-$s "$T/random-$s.json" 5 random
+  csim train random-$s "$T/random-$s.json" 10 random
 done
