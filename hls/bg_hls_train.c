@@ -323,8 +323,10 @@ hidden_layers:
 uint32_t bg_hls_train(const uint8_t pixels[BG_HLS_INPUT_SIZE], uint32_t label,
                       int32_t weights[BG_HLS_W_WORDS], int32_t biases[BG_HLS_N_WORDS],
                       int32_t feedback[BG_HLS_FB_DEPTH], uint32_t rng[BG_HLS_RNG_COUNT],
-                      uint32_t eta_m, uint32_t eta_sh, uint32_t *since_sleep) {
+                      uint32_t eta_m, uint32_t eta_sh, uint32_t *since_sleep,
+                      uint64_t raster[BG_HLS_R_WORDS]) {
 #pragma HLS INTERFACE m_axi port=weights offset=slave bundle=gmem
+#pragma HLS INTERFACE m_axi port=raster offset=slave bundle=gmem
 #pragma HLS INTERFACE m_axi port=biases offset=slave bundle=gmem
 #pragma HLS INTERFACE m_axi port=feedback offset=slave bundle=gmem
 #pragma HLS INTERFACE m_axi port=pixels offset=slave bundle=gmem
@@ -369,6 +371,8 @@ steps:
     }
     if (t >= BG_HLS_ERROR_START) error_unit(&st, feedback, label);
   }
+copy_raster:
+  for (int32_t x = 0; x < BG_HLS_R_WORDS; x++) raster[x] = st.raster[x];
   uint32_t pred = 0;
   for (int32_t k = 1; k < NOUT; k++) {
     if (st.count[k] > st.count[pred]) pred = (uint32_t)k;

@@ -13,6 +13,7 @@
 #include "bg_samples.h"
 
 static int32_t g_w[BG_HLS_W_WORDS], g_b[BG_HLS_N_WORDS], g_fb[BG_HLS_FB_DEPTH];
+static uint64_t g_raster[BG_HLS_R_WORDS];
 
 int main(int argc, char **argv) {
   if (argc < 3) {
@@ -79,9 +80,28 @@ int main(int argc, char **argv) {
       for (uint32_t j = 0; j < BG_HLS_INPUT_SIZE; j++) px[j] = (uint8_t)(bg_rng_next(&data_rng) >> 24);
       label = (int)(bg_rng_next(&data_rng) % BG_HLS_OUTPUT_SIZE);
     }
-    int want = bg_model_train(&m, in, label);
+    /* the golden side step by step, so its spike records are read before a sleep call reuses
+     * them: the rule's sample, the prediction, then the update and the sleep schedule */
+    if (m.rule->train_sample(&m, in, label) < 0) return 2;
+    int want = bg_model_prediction(&m);
     uint32_t got = bg_hls_train(in, (uint32_t)label, g_w, g_b, g_fb, rng, m.eta_m, m.eta_sh,
-                                &since_sleep);
+                                &since_sleep, g_raster);
+    static const int32_t rbase[BG_HLS_MAX_LAYERS] = BG_HLS_R_BASE_TAB;
+    for (int l = 0; l <= L && mismatches == 0; l++) {
+      const bg_model_layer_t *ly = &m.layer[l];
+      for (uint32_t t = 0; t < m.T && mismatches == 0; t++) {
+        for (uint32_t i = 0; i < ly->n; i++, values++) {
+          uint32_t g = (uint32_t)((g_raster[rbase[l] + (int32_t)i] >> t) & 1u);
+          if (g != ly->raster[(size_t)t * ly->n + i]) {
+            mismatches++;
+            printf("hls: FIRST DIVERGENCE at sample %u, step %u, layer %d, neuron %u, field spike: "
+                   "expected %u, got %u\n", s, t, l, i, ly->raster[(size_t)t * ly->n + i], g);
+            break;
+          }
+        }
+      }
+    }
+    bg_model_after_sample(&m);
     for (int l = 1; l <= L && mismatches == 0; l++) {
       const bg_model_layer_t *ly = &m.layer[l];
       for (uint32_t q = 0; q < ly->fan_in * ly->n && mismatches == 0; q++, values++) {
