@@ -46,3 +46,17 @@ for s in $(seq 1 "${BG_HLS_RANDOM:-20}"); do
   csim infer random-$s "$T/random-$s.json" 5 random
   csim train random-$s "$T/random-$s.json" 10 random
 done
+# the testbench can fail: flip the top bit of the stochastic-rounding threshold in a copy
+mkdir -p "$T/bug"
+cp -r hls "$T/bug/"
+sed -i 's/if ((uint64_t)x32 < thr)/if ((uint64_t)x32 < (thr ^ 0x80000000u))/' "$T/bug/hls/bg_hls_wide.h"
+d="$T/train-tiny-replay"
+if cmp -s hls/bg_hls_wide.h "$T/bug/hls/bg_hls_wide.h"; then
+  echo "FAIL hls_csim_catches_bug: the bug could not be planted"
+elif $CC $FLAGS -I"$d" -I"$T/bug/hls" $INC "$T/bug/hls/bg_hls_train.c" hls/csim/tb_hls_train.c \
+       "$B/lib/libbg.a" -lcjson -lz -lm -o "$T/bug/tb" 2> "$T/bug/cc.err" &&
+     out=$("$T/bug/tb" tests/cosim/nets/tiny-replay.json 20 random | grep 'FIRST DIVERGENCE'); then
+  echo "PASS hls_csim_catches_bug (${out#hls: })"
+else
+  echo "FAIL hls_csim_catches_bug: a planted rounding bug was not reported $(head -n 2 "$T/bug/cc.err")"
+fi
