@@ -30,7 +30,7 @@ module bg_core (
   output logic [3:0]  chk_kind,
   output logic [15:0] chk_t
 );
-  `include "bg_fixed.svh"
+  `include "bg_widths.svh"
 
   // ------------------------------------------------------------------------------------------
   // Constants from the description
@@ -61,10 +61,16 @@ module bg_core (
   localparam int RecBits = PB + 1;                    // {g, m}
 
   localparam int AW = 32;                             // address registers (trimmed by synthesis)
+  localparam int AccW = bg_cfg_pkg::AccBits;          // synaptic input sum (checked to hold it)
+  localparam int FBMaxBits = imax(tab_max(bg_cfg_pkg::FbBitsTab, NL), 1);
+  localparam int FbAccW = FBMaxBits + $clog2(NOut + 1) + 1;   // Σ_k ±B over the outputs
+  // Q_k = Σ o_k² over K noise samples of Ts steps: below K·Ts² (one spike per step at most)
+  localparam int QBits = $clog2(bg_cfg_pkg::SleepSamples + 1) + 2 * $clog2(bg_cfg_pkg::SleepSteps + 1) + 1;
+  // the widest intermediate of the dendrite, error and eligibility arithmetic below
+  localparam int FXW = imax(imax(DB, FbAccW + imax(0, DF - tab_min(bg_cfg_pkg::FbFracTab, NL))),
+                            imax(imax(EB + 1, EbBits), AccW)) + 3;
+  `include "bg_fixed.svh"
 
-  function automatic int tab(input logic [255:0] t, input int l);
-    tab = $signed(32'(t[32 * l +: 32]));
-  endfunction
   function automatic int lsize(input int l);
     lsize = tab(bg_cfg_pkg::SizeTab, l);
   endfunction
@@ -98,7 +104,7 @@ module bg_core (
   logic par;                       // lists: consumers read list[par], producers write list[!par]
   int na_in, na_out;
   logic [31:0] prod_row;           // producer's row base: index * size of the next layer
-  logic signed [63:0] acc;         // synaptic input sum
+  logic signed [AccW-1:0] acc;     // synaptic input sum
   logic v1, v2, first;             // FWD_SUM pipeline
   int ie, iw, wi;                  // streams: index read this cycle, index written, weight index
   logic pv;                        // streams: the data of element iw is in the RAM outputs
@@ -108,7 +114,9 @@ module bg_core (
   logic [3:0] label;
   logic signed [AccBits-1:0] t1;
   logic [15:0] rho;
-  logic [31:0] eta_m, eta_sh, since_sleep;
+  logic [15:0] eta_m;              // η/(F·batch) = η_m·2^-η_sh, η_m < 2^15 (bg_net_eta_q)
+  logic [7:0] eta_sh;
+  logic [31:0] since_sleep;
   logic [3:0] pred;
 
   // error unit registers (output layer)
@@ -119,7 +127,7 @@ module bg_core (
   logic signed [EB:0] eps [0:NOut-1];
   // sleep registers
   logic [15:0] o_cnt [0:NOut-1];
-  logic [63:0] q_acc [0:NOut-1];
+  logic [QBits-1:0] q_acc [0:NOut-1];   // Σ o_k², grown by 2·o + 1 at each spike
   logic signed [HBits-1:0] h_val;
 
   // counters
@@ -193,7 +201,7 @@ module bg_core (
   // Per-layer constants of layer l (the layer the controller works on)
   // ------------------------------------------------------------------------------------------
   int n_cur, n_next, n_prev, wbase, nbase, rbase, rbase_prev, recbase, fbbase;
-  int theta, window, amp, decay, tdecay, reset_soft, refractory, wfrac, wbits, fbfrac, fbbits;
+  logic [2:0] lyr;                 // l as the units' layer select
   always_comb begin
     n_cur = lsize(l);
     n_next = (l < LL) ? lsize(l + 1) : 0;
@@ -204,18 +212,37 @@ module bg_core (
     rbase_prev = (l > 0) ? tab(bg_cfg_pkg::RBaseTab, l - 1) : 0;
     recbase = tab(bg_cfg_pkg::RecBaseTab, l);
     fbbase = tab(bg_cfg_pkg::FbBaseTab, l);
-    theta = tab(bg_cfg_pkg::ThetaTab, l);
-    window = tab(bg_cfg_pkg::WindowTab, l);
-    amp = tab(bg_cfg_pkg::AmplitudeTab, l);
-    decay = tab(bg_cfg_pkg::DecayTab, l);
-    tdecay = tab(bg_cfg_pkg::TraceDecayTab, l);
-    reset_soft = tab(bg_cfg_pkg::ResetTab, l);
-    refractory = tab(bg_cfg_pkg::RefractoryTab, l);
-    wfrac = tab(bg_cfg_pkg::WFracTab, l);
-    wbits = tab(bg_cfg_pkg::WBitsTab, l);
-    fbfrac = tab(bg_cfg_pkg::FbFracTab, l);
-    fbbits = tab(bg_cfg_pkg::FbBitsTab, l);
+    lyr = 3'(l);
   end
+
+  // a stored weight or bias of layer ly, sign-extended from the layer's width
+  function automatic logic signed [AccW-1:0] w_of(input logic [WBITS-1:0] w, input logic [2:0] ly);
+    logic signed [AccW-1:0] r;
+    integer q;
+    r = '0;
+    for (q = 1; q < NL; q = q + 1)
+      if (ly == 3'(q)) r = AccW'(sext(64'(w), tab(bg_cfg_pkg::WBitsTab, q)));
+    w_of = r;
+  endfunction
+  // a feedback weight of hidden layer ly, sign-extended
+  function automatic logic signed [FbAccW-1:0] fb_of(input logic [FBBITS-1:0] w, input logic [2:0] ly);
+    logic signed [FbAccW-1:0] r;
+    integer q;
+    r = '0;
+    for (q = 1; q < NL; q = q + 1)
+      if (ly == 3'(q)) r = FbAccW'(sext(64'(w), imax(tab(bg_cfg_pkg::FbBitsTab, q), 1)));
+    fb_of = r;
+  endfunction
+  // Σ B·sg from the feedback format into the dendrite format: RND(x, B_frac − D_frac)
+  function automatic logic signed [FXW-1:0] fb_to_dend(input logic signed [FbAccW-1:0] x,
+                                                       input logic [2:0] ly);
+    logic signed [FXW-1:0] r;
+    integer q;
+    r = '0;
+    for (q = 1; q < NL; q = q + 1)
+      if (ly == 3'(q)) r = rnd(FXW'(x), tab(bg_cfg_pkg::FbFracTab, q) - DF);
+    fb_to_dend = r;
+  endfunction
 
   // ------------------------------------------------------------------------------------------
   // Neuron core: soma LIF, window bit and reset factor (BG(soma_update))
@@ -226,9 +253,8 @@ module bg_core (
   logic [7:0] so_refr;
   // The arithmetic units are combinational modules (bg_*_unit.sv) built from automatic functions,
   // so no always-block reads what it writes (Icarus would re-trigger such a block forever).
-  bg_soma_unit u_soma (
-    .word(n_rd), .sum(acc), .theta(theta), .window(window), .amp(amp), .decay(decay),
-    .reset_soft(reset_soft), .refractory(refractory), .wfrac(wfrac),
+  bg_soma_unit #(.AccW(AccW)) u_soma (
+    .word(n_rd), .sum(acc), .lyr(lyr),
     .v(so_v), .s(so_s), .g(so_g), .m(so_m), .refr(so_refr));
 
   // ------------------------------------------------------------------------------------------
@@ -238,7 +264,7 @@ module bg_core (
   logic signed [TB-1:0] kern_new;
   logic signed [EbBits-1:0] eb_new;
   bg_kernel_unit #(.EbBits(EbBits)) u_kernel (
-    .rec(rc_rd), .k_next(k_rd), .eb_old(eb_rd), .last(t >= T - 1), .tdecay(tdecay), .amp(amp),
+    .rec(rc_rd), .k_next(k_rd), .eb_old(eb_rd), .last(t >= T - 1), .lyr(lyr),
     .kern_new(kern_new), .eb_new(eb_new));
 
   // ------------------------------------------------------------------------------------------
@@ -251,12 +277,12 @@ module bg_core (
 
   logic [WBITS-1:0] wnew;          // new weight (or bias) from t1 and the stored word
   logic wdraw;
-  logic [63:0] w_word;             // the stored weight, or the bias in the bias pass
-  assign w_word = (st == S_U_B_WR) ? 64'(b_rd) : 64'(w_rd);
+  logic [WBITS-1:0] w_word;        // the stored weight, or the bias in the bias pass
+  assign w_word = (st == S_U_B_WR) ? b_rd : w_rd;
   bg_update_unit #(.EbBits(EbBits), .AccBits(AccBits), .WBits(WBITS)) u_update (
     .e_word(e_sum_rd), .d_word(d_rd), .t1_new(t1_new),
     .w_word(w_word), .t1(t1), .eta_m(eta_m), .eta_sh(eta_sh),
-    .wfrac(wfrac), .wbits(wbits), .u(rng_word[RRound]), .w_new(wnew), .draw(wdraw));
+    .lyr(lyr), .u(rng_word[RRound]), .w_new(wnew), .draw(wdraw));
 
   // ------------------------------------------------------------------------------------------
   // Sleep unit, feedback step (feedback_step in bg_sleep_unit.c):
@@ -264,8 +290,8 @@ module bg_core (
   // ------------------------------------------------------------------------------------------
   logic [FBBITS-1:0] fbnew;
   logic fbdraw;
-  bg_feedback_unit #(.FbBits(FBBITS), .CBits(CBits)) u_feedback (
-    .b_word(fb_rd), .c_word(c_rd), .q(q_acc[k]), .fbfrac(fbfrac), .fbbits(fbbits),
+  bg_feedback_unit #(.FbBits(FBBITS), .CBits(CBits), .QBits(QBits)) u_feedback (
+    .b_word(fb_rd), .c_word(c_rd), .q(q_acc[k]), .lyr(lyr),
     .u(rng_word[RRound]), .b_new(fbnew), .draw(fbdraw));
 
   // ------------------------------------------------------------------------------------------
@@ -314,7 +340,7 @@ module bg_core (
   assign any_sg = any_c[NOut];
 
   // sum of B·sg over the outputs for one hidden neuron (streamed, one k per cycle)
-  logic signed [63:0] fb_acc;
+  logic signed [FbAccW-1:0] fb_acc;
   int fb_k_rd;                      // the k whose B word is in fb_rd
   logic fb_v;
 
@@ -352,8 +378,8 @@ module bg_core (
   assign busy = !(st == S_IDLE);
   assign chk_valid = (st == S_HOLD);
 
-  logic signed [127:0] w_syn;                    // the weight word on the FWD pipeline, sign-extended
-  assign w_syn = sext(64'(w_rd), wbits);
+  logic signed [AccW-1:0] w_syn;                 // the weight word on the FWD pipeline, sign-extended
+  assign w_syn = w_of(w_rd, lyr);
 
   // ------------------------------------------------------------------------------------------
   // Memory port drive: the state says which words are read (data next cycle) and written
@@ -424,7 +450,7 @@ module bg_core (
       S_ERR_DO_WR: begin
         if (sp[k] != sm[k]) begin
           d_we = 1; d_wa = AW'(nbase + k);
-          d_wd = DB'(sat(sext(64'(d_rd), DB) + (sp[k] ? ($signed(128'(1)) <<< DF) : -($signed(128'(1)) <<< DF)), DB));
+          d_wd = DB'(sat(sext(64'(d_rd), DB) + (sp[k] ? ($signed(FXW'(1)) <<< DF) : -($signed(FXW'(1)) <<< DF)), DB));
         end
       end
       S_ERR_FB_I: begin
@@ -435,7 +461,7 @@ module bg_core (
       end
       S_ERR_FB_WR: begin
         d_we = 1; d_wa = AW'(nbase + i);
-        d_wd = DB'(sat(sext(64'(d_rd), DB) + rnd($signed(128'(fb_acc)), fbfrac - DF), DB));
+        d_wd = DB'(sat(sext(64'(d_rd), DB) + fb_to_dend(fb_acc, lyr), DB));
       end
       S_K_RD: begin
         rc_re = 1; rc_ra = AW'(recbase + t * n_cur + i);
@@ -453,7 +479,7 @@ module bg_core (
         end
         if (pv) begin
           er_we = 1; er_wa = AW'(iw);
-          er_wd = EbBits'((first ? $signed(128'(0)) : sext(64'(er_rd), EbBits)) + sext(64'(k_rd), TB));
+          er_wd = EbBits'((first ? $signed(FXW'(0)) : sext(64'(er_rd), EbBits)) + sext(64'(k_rd), TB));
         end
       end
       S_U_W_RD: begin                // one synapse per cycle; a non-zero update reads its weight
@@ -558,7 +584,7 @@ module bg_core (
   // configuration words and counters
   always_comb begin
     case (cfg_addr)
-      8'd0: cfg_rdata = 64'(eta_m);
+      8'd0: cfg_rdata = 64'(eta_m);                      // 16 bits kept
       8'd1: cfg_rdata = 64'(eta_sh);
       8'd2: cfg_rdata = 64'(since_sleep);
       8'd3: cfg_rdata = 64'(label);
@@ -591,8 +617,8 @@ module bg_core (
     done <= 1'b0;
     if (!rst_n) begin
       st <= S_IDLE;
-      eta_m <= 32'(bg_cfg_pkg::EtaM);
-      eta_sh <= 32'(bg_cfg_pkg::EtaSh);
+      eta_m <= 16'(bg_cfg_pkg::EtaM);
+      eta_sh <= 8'(bg_cfg_pkg::EtaSh);
       since_sleep <= '0;
       label <= '0;
       par <= 1'b0;
@@ -605,8 +631,8 @@ module bg_core (
     end else begin
       if (cfg_we && !busy) begin
         case (cfg_addr)
-          8'd0: eta_m <= cfg_wdata;
-          8'd1: eta_sh <= cfg_wdata;
+          8'd0: eta_m <= cfg_wdata[15:0];
+          8'd1: eta_sh <= cfg_wdata[7:0];
           8'd2: since_sleep <= cfg_wdata;
           8'd3: label <= cfg_wdata[3:0];
           default: ;
@@ -679,10 +705,10 @@ module bg_core (
         end
         S_FWD_SUM: begin
           if (first) begin
-            acc <= (bg_cfg_pkg::LearnBias != 0 && !noise_layer) ? 64'(sext(64'(b_rd), wbits)) : '0;
+            acc <= (bg_cfg_pkg::LearnBias != 0 && !noise_layer) ? w_of(b_rd, lyr) : '0;
             first <= 1'b0;
           end else if (v2) begin
-            acc <= sgn2 ? acc - 64'(w_syn) : acc + 64'(w_syn);
+            acc <= sgn2 ? acc - w_syn : acc + w_syn;
           end
           v1 <= (a < na_in);
           if (a < na_in) a <= a + 1;
@@ -694,7 +720,11 @@ module bg_core (
           if (so_s && l < LL) na_out <= na_out + 1;
           prod_row <= prod_row + 32'(n_next);
           if (l == LL) begin
-            if (sleep_fwd) o_cnt[i] <= o_cnt[i] + 16'(so_s);
+            if (sleep_fwd) begin
+              o_cnt[i] <= o_cnt[i] + 16'(so_s);
+              // Q_k += o_k² at the end of the noise sample, grown here as (o + 1)² − o² = 2·o + 1
+              if (so_s) q_acc[i] <= q_acc[i] + QBits'({o_cnt[i], 1'b1});
+            end
             else cnt_out[i] <= cnt_out[i] + 16'(so_s);
           end
           if (i + 1 == n_cur) st <= S_LAYER_END;
@@ -717,11 +747,11 @@ module bg_core (
         end
         S_ERR_INT: begin
           for (int q = 0; q < NOut; q++) begin
-            logic signed [127:0] nup, num;
-            logic signed [127:0] thr;
-            thr = $signed(128'(bg_cfg_pkg::ErrorThreshold));
-            nup = sat($signed(128'(up[q])) - (sp[q] ? thr : $signed(128'(0))) + $signed(128'(eps[q])), EB);
-            num = sat($signed(128'(um[q])) - (sm[q] ? thr : $signed(128'(0))) - $signed(128'(eps[q])), EB);
+            logic signed [FXW-1:0] nup, num;
+            logic signed [FXW-1:0] thr;
+            thr = $signed(FXW'(bg_cfg_pkg::ErrorThreshold));
+            nup = sat(FXW'(up[q]) - (sp[q] ? thr : $signed(FXW'(0))) + FXW'(eps[q]), EB);
+            num = sat(FXW'(um[q]) - (sm[q] ? thr : $signed(FXW'(0))) - FXW'(eps[q]), EB);
             up[q] <= EB'(nup);
             um[q] <= EB'(num);
             sp[q] <= nup > thr;
@@ -745,8 +775,8 @@ module bg_core (
         end
         S_ERR_FB_SUM: begin
           if (fb_v) begin
-            if (sp[fb_k_rd] && !sm[fb_k_rd]) fb_acc <= fb_acc + 64'(sext(64'(fb_rd), fbbits));
-            else if (sm[fb_k_rd] && !sp[fb_k_rd]) fb_acc <= fb_acc - 64'(sext(64'(fb_rd), fbbits));
+            if (sp[fb_k_rd] && !sm[fb_k_rd]) fb_acc <= fb_acc + fb_of(fb_rd, lyr);
+            else if (sm[fb_k_rd] && !sp[fb_k_rd]) fb_acc <= fb_acc - fb_of(fb_rd, lyr);
             fb_k_rd <= fb_k_rd + 1;
           end
           fb_v <= (k < NOut);
@@ -916,7 +946,6 @@ module bg_core (
           end
         end
         S_SL_K_END: begin
-          for (int q = 0; q < NOut; q++) q_acc[q] <= q_acc[q] + 64'(o_cnt[q]) * 64'(o_cnt[q]);
           idx <= 0;
           if (kk + 1 == bg_cfg_pkg::SleepSamples) begin
             i <= 0; k <= 0; st <= S_SL_FB_RD;

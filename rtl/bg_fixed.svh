@@ -1,61 +1,56 @@
 // SPDX-License-Identifier: Apache-2.0
-// The golden model's integer helpers (cmodel/core/bg_fixed.h) as SystemVerilog functions, on
-// 128-bit signed values so no intermediate of the model can overflow. Included inside a module
+// The golden model's integer helpers (cmodel/core/bg_fixed.h) as SystemVerilog functions on
+// FXW-bit signed values. The including module declares `localparam int FXW` first: the width of
+// its widest intermediate, derived from the formats, so no value of the model can overflow and
+// synthesis builds no wider arithmetic than the description needs. Included inside a module
 // (packages may hold only constants in the subset all three tools accept).
 
-
 // RND(x, n): divide by 2^n rounding half up; n <= 0 multiplies by 2^-n.
-function automatic logic signed [127:0] rnd(input logic signed [127:0] x, input int n);
-  if (n > 0) rnd = (x + ($signed(128'(1)) <<< (n - 1))) >>> n;
+function automatic logic signed [FXW-1:0] rnd(input logic signed [FXW-1:0] x, input int n);
+  if (n > 0) rnd = (x + ($signed(FXW'(1)) <<< (n - 1))) >>> n;
   else if (n < 0) rnd = x <<< (-n);
   else rnd = x;
 endfunction
 
-// floor(x / 2^n), n >= 0.
-function automatic logic signed [127:0] floor_shift(input logic signed [127:0] x, input int n);
-  floor_shift = x >>> n;
-endfunction
-
-// Clamp to a signed `bits`-wide range.
-function automatic logic signed [127:0] sat(input logic signed [127:0] x, input int bits);
-  logic signed [127:0] hi, lo;
-  hi = ($signed(128'(1)) <<< (bits - 1)) - $signed(128'(1));
-  lo = -hi - $signed(128'(1));
+// Clamp to a signed `bits`-wide range (bits < FXW).
+function automatic logic signed [FXW-1:0] sat(input logic signed [FXW-1:0] x, input int bits);
+  logic signed [FXW-1:0] hi, lo;
+  hi = ($signed(FXW'(1)) <<< (bits - 1)) - $signed(FXW'(1));
+  lo = -hi - $signed(FXW'(1));
   if (x > hi) sat = hi;
   else if (x < lo) sat = lo;
   else sat = x;
 endfunction
 
 // Sign-extend the low `bits` bits of a word.
-function automatic logic signed [127:0] sext(input logic [63:0] w, input int bits);
-  sext = $signed(128'($signed(w << (64 - bits)))) >>> (64 - bits);
+function automatic logic signed [FXW-1:0] sext(input logic [63:0] w, input int bits);
+  logic signed [63:0] se_w;
+  se_w = $signed(w << (64 - bits)) >>> (64 - bits);
+  sext = FXW'(se_w);
 endfunction
 
-// The stochastic-rounding threshold of a remainder r of `sh` bits: its top 32 fraction bits
-// (r << (32 - sh) for sh <= 32, r >> (sh - 32) otherwise); round up iff the drawn word is below.
-function automatic logic [32:0] sr_threshold(input logic signed [127:0] r, input int sh);
-  if (sh <= 32) sr_threshold = 33'(r <<< (32 - sh));
-  else sr_threshold = 33'(r >>> (sh - 32));
-endfunction
-
-// ROUND(x·mul, sh), nearest or stochastic (bg_scale_round). Returns {draw, q}: draw says the
-// word u was consumed (a non-zero remainder in stochastic mode).
-function automatic logic [128:0] scale_round(input logic signed [127:0] sr_x,
-                                             input logic signed [127:0] sr_mul, input int sr_sh,
-                                             input logic sr_stoch, input logic [31:0] sr_u);
-  logic signed [127:0] sr_p, sr_q, sr_r;
-  logic sr_draw;
-  sr_p = sr_x * sr_mul;
-  sr_draw = 1'b0;
-  if (sr_stoch) begin
-    sr_q = floor_shift(sr_p, sr_sh);
-    sr_r = sr_p - (sr_q <<< sr_sh);
-    if (sr_r != 0) begin
-      sr_draw = 1'b1;
-      if ({1'b0, sr_u} < sr_threshold(sr_r, sr_sh)) sr_q = sr_q + $signed(128'(1));
-    end
+// ROUND(p, sh) of a product p, nearest or stochastic (the shift and rounding of
+// bg_scale_round): q = floor(p / 2^sh), plus one when the drawn word u is below the top 32 bits
+// of the remainder's fraction (stochastic), or floor((p + 2^(sh-1)) / 2^sh) (nearest). Returns
+// {draw, q}: draw says u was consumed (a non-zero remainder in stochastic mode). One funnel
+// shift gives both the quotient and the fraction bits. sh >= 1.
+function automatic logic [FXW:0] round_shift(input logic signed [FXW-1:0] rs_p, input int rs_sh,
+                                            input logic rs_stoch, input logic [31:0] rs_u);
+  logic signed [2*FXW-1:0] rs_f;
+  logic signed [FXW-1:0] rs_q;
+  logic [FXW-1:0] rs_frac;
+  logic [31:0] rs_thr;
+  logic rs_dr;
+  if (rs_stoch) begin
+    rs_f = $signed({rs_p, FXW'(0)}) >>> rs_sh;
+    rs_q = rs_f[2*FXW-1:FXW];
+    rs_frac = rs_f[FXW-1:0];
+    rs_thr = rs_frac[FXW-1 -: 32];
+    rs_dr = (rs_frac != '0);
+    if (rs_dr && rs_u < rs_thr) rs_q = rs_q + $signed(FXW'(1));
   end else begin
-    sr_q = floor_shift(sr_p + ($signed(128'(1)) <<< (sr_sh - 1)), sr_sh);
+    rs_q = (rs_p + ($signed(FXW'(1)) <<< (rs_sh - 1))) >>> rs_sh;
+    rs_dr = 1'b0;
   end
-  scale_round = {sr_draw, sr_q};
+  round_shift = {rs_dr, rs_q};
 endfunction

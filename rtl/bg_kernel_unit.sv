@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Learning engine, replay kernel (BG(replay_unit_kernel) in cmodel/core/bg_replay_unit.c):
 // K(t) = SAT(RND(αt·(m == 1 ? K(t+1) : RND(m·K(t+1))), Tr) + (g ? A in trace format : 0)), and
-// the running bias eligibility Σ_t K(t). Combinational.
+// the running bias eligibility Σ_t K(t). Combinational; m·K is P_bits × Tr_bits, αt·(m·K) is
+// (Tr_frac + 2) × (P_bits + Tr_bits − P_frac + 1).
 module bg_kernel_unit #(
   parameter int EbBits = 25                                // width of the eligibility sums
 ) (
@@ -9,27 +10,59 @@ module bg_kernel_unit #(
   input  logic [bg_cfg_pkg::TraceBits-1:0]        k_next,    // K(t+1)
   input  logic [EbBits-1:0]                       eb_old,    // Σ K over the later steps
   input  logic                                    last,      // t = T-1: K(t+1) = 0, sum = 0
-  input  logic signed [31:0]                      tdecay,    // trace alpha, trace format
-  input  logic signed [31:0]                      amp,       // amplitude, potential format
+  input  logic [2:0]                              lyr,       // layer 1 .. NLayers-1
   output logic [bg_cfg_pkg::TraceBits-1:0]        kern_new,
   output logic [EbBits-1:0]                       eb_new
 );
-  `include "bg_fixed.svh"
+  `include "bg_widths.svh"
+  localparam int NL = bg_cfg_pkg::NLayers;
   localparam int PB = bg_cfg_pkg::PotBits, PF = bg_cfg_pkg::PotFrac;
   localparam int TB = bg_cfg_pkg::TraceBits, TF = bg_cfg_pkg::TraceFrac;
-  localparam logic [31:0] OneP = 32'd1 << PF;
+  localparam int MkW = PB + TB - PF + 2;                    // RND(m·K, P_frac), or K itself
+  localparam int TdW = TF + 2;                              // αt in [0, 1): TF + 1 bits, signed
+  localparam int AmpW = tab_bits(bg_cfg_pkg::AmplitudeTab, NL);
+  localparam int FXW = imax(imax(PB + TB, MkW + TdW),
+                            imax(imax(EbBits, TB), AmpW + imax(0, TF - PF))) + 4;
+  `include "bg_fixed.svh"
+  localparam logic signed [PB-1:0] OneP = $signed(PB'(1)) <<< PF;
+
+  function automatic integer lsel(input logic [255:0] tb, input logic [2:0] ly);
+    integer r, q;
+    r = 0;
+    for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = tab(tb, q);
+    lsel = r;
+  endfunction
+
+  // A in trace format: RND(A, P_frac − Tr_frac), a constant per layer
+  function automatic logic signed [FXW-1:0] amp_tr(input logic [2:0] ly);
+    logic signed [FXW-1:0] r;
+    integer q;
+    r = '0;
+    for (q = 1; q < NL; q = q + 1)
+      if (ly == 3'(q)) r = rnd(FXW'(tab(bg_cfg_pkg::AmplitudeTab, q)), PF - TF);
+    amp_tr = r;
+  endfunction
 
   function automatic logic [EbBits + TB - 1:0] kernel(
       input logic [PB:0] rc, input logic [TB-1:0] kx, input logic [EbBits-1:0] eb, input logic lst,
-      input int tdecay_q, input int amp_q);
-    logic signed [127:0] kn, mk, mfv, kv;
-    kn = lst ? $signed(128'(0)) : sext(64'(kx), TB);
-    mfv = sext(64'(rc[PB-1:0]), PB);
-    mk = (mfv == $signed(128'(OneP))) ? kn : rnd(mfv * kn, PF);
-    kv = sat(rnd($signed(128'(tdecay_q)) * mk, TF)
-             + (rc[PB] ? rnd($signed(128'(amp_q)), PF - TF) : $signed(128'(0))), TB);
-    kernel = {EbBits'((lst ? $signed(128'(0)) : sext(64'(eb), EbBits)) + kv), TB'(kv)};
+      input logic [2:0] ly);
+    logic signed [TB-1:0] kn;
+    logic signed [PB-1:0] mfv;
+    logic signed [PB+TB-1:0] mkp;
+    logic signed [MkW-1:0] mk;
+    logic signed [TdW-1:0] td;
+    logic signed [MkW+TdW-1:0] tk;
+    logic signed [FXW-1:0] kv, ebv;
+    kn = lst ? '0 : kx;
+    mfv = rc[PB-1:0];
+    td = TdW'(lsel(bg_cfg_pkg::TraceDecayTab, ly));
+    mkp = mfv * kn;
+    mk = (mfv == OneP) ? MkW'(kn) : MkW'(rnd(FXW'(mkp), PF));
+    tk = td * mk;
+    kv = sat(rnd(FXW'(tk), TF) + (rc[PB] ? amp_tr(ly) : '0), TB);
+    ebv = lst ? '0 : FXW'($signed(eb));
+    kernel = {EbBits'(ebv + kv), TB'(kv)};
   endfunction
 
-  assign {eb_new, kern_new} = kernel(rec, k_next, eb_old, last, tdecay, amp);
+  assign {eb_new, kern_new} = kernel(rec, k_next, eb_old, last, lyr);
 endmodule

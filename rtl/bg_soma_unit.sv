@@ -1,40 +1,77 @@
 // SPDX-License-Identifier: Apache-2.0
 // Neuron core, soma (BG(soma_update) in cmodel/core/bg_neuron_core.c): from a neuron's stored
 // state {refractory, s, v} and its synaptic input sum, the new potential, spike, window bit g,
-// reset factor m and refractory count. Combinational; the controller supplies the layer's
-// constants. Written as an automatic function so no always-block reads what it writes.
-module bg_soma_unit (
+// reset factor m and refractory count. Combinational; the layer's constants come from the
+// generated tables, selected by `lyr`. Every operand is as narrow as its format allows: the
+// decay α·keep product is (P_frac + 2) × (P_bits + 1) bits, A·v is A_bits × P_bits.
+module bg_soma_unit #(
+  parameter int AccW = 24                                  // synaptic sum width (ACC_BITS)
+) (
   input  logic [bg_cfg_pkg::PotBits+8:0]        word,      // {refractory[8], s, v}
-  input  logic signed [63:0]                    sum,       // weight format of the layer
-  input  logic signed [31:0]                    theta,     // threshold, potential format
-  input  logic signed [31:0]                    window,    // pseudo-derivative half window
-  input  logic signed [31:0]                    amp,       // pseudo-derivative amplitude
-  input  logic signed [31:0]                    decay,     // alpha
-  input  logic signed [31:0]                    reset_soft,
-  input  logic signed [31:0]                    refractory,
-  input  logic signed [31:0]                    wfrac,     // the layer's weight fraction bits
+  input  logic signed [AccW-1:0]                sum,       // weight format of the layer
+  input  logic [2:0]                            lyr,       // layer 1 .. NLayers-1
   output logic signed [bg_cfg_pkg::PotBits-1:0] v,
   output logic                                  s,
   output logic                                  g,
   output logic signed [bg_cfg_pkg::PotBits-1:0] m,
   output logic [7:0]                            refr
 );
-  `include "bg_fixed.svh"
+  `include "bg_widths.svh"
+  localparam int NL = bg_cfg_pkg::NLayers;
   localparam int PB = bg_cfg_pkg::PotBits, PF = bg_cfg_pkg::PotFrac;
-  localparam logic [31:0] OneP = 32'd1 << PF;
+  localparam int DecW = PF + 2;                             // α in [0, 1): PF + 1 bits, signed
+  localparam int AmpW = tab_bits(bg_cfg_pkg::AmplitudeTab, NL);
+  localparam int ThW = imax(tab_bits(bg_cfg_pkg::ThetaTab, NL), tab_bits(bg_cfg_pkg::WindowTab, NL));
+  localparam int AvW = imax(PB, ThW);                       // operand of A·v / A·θ
+  localparam int FXW = imax(imax(PB + DecW + 2, AccW + PF + 2), AvW + AmpW + 2) + 2;
+  `include "bg_fixed.svh"
+  localparam logic signed [FXW-1:0] OneP = $signed(FXW'(1)) <<< PF;
 
-  function automatic logic [PB + PB + 9:0] soma(
-      input logic [PB+8:0] st_word, input logic signed [63:0] in_sum, input int theta_q,
-      input int window_q, input int amp_q, input int decay_q, input int soft_q, input int refr_q,
-      input int wf);
-    logic signed [127:0] v_old, keep, vv, mf, th;
+  // the layer's constants: a multiplexer of generated values
+  function automatic integer lsel(input logic [255:0] tb, input logic [2:0] ly);
+    integer r, q;
+    r = 0;
+    for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = tab(tb, q);
+    lsel = r;
+  endfunction
+
+  // RESCALE(I, W_frac → P): a constant shift per layer, selected
+  function automatic logic signed [FXW-1:0] rescale(input logic signed [AccW-1:0] x,
+                                                    input logic [2:0] ly);
+    logic signed [FXW-1:0] r;
+    integer q;
+    r = '0;
+    for (q = 1; q < NL; q = q + 1)
+      if (ly == 3'(q)) r = rnd(FXW'(x), tab(bg_cfg_pkg::WFracTab, q) - PF);
+    rescale = r;
+  endfunction
+
+  function automatic logic [PB + PB + 9:0] soma(input logic [PB+8:0] st_word,
+                                                input logic signed [AccW-1:0] in_sum,
+                                                input logic [2:0] ly);
+    logic signed [ThW-1:0] th, win;
+    logic signed [DecW-1:0] dec;
+    logic signed [AmpW-1:0] amp;
+    logic soft_rst;
+    logic [7:0] refr_q;
+    logic signed [PB-1:0] v_old;
+    logic signed [PB:0] keep;
+    logic signed [PB+DecW:0] dk;
+    logic signed [AvW-1:0] av_in;
+    logic signed [AvW+AmpW-1:0] av_p;
+    logic signed [FXW-1:0] vv, mf, av, thx;
     logic s_old, sp, gw;
     logic [7:0] refr_old, refr_new;
-    v_old = sext(64'(st_word[PB-1:0]), PB);
+    th = ThW'(lsel(bg_cfg_pkg::ThetaTab, ly));
+    win = ThW'(lsel(bg_cfg_pkg::WindowTab, ly));
+    dec = DecW'(lsel(bg_cfg_pkg::DecayTab, ly));
+    amp = AmpW'(lsel(bg_cfg_pkg::AmplitudeTab, ly));
+    soft_rst = lsel(bg_cfg_pkg::ResetTab, ly) != 0;
+    refr_q = 8'(lsel(bg_cfg_pkg::RefractoryTab, ly));
+    thx = FXW'(th);
+    v_old = st_word[PB-1:0];
     s_old = st_word[PB];
     refr_old = st_word[PB+8:PB+1];
-    th = $signed(128'(theta_q));
-    keep = '0;
     sp = 1'b0;
     gw = 1'b0;
     refr_new = refr_old;
@@ -44,23 +81,22 @@ module bg_soma_unit (
       vv = '0;
       mf = '0;
     end else begin
-      if (soft_q != 0) keep = v_old - (s_old ? th : $signed(128'(0)));
-      else keep = s_old ? $signed(128'(0)) : v_old;
-      vv = sat(rnd($signed(128'(decay_q)) * keep, PF) + rnd($signed(128'(in_sum)), wf - PF), PB);
-      sp = vv > th;
-      gw = ((vv - th) < 0 ? th - vv : vv - th) < $signed(128'(window_q));
-      if (soft_q != 0) begin
-        mf = $signed(128'(OneP)) - (gw ? rnd($signed(128'(amp_q)) * th, PF) : $signed(128'(0)));
-      end else begin
-        mf = $signed(128'(OneP)) - (sp ? $signed(128'(OneP)) : $signed(128'(0)))
-             - (gw ? rnd($signed(128'(amp_q)) * vv, PF) : $signed(128'(0)));
-      end
+      if (soft_rst) keep = (PB + 1)'(v_old) - (s_old ? (PB + 1)'(th) : '0);
+      else keep = s_old ? '0 : (PB + 1)'(v_old);
+      dk = dec * keep;
+      vv = sat(rnd(FXW'(dk), PF) + rescale(in_sum, ly), PB);
+      sp = vv > thx;
+      gw = ((vv - thx) < 0 ? thx - vv : vv - thx) < FXW'(win);
+      // A·θ (soft_rst reset) or A·v (hard), kept where g = 1
+      av_in = soft_rst ? AvW'(th) : AvW'(vv);
+      av_p = amp * av_in;
+      av = rnd(FXW'(av_p), PF);
+      mf = OneP - ((!soft_rst && sp) ? OneP : '0) - (gw ? av : '0);
       mf = sat(mf, PB);
-      if (sp && refr_q != 0) refr_new = 8'(refr_q);
+      if (sp && refr_q != 8'd0) refr_new = refr_q;
     end
     soma = {refr_new, sp, gw, PB'(vv), PB'(mf)};
   endfunction
 
-  assign {refr, s, g, v, m} = soma(word, sum, theta, window, amp, decay, reset_soft, refractory,
-                                   wfrac);
+  assign {refr, s, g, v, m} = soma(word, sum, lyr);
 endmodule

@@ -56,7 +56,7 @@ fi
 mkdir -p "$T/rtl"
 cp rtl/*.sv rtl/*.svh "$T/rtl/"
 # flip the top bit of the stochastic-rounding threshold
-sed -i 's/if ({1.b0, sr_u} < sr_threshold(sr_r, sr_sh))/if ({1'"'"'b0, sr_u} < (sr_threshold(sr_r, sr_sh) ^ 33'"'"'h080000000))/' "$T/rtl/bg_fixed.svh"
+sed -i 's/if (rs_dr \&\& rs_u < rs_thr)/if (rs_dr \&\& rs_u < (rs_thr ^ 32'"'"'h80000000))/' "$T/rtl/bg_fixed.svh"
 if cmp -s rtl/bg_fixed.svh "$T/rtl/bg_fixed.svh"; then
   echo "FAIL cosim_catches_bug: the bug could not be planted"
 else

@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: Apache-2.0
+// Serial bridge: framed requests over a UART drive the core's host interface (start/cmd,
+// configuration words, host memory port, checkpoints). docs/serial.md is the protocol; this
+// module is its only implementation on the device side.
+//
+// One request at a time (stop and wait): the bridge parses a frame, checks its CRC, length,
+// opcode, arguments and addresses, acts only when every check passes, and sends exactly one
+// response that echoes the sequence number and carries a status byte. A frame that stops in the
+// middle is dropped once the line has been idle for TimeoutCycles, so the link recovers. Memory
+// burst writes are buffered and written only after the CRC has checked, so a corrupted request
+// never has a partial effect.
+module bg_serial_bridge #(
+  parameter int ClkDiv = 208,              // clock cycles per UART bit (>= 4)
+  parameter int TimeoutCycles = 480000,    // idle cycles that end a frame in progress (20 ms)
+  parameter int MaxBurst = 32,             // words per memory read/write request (1..255)
+  // depth (words) of each host-memory select of bg_core (docs/rtl.md, "Memories"); 0: absent
+  parameter int DepthPix = 0,
+  parameter int DepthW = 0,
+  parameter int DepthB = 0,
+  parameter int DepthFb = 0,
+  parameter int DepthNst = 0,
+  parameter int DepthD = 0,
+  parameter int DepthRast = 0,
+  parameter int DepthRec = 0,
+  parameter int DepthK = 0,
+  parameter int DepthErr = 0
+) (
+  input  logic        clk,
+  input  logic        rst_n,
+  // serial line
+  input  logic        rx_i,
+  output logic        tx_o,
+  // to bg_core (names as its ports)
+  output logic        core_rst_o,          // held for a few cycles by the RESET request
+  output logic        start_o,
+  output logic [1:0]  cmd_o,
+  input  logic        busy_i,
+  input  logic        done_i,
+  output logic        cfg_we_o,
+  output logic [7:0]  cfg_addr_o,
+  output logic [31:0] cfg_wdata_o,
+  input  logic [63:0] cfg_rdata_i,
+  output logic        hm_re_o,
+  output logic        hm_we_o,
+  output logic [3:0]  hm_sel_o,
+  output logic [31:0] hm_addr_o,
+  output logic [63:0] hm_wdata_o,
+  input  logic [63:0] hm_rdata_i,
+  output logic        chk_en_o,
+  output logic        chk_go_o,
+  input  logic        chk_valid_i,
+  input  logic [3:0]  chk_kind_i,
+  input  logic [15:0] chk_t_i,
+  // to the board: one-cycle pulse for every error response and every dropped frame
+  output logic        err_o
+);
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  // Protocol constants (docs/serial.md)
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  localparam logic [7:0] SofReq = 8'hA5, SofResp = 8'h5A;
+  localparam logic [7:0] Version = 8'd1;
+  localparam logic [31:0] Magic = 32'h42534742;          // bytes "BGSB" in wire order
+  localparam int MaxLen = 7 + 8 * MaxBurst;               // longest request payload (burst write)
+  localparam int BufBits = $clog2(MaxLen);
+  localparam int BufDepth = 1 << BufBits;
+  localparam int ToBits = $clog2(TimeoutCycles + 1);
+
+  // opcodes
+  localparam logic [7:0] OpPing = 8'h01, OpStatus = 8'h02, OpCfgRead = 8'h03,
+                         OpCfgWrite = 8'h04, OpMemRead = 8'h05, OpMemWrite = 8'h06,
+                         OpStart = 8'h07, OpChkCtrl = 8'h08, OpReset = 8'h09;
+  // status codes
+  localparam logic [7:0] StOk = 8'h00, StBadCrc = 8'h01, StBadOp = 8'h02, StBadLen = 8'h03,
+                         StBadAddr = 8'h04, StBadArg = 8'h05, StBusy = 8'h06,
+                         StNotHeld = 8'h07;
+
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  // Helpers
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  // CRC-16/CCITT-FALSE: polynomial 0x1021, initial value 0xFFFF, most significant bit first
+  function automatic logic [15:0] crc16(input logic [15:0] c, input logic [7:0] d);
+    logic [15:0] x;
+    x = c ^ {d, 8'h00};
+    for (int b = 0; b < 8; b++) x = x[15] ? ({x[14:0], 1'b0} ^ 16'h1021) : {x[14:0], 1'b0};
+    crc16 = x;
+  endfunction
+
+  function automatic logic [32:0] depth_of(input logic [7:0] sel);
+    int d;
+    case (sel)
+      8'd0: d = DepthPix;
+      8'd1: d = DepthW;
+      8'd2: d = DepthB;
+      8'd3: d = DepthFb;
+      8'd4: d = DepthNst;
+      8'd5: d = DepthD;
+      8'd6: d = DepthRast;
+      8'd7: d = DepthRec;
+      8'd8: d = DepthK;
+      8'd9: d = DepthErr;
+      default: d = 0;
+    endcase
+    depth_of = 33'(d);
+  endfunction
+
+  // configuration words the core implements (docs/rtl.md, "Host interface")
+  function automatic logic cfg_readable(input logic [7:0] a);
+    cfg_readable = (a <= 8'd3) || (a >= 8'd8 && a <= 8'd12) || (a >= 8'd16 && a <= 8'd28);
+  endfunction
+  function automatic logic cfg_writable(input logic [7:0] a);
+    cfg_writable = (a <= 8'd3) || (a >= 8'd8 && a <= 8'd12);
+  endfunction
+
+  // the status of a complete request: the first failing check, in the order docs/serial.md gives
+  function automatic logic [7:0] check(input logic crc_ok, input logic too_long,
+                                       input logic [7:0] op, input logic [15:0] len,
+                                       input logic [55:0] arg, input logic host_ok,
+                                       input logic busy, input logic held);
+    logic [7:0] a0;
+    logic [15:0] count;
+    logic [32:0] last;
+    logic [7:0] s;
+    a0 = arg[7:0];
+    count = arg[55:40];
+    last = {1'b0, arg[39:8]} + 33'(count);
+    s = StOk;
+    if (too_long) s = StBadLen;
+    else if (!crc_ok) s = StBadCrc;
+    else begin
+      case (op)
+        OpPing, OpStatus, OpReset: if (len != 16'd0) s = StBadLen;
+        OpCfgRead: begin
+          if (len != 16'd1) s = StBadLen;
+          else if (!cfg_readable(a0)) s = StBadAddr;
+        end
+        OpCfgWrite: begin
+          if (len != 16'd5) s = StBadLen;
+          else if (!cfg_writable(a0)) s = StBadAddr;
+          else if (busy) s = StBusy;       // the core takes configuration writes only when idle
+        end
+        OpMemRead, OpMemWrite: begin
+          if (len < 16'd7) s = StBadLen;
+          else if (count == 16'd0 || count > 16'(MaxBurst)) s = StBadArg;
+          else if (op == OpMemRead && len != 16'd7) s = StBadLen;
+          else if (op == OpMemWrite && 32'(len) != 32'd7 + 32'd8 * 32'(count)) s = StBadLen;
+          else if (last > depth_of(a0) || (op == OpMemWrite && a0 == 8'd9)) s = StBadAddr;
+          else if (!host_ok) s = StBusy;
+        end
+        OpStart: begin
+          if (len != 16'd1) s = StBadLen;
+          else if (a0 > 8'd2) s = StBadArg;
+          else if (busy) s = StBusy;
+        end
+        OpChkCtrl: begin
+          if (len != 16'd1) s = StBadLen;
+          else if (a0[7:2] != 6'd0) s = StBadArg;
+          else if (a0[1] && !held) s = StNotHeld;
+        end
+        default: s = StBadOp;
+      endcase
+    end
+    check = s;
+  endfunction
+
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  // UART
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  logic rx_valid, rx_ferr, rx_active;
+  logic [7:0] rx_data;
+  logic tx_valid, tx_ready;
+  logic [7:0] tx_data;
+
+  bg_uart_rx #(.ClkDiv(ClkDiv)) u_rx (
+    .clk(clk), .rst_n(rst_n), .rx_i(rx_i), .valid_o(rx_valid), .data_o(rx_data),
+    .ferr_o(rx_ferr), .active_o(rx_active));
+  bg_uart_tx #(.ClkDiv(ClkDiv)) u_tx (
+    .clk(clk), .rst_n(rst_n), .valid_i(tx_valid), .data_i(tx_data), .ready_o(tx_ready),
+    .tx_o(tx_o));
+
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  // State
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  typedef enum logic [4:0] {
+    SSof, SSeq, SOp, SLen0, SLen1, SPay, SCrc0, SCrc1, SDiscard,
+    SExec, SCfgCap, SWrRd, SWrCap, SWrWord, SRst,
+    STxHdr, STxPay, STxFetch, STxFetchW, STxCrc
+  } state_e;
+
+  state_e st_q;
+  logic [7:0] seq_q, op_q, status_q;
+  logic [15:0] len_q;                      // request payload length
+  logic [15:0] idx_q;                      // payload byte index (request, then response)
+  logic [55:0] arg_q;                      // the first 7 payload bytes, little-endian
+  logic [15:0] crc_q;                      // running CRC of the request, then of the response
+  logic [15:0] crc_rx_q;                   // the CRC the request carries
+  logic ferr_q;                            // a byte of this frame had a framing error
+  logic too_long_q;
+  logic [ToBits-1:0] idle_q;               // cycles since the line was last active
+  logic [15:0] rlen_q;                     // response payload length
+  logic [95:0] resp_q;                     // response payload, sent from the low byte up
+  logic [31:0] addr_q;                     // burst: current word address
+  logic [15:0] left_q;                     // burst: words still to write
+  logic [2:0] nbyte_q;                     // burst write: byte of the word being assembled
+  logic [BufBits-1:0] bptr_q;              // burst write: payload buffer read pointer
+  logic [63:0] wword_q;
+  logic [1:0] rst_cnt_q;
+  logic done_seen_q, chk_en_q;
+  logic [15:0] n_crc_err_q, n_drop_q;      // saturating link-error counters (STATUS)
+  logic start_q, cfg_we_q, chk_go_q;
+  logic [1:0] cmd_q;
+  logic [7:0] cfg_addr_q;
+  logic [31:0] cfg_wdata_q;
+
+  // payload buffer (one EBR): byte k of the request payload at address k
+  logic buf_we, buf_re;
+  logic [BufBits-1:0] buf_wa;
+  logic [7:0] buf_rd;
+  assign buf_we = (st_q == SPay) && rx_valid && !too_long_q;
+  assign buf_wa = idx_q[BufBits-1:0];
+  assign buf_re = (st_q == SWrRd);
+  bg_ram_1r1w #(.Width(8), .Depth(BufDepth)) u_buf (
+    .clk(clk), .re(buf_re), .raddr(bptr_q), .rdata(buf_rd),
+    .we(buf_we), .waddr(buf_wa), .wdata(rx_data));
+
+  logic host_ok, timeout;
+  logic [7:0] status_d;
+  assign host_ok = !busy_i || chk_valid_i;
+  assign timeout = (idle_q >= ToBits'(TimeoutCycles));
+  assign status_d = check(crc_q == crc_rx_q && !ferr_q, too_long_q, op_q, len_q, arg_q,
+                          host_ok, busy_i, chk_valid_i);
+
+  // response byte on the wire: header, payload, CRC
+  logic [7:0] hdr_byte;
+  always_comb begin
+    case (idx_q[2:0])
+      3'd0: hdr_byte = SofResp;
+      3'd1: hdr_byte = seq_q;
+      3'd2: hdr_byte = op_q;
+      3'd3: hdr_byte = status_q;
+      3'd4: hdr_byte = rlen_q[7:0];
+      default: hdr_byte = rlen_q[15:8];
+    endcase
+  end
+  assign tx_valid = tx_ready && (st_q == STxHdr || st_q == STxPay || st_q == STxCrc);
+  assign tx_data = (st_q == STxHdr) ? hdr_byte :
+                   (st_q == STxPay) ? resp_q[7:0] :
+                   (idx_q[0] ? crc_q[15:8] : crc_q[7:0]);
+
+  // outputs to the core
+  assign core_rst_o = (st_q == SRst);
+  assign start_o = start_q;
+  assign cmd_o = cmd_q;
+  assign cfg_we_o = cfg_we_q;
+  assign cfg_addr_o = cfg_addr_q;
+  assign cfg_wdata_o = cfg_wdata_q;
+  assign hm_re_o = (st_q == STxFetch);
+  assign hm_we_o = (st_q == SWrWord);
+  assign hm_sel_o = arg_q[3:0];
+  assign hm_addr_o = addr_q;
+  assign hm_wdata_o = wword_q;
+  assign chk_en_o = chk_en_q;
+  assign chk_go_o = chk_go_q;
+
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  // Controller
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  // the received byte enters a frame's CRC from the sequence number to the last payload byte
+  logic rx_in_crc;
+  assign rx_in_crc = rx_valid && (st_q == SSeq || st_q == SOp || st_q == SLen0 ||
+                                  st_q == SLen1 || st_q == SPay);
+
+  always_ff @(posedge clk) begin
+    start_q <= 1'b0;
+    cfg_we_q <= 1'b0;
+    chk_go_q <= 1'b0;
+    err_o <= 1'b0;
+    if (!rst_n) begin
+      st_q <= SSof;
+      seq_q <= '0; op_q <= '0; status_q <= '0; len_q <= '0; idx_q <= '0; arg_q <= '0;
+      crc_q <= '1; crc_rx_q <= '0; ferr_q <= 1'b0; too_long_q <= 1'b0; idle_q <= '0;
+      rlen_q <= '0; resp_q <= '0; addr_q <= '0; left_q <= '0; nbyte_q <= '0; bptr_q <= '0;
+      wword_q <= '0; rst_cnt_q <= '0; done_seen_q <= 1'b0; chk_en_q <= 1'b0;
+      n_crc_err_q <= '0; n_drop_q <= '0; cmd_q <= '0; cfg_addr_q <= '0; cfg_wdata_q <= '0;
+    end else begin
+      if (done_i) done_seen_q <= 1'b1;
+      // inter-byte timer: restarts whenever the receiver is busy or delivers a byte
+      if (rx_active || rx_valid) idle_q <= '0;
+      else if (!timeout) idle_q <= idle_q + 1'b1;
+      if (rx_in_crc) crc_q <= crc16(crc_q, rx_data);
+      if (rx_valid && rx_ferr) ferr_q <= 1'b1;
+
+      case (st_q)
+        // ---- request ------------------------------------------------------------------
+        SSof: if (rx_valid && rx_data == SofReq) begin
+          crc_q <= '1; ferr_q <= rx_ferr; too_long_q <= 1'b0; arg_q <= '0; idx_q <= '0;
+          st_q <= SSeq;
+        end
+        SSeq, SOp, SLen0, SLen1, SPay, SCrc0, SCrc1: begin
+          if (timeout) begin               // the frame stopped: drop it, answer nothing
+            st_q <= SSof;
+            err_o <= 1'b1;
+            if (n_drop_q != '1) n_drop_q <= n_drop_q + 1'b1;
+          end else if (rx_valid) begin
+            case (st_q)
+              SSeq: begin seq_q <= rx_data; st_q <= SOp; end
+              SOp: begin op_q <= rx_data; st_q <= SLen0; end
+              SLen0: begin len_q[7:0] <= rx_data; st_q <= SLen1; end
+              SLen1: begin
+                len_q[15:8] <= rx_data;
+                if ({rx_data, len_q[7:0]} > 16'(MaxLen)) begin
+                  too_long_q <= 1'b1;      // cannot be buffered: skip to the end of the frame
+                  st_q <= SDiscard;
+                end else st_q <= ({rx_data, len_q[7:0]} == 16'd0) ? SCrc0 : SPay;
+              end
+              SPay: begin
+                if (idx_q < 16'd7) arg_q[8 * idx_q[2:0] +: 8] <= rx_data;
+                idx_q <= idx_q + 1'b1;
+                if (idx_q + 16'd1 == len_q) st_q <= SCrc0;
+              end
+              SCrc0: begin crc_rx_q[7:0] <= rx_data; st_q <= SCrc1; end
+              default: begin crc_rx_q[15:8] <= rx_data; st_q <= SExec; end
+            endcase
+          end
+        end
+        SDiscard: if (timeout) st_q <= SExec;  // a frame too long: answered once the line is idle
+
+        // ---- execute ------------------------------------------------------------------
+        SExec: begin
+          status_q <= status_d;
+          rlen_q <= '0;
+          idx_q <= '0;
+          addr_q <= arg_q[39:8];
+          left_q <= arg_q[55:40];
+          st_q <= STxHdr;
+          if (status_d != StOk) begin
+            err_o <= 1'b1;
+            if (status_d == StBadCrc && n_crc_err_q != '1) n_crc_err_q <= n_crc_err_q + 1'b1;
+          end else begin
+            case (op_q)
+              OpPing: begin
+                cfg_addr_q <= 8'd26;       // the description hash
+                st_q <= SCfgCap;
+              end
+              OpCfgRead: begin
+                cfg_addr_q <= arg_q[7:0];
+                st_q <= SCfgCap;
+              end
+              OpStatus: begin
+                rlen_q <= 16'd8;
+                resp_q <= {32'd0, n_drop_q, n_crc_err_q, chk_t_i, 4'd0, chk_kind_i, 4'd0,
+                           chk_en_q, chk_valid_i, done_seen_q, busy_i};
+              end
+              OpCfgWrite: begin
+                cfg_addr_q <= arg_q[7:0];
+                cfg_wdata_q <= arg_q[39:8];
+                cfg_we_q <= 1'b1;
+              end
+              OpMemRead: rlen_q <= {arg_q[52:40], 3'd0};
+              OpMemWrite: begin
+                bptr_q <= BufBits'(7);
+                nbyte_q <= '0;
+                st_q <= SWrRd;
+              end
+              OpStart: begin
+                cmd_q <= arg_q[1:0];
+                start_q <= 1'b1;
+                done_seen_q <= 1'b0;
+              end
+              OpChkCtrl: begin
+                chk_en_q <= arg_q[0];
+                chk_go_q <= arg_q[1];
+              end
+              OpReset: begin
+                rst_cnt_q <= '0;
+                chk_en_q <= 1'b0;
+                done_seen_q <= 1'b0;
+                st_q <= SRst;
+              end
+              default: ;
+            endcase
+          end
+        end
+        SCfgCap: begin                     // cfg_rdata follows cfg_addr combinationally
+          if (op_q == OpPing) begin
+            rlen_q <= 16'd12;
+            resp_q <= {cfg_rdata_i[31:0], 16'(MaxLen), 8'(MaxBurst), Version, Magic};
+          end else begin
+            rlen_q <= 16'd8;
+            resp_q <= 96'(cfg_rdata_i);
+          end
+          st_q <= STxHdr;
+        end
+        SWrRd: begin                       // buffer read; the byte is there next cycle
+          bptr_q <= bptr_q + 1'b1;
+          st_q <= SWrCap;
+        end
+        SWrCap: begin
+          wword_q <= {buf_rd, wword_q[63:8]};
+          nbyte_q <= nbyte_q + 1'b1;
+          st_q <= (nbyte_q == 3'd7) ? SWrWord : SWrRd;
+        end
+        SWrWord: begin                     // hm_we this cycle
+          addr_q <= addr_q + 1'b1;
+          left_q <= left_q - 1'b1;
+          st_q <= (left_q == 16'd1) ? STxHdr : SWrRd;
+        end
+        SRst: begin                        // core_rst_o for four cycles
+          rst_cnt_q <= rst_cnt_q + 1'b1;
+          if (rst_cnt_q == 2'd3) st_q <= STxHdr;
+        end
+
+        // ---- response -----------------------------------------------------------------
+        STxHdr: if (tx_ready) begin
+          if (idx_q == 16'd0) crc_q <= '1;
+          else crc_q <= crc16(crc_q, hdr_byte);
+          idx_q <= idx_q + 1'b1;
+          if (idx_q == 16'd5) begin
+            idx_q <= '0;
+            st_q <= (rlen_q == 16'd0) ? STxCrc : (op_q == OpMemRead) ? STxFetch : STxPay;
+          end
+        end
+        STxPay: if (tx_ready) begin
+          crc_q <= crc16(crc_q, resp_q[7:0]);
+          resp_q <= {8'd0, resp_q[95:8]};
+          idx_q <= idx_q + 1'b1;
+          if (idx_q + 16'd1 == rlen_q) begin
+            idx_q <= '0;
+            st_q <= STxCrc;
+          end else if (op_q == OpMemRead && idx_q[2:0] == 3'd7) st_q <= STxFetch;
+        end
+        STxFetch: st_q <= STxFetchW;       // hm_re this cycle
+        STxFetchW: begin
+          resp_q <= 96'(hm_rdata_i);
+          addr_q <= addr_q + 1'b1;
+          st_q <= STxPay;
+        end
+        STxCrc: if (tx_ready) begin
+          idx_q <= idx_q + 1'b1;
+          if (idx_q == 16'd1) st_q <= SSof;
+        end
+        default: st_q <= SSof;
+      endcase
+    end
+  end
+endmodule

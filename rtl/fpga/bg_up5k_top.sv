@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+// Board top for the iCE40 UP5K on the iCEBreaker (boards/icebreaker.pcf): the learning core
+// (bg_core) behind the serial bridge (bg_serial_bridge, docs/serial.md) on the board's FTDI UART,
+// clocked by the on-chip 48 MHz oscillator divided to 24 MHz, with a reset synchroniser fed by
+// power-on and the user button. LEDs: green on while the core is busy (a short blink every
+// 1.4 s when idle, so a loaded bitstream is visible); red for about 0.2 s after every error
+// response or dropped frame. docs/fpga.md describes the board top and the flow.
+//
+// Port names follow the iCEBreaker's pin names (its pcf and schematic) rather than the _i/_o
+// suffixes, so boards/icebreaker.pcf reads like the board's own documentation.
+//
+// Define BG_EXT_CLK to take the clock from the CLK pin instead of SB_HFOSC: simulation
+// (Verilator and Icarus drive CLK), the iCEBreaker's 12 MHz crystal (set ClkHz), and the
+// synthesis-only targets that have no SB_HFOSC (ECP5, Xilinx, HX8K).
+module bg_up5k_top #(
+  parameter int ClkHz = 24_000_000,                      // SB_HFOSC 48 MHz / 2
+  parameter int Baud = 115_200,
+  parameter int ClkDiv = (ClkHz + Baud / 2) / Baud,      // 208 at 24 MHz (0.16 % fast)
+  parameter int TimeoutCycles = ClkHz / 50,              // 20 ms inter-byte timeout
+  parameter int PorBits = 10,                            // power-on reset: 2^10 cycles
+  parameter int LedBits = 22                             // error LED and heartbeat timing
+) (
+`ifdef BG_EXT_CLK
+  input  logic CLK,
+`endif
+  input  logic RX,                                       // from the host (FTDI TXD)
+  output logic TX,                                       // to the host (FTDI RXD)
+  input  logic BTN_N,                                    // user button, low when pressed
+  output logic LEDR_N,                                   // red LED, low = on
+  output logic LEDG_N                                    // green LED, low = on
+);
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  // Clock
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  logic clk;
+`ifdef BG_EXT_CLK
+  assign clk = CLK;
+`else
+  SB_HFOSC #(.CLKHF_DIV("0b01")) u_hfosc (.CLKHFPU(1'b1), .CLKHFEN(1'b1), .CLKHF(clk));
+`endif
+
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  // Reset: power-on counter and the button, synchronised; the core also by the bridge
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  // iCE40 flip-flops are 0 after configuration, which these initial values state for
+  // simulation; nothing else in the design relies on an initial value.
+  logic [PorBits-1:0] por_cnt_q = '0;
+  logic por_done_q = 1'b0;
+  logic btn_q1 = 1'b0, btn_q2 = 1'b0;                    // button synchroniser
+  logic rst_n_q = 1'b0;
+  always_ff @(posedge clk) begin
+    btn_q1 <= BTN_N;
+    btn_q2 <= btn_q1;
+    if (!por_done_q) begin
+      por_cnt_q <= por_cnt_q + 1'b1;
+      if (&por_cnt_q) por_done_q <= 1'b1;
+    end
+    rst_n_q <= por_done_q && btn_q2;
+  end
+
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  // Core and serial bridge
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  logic core_rst, core_rst_n;
+  logic start, busy, done, cfg_we, hm_re, hm_we, chk_en, chk_go, chk_valid, bridge_err;
+  logic [1:0] cmd;
+  logic [7:0] cfg_addr;
+  logic [31:0] cfg_wdata, hm_addr;
+  logic [63:0] cfg_rdata, hm_wdata, hm_rdata;
+  logic [3:0] hm_sel, chk_kind;
+  logic [15:0] chk_t;
+
+  assign core_rst_n = rst_n_q && !core_rst;
+
+  bg_core u_core (
+    .clk(clk), .rst_n(core_rst_n),
+    .start(start), .cmd(cmd), .busy(busy), .done(done),
+    .cfg_we(cfg_we), .cfg_addr(cfg_addr), .cfg_wdata(cfg_wdata), .cfg_rdata(cfg_rdata),
+    .hm_re(hm_re), .hm_we(hm_we), .hm_sel(hm_sel), .hm_addr(hm_addr), .hm_wdata(hm_wdata),
+    .hm_rdata(hm_rdata),
+    .chk_en(chk_en), .chk_go(chk_go), .chk_valid(chk_valid), .chk_kind(chk_kind),
+    .chk_t(chk_t));
+
+  bg_serial_bridge #(
+    .ClkDiv(ClkDiv), .TimeoutCycles(TimeoutCycles),
+    .DepthPix(bg_cfg_pkg::InputSize), .DepthW(bg_cfg_pkg::WWords),
+    .DepthB(bg_cfg_pkg::NWords), .DepthFb(bg_cfg_pkg::FbWords),
+    .DepthNst(bg_cfg_pkg::NWords), .DepthD(bg_cfg_pkg::NWords),
+    .DepthRast(bg_cfg_pkg::RWords), .DepthRec(bg_cfg_pkg::RecWords),
+    .DepthK(bg_cfg_pkg::RecWords), .DepthErr(3 * bg_cfg_pkg::OutputSize)
+  ) u_bridge (
+    .clk(clk), .rst_n(rst_n_q), .rx_i(RX), .tx_o(TX),
+    .core_rst_o(core_rst), .start_o(start), .cmd_o(cmd), .busy_i(busy), .done_i(done),
+    .cfg_we_o(cfg_we), .cfg_addr_o(cfg_addr), .cfg_wdata_o(cfg_wdata), .cfg_rdata_i(cfg_rdata),
+    .hm_re_o(hm_re), .hm_we_o(hm_we), .hm_sel_o(hm_sel), .hm_addr_o(hm_addr),
+    .hm_wdata_o(hm_wdata), .hm_rdata_i(hm_rdata),
+    .chk_en_o(chk_en), .chk_go_o(chk_go), .chk_valid_i(chk_valid), .chk_kind_i(chk_kind),
+    .chk_t_i(chk_t), .err_o(bridge_err));
+
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  // LEDs
+  ////////////////////////////////////////////////////////////////////////////////////////////
+  logic [LedBits+2:0] beat_q;                            // heartbeat: on 1/8 of 2^(LedBits+3)
+  logic [LedBits-1:0] err_q;                             // error stretch
+  always_ff @(posedge clk) begin
+    if (!rst_n_q) begin
+      beat_q <= '0;
+      err_q <= '0;
+    end else begin
+      beat_q <= beat_q + 1'b1;
+      if (bridge_err) err_q <= '1;
+      else if (err_q != '0) err_q <= err_q - 1'b1;
+    end
+  end
+  assign LEDG_N = !(busy || beat_q[LedBits+2:LedBits] == 3'd0);
+  assign LEDR_N = (err_q == '0);
+endmodule
