@@ -60,6 +60,7 @@ module bg_core (
   localparam int NstBits = PB + 1 + 8;                // {refr, s, v}
   localparam int RecBits = PB + 1;                    // {g, m}
 
+  localparam int CntW = $clog2(T + 1);                // a spike count of one sample
   localparam int AW = 32;                             // address registers (trimmed by synthesis)
   localparam int AccW = bg_cfg_pkg::AccBits;          // synaptic input sum (checked to hold it)
   localparam int FBMaxBits = imax(tab_max(bg_cfg_pkg::FbBitsTab, NL), 1);
@@ -84,7 +85,7 @@ module bg_core (
   // ------------------------------------------------------------------------------------------
   typedef enum logic [5:0] {
     S_IDLE, S_CLR, S_ENC_RD, S_FWD_I, S_FWD_SUM, S_FWD_SOMA, S_LAYER_END,
-    S_ERR_SOFT, S_ERR_DIV, S_ERR_DIVW, S_ERR_INT, S_ERR_DO_RD, S_ERR_DO_WR, S_ERR_FB_I,
+    S_ERR_SOFT, S_ERR_DIV, S_ERR_DIVW, S_ERR_DO_RD, S_ERR_DO_WR, S_ERR_FB_I,
     S_ERR_FB_SUM, S_ERR_FB_WR, S_STEP_END, S_STEP_NEXT, S_HOLD,
     S_K_RD, S_K_WR, S_U_RAST_RD, S_U_RAST, S_U_E_RD, S_U_W_RD, S_U_W_WR,
     S_U_B_RD, S_U_B_T1, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
@@ -120,11 +121,10 @@ module bg_core (
   logic [3:0] pred;
 
   // error unit registers (output layer)
-  logic [15:0] cnt_out [0:NOut-1];
+  logic [CntW-1:0] cnt_out [0:NOut-1];
   logic signed [EB-1:0] up [0:NOut-1], um [0:NOut-1];
   logic sp [0:NOut-1], sm [0:NOut-1];
   logic [31:0] e_sum;
-  logic signed [EB:0] eps [0:NOut-1];
   // sleep registers
   logic [15:0] o_cnt [0:NOut-1];
   logic [QBits-1:0] q_acc [0:NOut-1];   // Σ o_k², grown by 2·o + 1 at each spike
@@ -303,37 +303,29 @@ module bg_core (
     lut = bg_cfg_pkg::SoftmaxLutTab[32 * e +: 32];
   endfunction
 
-  // E_k = LUT[min(max_c − c_k, len − 1)] and S = Σ E_k, from the output counts
-  logic [31:0] soft_e [0:NOut-1];
-  logic [31:0] soft_sum;
-  // running maxima, sums and argmax as chains of continuous assignments (one link per output)
-  logic [15:0] cmax_c [0:NOut] /* verilator split_var */;
-  logic [31:0] sum_c [0:NOut] /* verilator split_var */;
-  logic [3:0] pred_c [0:NOut] /* verilator split_var */;
+  // E_k = LUT[min(max_c − c_k, len − 1)] for the output k the error unit is on; max_c is the
+  // count of the predicted output, which the soma keeps up to date (one output at a time: the
+  // sum S = Σ E_k and the interneurons are loops over k, not NOut parallel copies)
+  logic [31:0] soft_k;
+  int pred_i;                      // pred as an index
+  logic [CntW-1:0] cnt_max;        // max_c
+  assign pred_i = $signed(32'(pred));
+  assign cnt_max = cnt_out[pred_i];
+  assign soft_k = lut($signed(32'(cnt_max)) - $signed(32'(cnt_out[k])));
+  // the error interneurons' spikes as signs: any σ+ ≠ σ−
   logic any_c [0:NOut] /* verilator split_var */;
-  assign cmax_c[0] = '0;
-  assign sum_c[0] = '0;
-  assign pred_c[0] = '0;
   assign any_c[0] = 1'b0;
   genvar gq;
   generate
     for (gq = 0; gq < NOut; gq++) begin : g_out
-      assign cmax_c[gq + 1] = (cnt_out[gq] > cmax_c[gq]) ? cnt_out[gq] : cmax_c[gq];
-      assign soft_e[gq] = lut($signed(32'({16'd0, cmax_c[NOut] - cnt_out[gq]})));
-      assign sum_c[gq + 1] = sum_c[gq] + soft_e[gq];
-      // prediction: the output with the most spikes, lowest index on ties (BG(model_prediction))
-      assign pred_c[gq + 1] = (gq > 0 && cnt_out[gq] > cnt_out[$signed(32'(pred_c[gq]))]) ? 4'(gq) : pred_c[gq];
-      // the error interneurons' spikes as signs: any σ+ ≠ σ−
       assign any_c[gq + 1] = any_c[gq] | (sp[gq] != sm[gq]);
     end
   endgenerate
-  assign soft_sum = sum_c[NOut];
-  assign pred = pred_c[NOut];
 
   logic div_start, div_done;
   logic [EF:0] div_q;
   bg_divider #(.NumBits(2 * EF + 1), .DenBits(32), .QBits(EF + 1)) u_div (
-    .clk(clk), .rst_n(rst_n), .start(div_start), .num((2 * EF + 1)'(soft_e[k]) << EF),
+    .clk(clk), .rst_n(rst_n), .start(div_start), .num((2 * EF + 1)'(soft_k) << EF),
     .den(e_sum), .done(div_done), .quot(div_q));
 
   logic any_sg;
@@ -561,7 +553,7 @@ module bg_core (
       hm_sel_q <= hm_sel;
       if (hm_addr < 32'(NOut)) err_rd <= {32'(up[hm_addr]), 32'(um[hm_addr])};
       else if (hm_addr < 32'(2 * NOut)) err_rd <= {62'd0, sp[hm_addr - 32'(NOut)], sm[hm_addr - 32'(NOut)]};
-      else if (hm_addr < 32'(3 * NOut)) err_rd <= {48'd0, cnt_out[hm_addr - 32'(2 * NOut)]};
+      else if (hm_addr < 32'(3 * NOut)) err_rd <= 64'(cnt_out[hm_addr - 32'(2 * NOut)]);
       else err_rd <= '0;
     end
   end
@@ -665,6 +657,7 @@ module bg_core (
               for (int q = 0; q < NOut; q++) begin
                 cnt_out[q] <= '0; up[q] <= '0; um[q] <= '0; sp[q] <= 1'b0; sm[q] <= 1'b0;
               end
+              pred <= '0;
             end
           end
         end
@@ -696,7 +689,7 @@ module bg_core (
             l <= l + 1;
             st <= S_FWD_I;
           end else if (sleep_fwd) st <= S_SL_FWD_END;
-          else if (mode == M_TRAIN && t >= T0) st <= S_ERR_SOFT;
+          else if (mode == M_TRAIN && t >= T0) begin e_sum <= '0; k <= 0; st <= S_ERR_SOFT; end
           else st <= S_STEP_END;
         end
         S_FWD_I: begin
@@ -725,40 +718,40 @@ module bg_core (
               // Q_k += o_k² at the end of the noise sample, grown here as (o + 1)² − o² = 2·o + 1
               if (so_s) q_acc[i] <= q_acc[i] + QBits'({o_cnt[i], 1'b1});
             end
-            else cnt_out[i] <= cnt_out[i] + 16'(so_s);
+            else if (so_s) begin
+              cnt_out[i] <= cnt_out[i] + 1'b1;
+              // prediction: the most spikes, lowest index on ties (BG(model_prediction)); counts
+              // only grow, so the spiking neuron takes over on a new maximum or a tie below
+              if (4'(i) != pred && ((cnt_out[i] + 1'b1 > cnt_max) ||
+                                    (cnt_out[i] + 1'b1 == cnt_max && 4'(i) < pred)))
+                pred <= 4'(i);
+            end
           end
           if (i + 1 == n_cur) st <= S_LAYER_END;
           else begin i <= i + 1; st <= S_FWD_I; end
         end
         // error unit
-        S_ERR_SOFT: begin
-          e_sum <= soft_sum;
-          k <= 0;
-          st <= S_ERR_DIV;
+        S_ERR_SOFT: begin                        // S = Σ_k E_k
+          e_sum <= e_sum + soft_k;
+          if (k + 1 == NOut) begin k <= 0; st <= S_ERR_DIV; end
+          else k <= k + 1;
         end
         S_ERR_DIV: st <= S_ERR_DIVW;
-        S_ERR_DIVW: begin
+        S_ERR_DIVW: begin                        // p_k, ε_k, then the interneurons of k
           if (div_done) begin
-            eps[k] <= (EB + 1)'($signed({1'b0, div_q})) -
-                      ((k == $signed(32'(label))) ? (EB + 1)'(1) <<< EF : (EB + 1)'(0));
-            if (k + 1 == NOut) st <= S_ERR_INT;
+            logic signed [FXW-1:0] eps, nup, num, thr;
+            eps = FXW'($signed({1'b0, div_q})) -
+                  ((k == $signed(32'(label))) ? $signed(FXW'(1)) <<< EF : $signed(FXW'(0)));
+            thr = $signed(FXW'(bg_cfg_pkg::ErrorThreshold));
+            nup = sat(FXW'(up[k]) - (sp[k] ? thr : $signed(FXW'(0))) + eps, EB);
+            num = sat(FXW'(um[k]) - (sm[k] ? thr : $signed(FXW'(0))) - eps, EB);
+            up[k] <= EB'(nup);
+            um[k] <= EB'(num);
+            sp[k] <= nup > thr;
+            sm[k] <= num > thr;
+            if (k + 1 == NOut) begin k <= 0; st <= S_ERR_DO_RD; end
             else begin k <= k + 1; st <= S_ERR_DIV; end
           end
-        end
-        S_ERR_INT: begin
-          for (int q = 0; q < NOut; q++) begin
-            logic signed [FXW-1:0] nup, num;
-            logic signed [FXW-1:0] thr;
-            thr = $signed(FXW'(bg_cfg_pkg::ErrorThreshold));
-            nup = sat(FXW'(up[q]) - (sp[q] ? thr : $signed(FXW'(0))) + FXW'(eps[q]), EB);
-            num = sat(FXW'(um[q]) - (sm[q] ? thr : $signed(FXW'(0))) - FXW'(eps[q]), EB);
-            up[q] <= EB'(nup);
-            um[q] <= EB'(num);
-            sp[q] <= nup > thr;
-            sm[q] <= num > thr;
-          end
-          k <= 0;
-          st <= S_ERR_DO_RD;
         end
         S_ERR_DO_RD: st <= S_ERR_DO_WR;
         S_ERR_DO_WR: begin

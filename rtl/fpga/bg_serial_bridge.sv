@@ -111,18 +111,15 @@ module bg_serial_bridge #(
     cfg_writable = (a <= 8'd3) || (a >= 8'd8 && a <= 8'd12);
   endfunction
 
-  // the status of a complete request: the first failing check, in the order docs/serial.md gives
+  // the status of a complete request: the first failing check, in the order docs/serial.md gives.
+  // The address, count and length checks arrive precomputed (registered flags, see below).
   function automatic logic [7:0] check(input logic crc_ok, input logic too_long,
                                        input logic [7:0] op, input logic [15:0] len,
-                                       input logic [55:0] arg, input logic host_ok,
-                                       input logic busy, input logic held);
-    logic [7:0] a0;
-    logic [15:0] count;
-    logic [32:0] last;
+                                       input logic [7:0] a0, input logic cfg_rd_bad,
+                                       input logic cfg_wr_bad, input logic count_bad,
+                                       input logic wlen_bad, input logic range_bad,
+                                       input logic host_ok, input logic busy, input logic held);
     logic [7:0] s;
-    a0 = arg[7:0];
-    count = arg[55:40];
-    last = {1'b0, arg[39:8]} + 33'(count);
     s = StOk;
     if (too_long) s = StBadLen;
     else if (!crc_ok) s = StBadCrc;
@@ -131,19 +128,19 @@ module bg_serial_bridge #(
         OpPing, OpStatus, OpReset: if (len != 16'd0) s = StBadLen;
         OpCfgRead: begin
           if (len != 16'd1) s = StBadLen;
-          else if (!cfg_readable(a0)) s = StBadAddr;
+          else if (cfg_rd_bad) s = StBadAddr;
         end
         OpCfgWrite: begin
           if (len != 16'd5) s = StBadLen;
-          else if (!cfg_writable(a0)) s = StBadAddr;
+          else if (cfg_wr_bad) s = StBadAddr;
           else if (busy) s = StBusy;       // the core takes configuration writes only when idle
         end
         OpMemRead, OpMemWrite: begin
           if (len < 16'd7) s = StBadLen;
-          else if (count == 16'd0 || count > 16'(MaxBurst)) s = StBadArg;
+          else if (count_bad) s = StBadArg;
           else if (op == OpMemRead && len != 16'd7) s = StBadLen;
-          else if (op == OpMemWrite && 32'(len) != 32'd7 + 32'd8 * 32'(count)) s = StBadLen;
-          else if (last > depth_of(a0) || (op == OpMemWrite && a0 == 8'd9)) s = StBadAddr;
+          else if (op == OpMemWrite && wlen_bad) s = StBadLen;
+          else if (range_bad || (op == OpMemWrite && a0 == 8'd9)) s = StBadAddr;
           else if (!host_ok) s = StBusy;
         end
         OpStart: begin
@@ -182,7 +179,7 @@ module bg_serial_bridge #(
   ////////////////////////////////////////////////////////////////////////////////////////////
   typedef enum logic [4:0] {
     SSof, SSeq, SOp, SLen0, SLen1, SPay, SCrc0, SCrc1, SDiscard,
-    SExec, SCfgCap, SWrRd, SWrCap, SWrWord, SRst,
+    SCheck, SExec, SCfgCap, SWrRd, SWrCap, SWrWord, SRst,
     STxHdr, STxPay, STxFetch, STxFetchW, STxCrc
   } state_e;
 
@@ -222,11 +219,27 @@ module bg_serial_bridge #(
     .clk(clk), .re(buf_re), .raddr(bptr_q), .rdata(buf_rd),
     .we(buf_we), .waddr(buf_wa), .wdata(rx_data));
 
+  // Argument checks, registered in stages so that no long carry chain ends in the status: the
+  // arguments are complete after the last payload byte and the two CRC bytes take at least
+  // 20 bit times (>= 80 cycles) more, so these flags are settled when the request executes.
+  logic [32:0] last_q, depth_q;            // one past the last word addressed; the select's depth
+  logic range_bad_q, count_bad_q, wlen_bad_q, cfg_rd_bad_q, cfg_wr_bad_q;
+  always_ff @(posedge clk) begin
+    last_q <= {1'b0, arg_q[39:8]} + 33'(arg_q[55:40]);
+    depth_q <= depth_of(arg_q[7:0]);
+    range_bad_q <= (last_q > depth_q);
+    count_bad_q <= (arg_q[55:40] == 16'd0) || (arg_q[55:40] > 16'(MaxBurst));
+    wlen_bad_q <= (len_q != 16'd7 + {arg_q[52:40], 3'd0});
+    cfg_rd_bad_q <= !cfg_readable(arg_q[7:0]);
+    cfg_wr_bad_q <= !cfg_writable(arg_q[7:0]);
+  end
+
   logic host_ok, timeout;
   logic [7:0] status_d;
   assign host_ok = !busy_i || chk_valid_i;
   assign timeout = (idle_q >= ToBits'(TimeoutCycles));
-  assign status_d = check(crc_q == crc_rx_q && !ferr_q, too_long_q, op_q, len_q, arg_q,
+  assign status_d = check(crc_q == crc_rx_q && !ferr_q, too_long_q, op_q, len_q, arg_q[7:0],
+                          cfg_rd_bad_q, cfg_wr_bad_q, count_bad_q, wlen_bad_q, range_bad_q,
                           host_ok, busy_i, chk_valid_i);
 
   // response byte on the wire: header, payload, CRC
@@ -268,6 +281,9 @@ module bg_serial_bridge #(
   logic rx_in_crc;
   assign rx_in_crc = rx_valid && (st_q == SSeq || st_q == SOp || st_q == SLen0 ||
                                   st_q == SLen1 || st_q == SPay);
+  // one CRC update for both directions: the byte received, or the byte being sent
+  logic [15:0] crc_next;
+  assign crc_next = crc16(crc_q, (st_q == STxHdr || st_q == STxPay) ? tx_data : rx_data);
 
   always_ff @(posedge clk) begin
     start_q <= 1'b0;
@@ -286,7 +302,7 @@ module bg_serial_bridge #(
       // inter-byte timer: restarts whenever the receiver is busy or delivers a byte
       if (rx_active || rx_valid) idle_q <= '0;
       else if (!timeout) idle_q <= idle_q + 1'b1;
-      if (rx_in_crc) crc_q <= crc16(crc_q, rx_data);
+      if (rx_in_crc) crc_q <= crc_next;
       if (rx_valid && rx_ferr) ferr_q <= 1'b1;
 
       case (st_q)
@@ -318,23 +334,28 @@ module bg_serial_bridge #(
                 if (idx_q + 16'd1 == len_q) st_q <= SCrc0;
               end
               SCrc0: begin crc_rx_q[7:0] <= rx_data; st_q <= SCrc1; end
-              default: begin crc_rx_q[15:8] <= rx_data; st_q <= SExec; end
+              default: begin crc_rx_q[15:8] <= rx_data; st_q <= SCheck; end
             endcase
           end
         end
-        SDiscard: if (timeout) st_q <= SExec;  // a frame too long: answered once the line is idle
+        SDiscard: if (timeout) st_q <= SCheck; // a frame too long: answered once the line is idle
 
         // ---- execute ------------------------------------------------------------------
-        SExec: begin
+        // The status is registered first; the core cannot leave idle or a checkpoint by
+        // itself in between, and a busy core that finishes meanwhile is refused (safe side).
+        SCheck: begin
           status_q <= status_d;
+          st_q <= SExec;
+        end
+        SExec: begin
           rlen_q <= '0;
           idx_q <= '0;
           addr_q <= arg_q[39:8];
           left_q <= arg_q[55:40];
           st_q <= STxHdr;
-          if (status_d != StOk) begin
+          if (status_q != StOk) begin
             err_o <= 1'b1;
-            if (status_d == StBadCrc && n_crc_err_q != '1) n_crc_err_q <= n_crc_err_q + 1'b1;
+            if (status_q == StBadCrc && n_crc_err_q != '1) n_crc_err_q <= n_crc_err_q + 1'b1;
           end else begin
             case (op_q)
               OpPing: begin
@@ -412,7 +433,7 @@ module bg_serial_bridge #(
         // ---- response -----------------------------------------------------------------
         STxHdr: if (tx_ready) begin
           if (idx_q == 16'd0) crc_q <= '1;
-          else crc_q <= crc16(crc_q, hdr_byte);
+          else crc_q <= crc_next;
           idx_q <= idx_q + 1'b1;
           if (idx_q == 16'd5) begin
             idx_q <= '0;
@@ -420,7 +441,7 @@ module bg_serial_bridge #(
           end
         end
         STxPay: if (tx_ready) begin
-          crc_q <= crc16(crc_q, resp_q[7:0]);
+          crc_q <= crc_next;
           resp_q <= {8'd0, resp_q[95:8]};
           idx_q <= idx_q + 1'b1;
           if (idx_q + 16'd1 == rlen_q) begin
