@@ -61,6 +61,13 @@ module bg_core (
   localparam int RecBits = PB + 1;                    // {g, m}
 
   localparam int CntW = $clog2(T + 1);                // a spike count of one sample
+  // the largest count any controller loop reaches: list entries (two per noise neuron), neuron
+  // and raster words, correlation words, sleep samples and steps, timesteps
+  localparam int IxMax = imax(imax(imax(2 * MaxN + 2, bg_cfg_pkg::NWords),
+                                   imax(bg_cfg_pkg::RWords, MaxH * NOut)),
+                              imax(imax(bg_cfg_pkg::SleepSamples, bg_cfg_pkg::SleepSteps),
+                                   imax(T, NIn))) + 2;
+  localparam int IW = $clog2(IxMax) + 2;              // signed
   localparam int AW = 32;                             // address registers (trimmed by synthesis)
   localparam int AccW = bg_cfg_pkg::AccBits;          // synaptic input sum (checked to hold it)
   localparam int FBMaxBits = imax(tab_max(bg_cfg_pkg::FbBitsTab, NL), 1);
@@ -93,25 +100,29 @@ module bg_core (
     S_SL_C_H, S_SL_C_RMW, S_SL_C_WR, S_SL_K_END, S_SL_FB_RD, S_SL_FB_WR, S_SL_END, S_DONE
   } state_e;
 
+  typedef logic signed [IW-1:0] ix_t;
+
   typedef enum logic [1:0] {M_TRAIN = 2'd0, M_INFER = 2'd1, M_SLEEP = 2'd2} mode_e;
 
   state_e st, st_after_hold;
   mode_e mode;
   logic sleep_fwd;                 // forward pass inside the sleep phase
   logic noise_layer;               // the sleep layer driven by the signed noise list (no bias)
-  int t, l, i, j, k, a, idx;
-  int kk, ts;                      // sleep: noise sample and step
-  int sl_l;                        // sleep: hidden layer being aligned
+  // Loop counters and indices: signed (the int arithmetic of the controller) and IW bits, enough
+  // for every count below; synthesis builds IW-bit counters and comparators, not 32-bit ones.
+  ix_t t, l, i, j, k, a, idx;
+  ix_t kk, ts;                     // sleep: noise sample and step
+  ix_t sl_l;                       // sleep: hidden layer being aligned
   logic par;                       // lists: consumers read list[par], producers write list[!par]
-  int na_in, na_out;
+  ix_t na_in, na_out;
   logic [31:0] prod_row;           // producer's row base: index * size of the next layer
   logic signed [AccW-1:0] acc;     // synaptic input sum
   logic v1, v2, first;             // FWD_SUM pipeline
-  int ie, iw, wi;                  // streams: index read this cycle, index written, weight index
+  ix_t ie, iw, wi;                 // streams: index read this cycle, index written, weight index
   logic pv;                        // streams: the data of element iw is in the RAM outputs
   logic sgn2;
   logic [T-1:0] spikes;            // update: spike times of presynaptic neuron j
-  int t_sel;
+  int t_sel;                       // constant-folded chain below
   logic [3:0] label;
   logic signed [AccBits-1:0] t1;
   logic [15:0] rho;
@@ -333,7 +344,7 @@ module bg_core (
 
   // sum of B·sg over the outputs for one hidden neuron (streamed, one k per cycle)
   logic signed [FbAccW-1:0] fb_acc;
-  int fb_k_rd;                      // the k whose B word is in fb_rd
+  ix_t fb_k_rd;                    // the k whose B word is in fb_rd
   logic fb_v;
 
   // sleep layer constants
@@ -793,7 +804,7 @@ module bg_core (
         S_STEP_NEXT: begin
           l <= 0; i <= 0; na_out <= 0; prod_row <= '0;
           if (t + 1 == T) begin
-            if (mode == M_TRAIN) begin l <= 1; t <= T - 1; st <= S_K_RD; end
+            if (mode == M_TRAIN) begin l <= 1; t <= IW'(T - 1); st <= S_K_RD; end
             else st <= S_DONE;
           end else begin
             t <= t + 1; ie <= 0; pv <= 1'b0; st <= S_ENC_RD;
@@ -806,7 +817,7 @@ module bg_core (
           if (i + 1 == n_cur) begin
             i <= 0;
             if (t == 0) begin j <= 0; prod_row <= '0; st <= S_U_RAST_RD; end
-            else begin t <= t - 1; st <= S_K_RD; end
+            else begin t <= IW'(t - 1); st <= S_K_RD; end
           end else begin
             i <= i + 1; st <= S_K_RD;
           end
@@ -875,7 +886,7 @@ module bg_core (
               chk_kind <= 4'd2; chk_t <= 16'(T); st_after_hold <= S_AFTER_UPD; st <= S_HOLD;
             end else st <= S_AFTER_UPD;
           end else begin
-            l <= l + 1; t <= T - 1; st <= S_K_RD;
+            l <= l + 1; t <= IW'(T - 1); st <= S_K_RD;
           end
         end
         S_AFTER_UPD: st <= (since_sleep == 32'd0 && bg_cfg_pkg::SleepEnabled != 0) ? S_SL_START
@@ -886,7 +897,7 @@ module bg_core (
                                                  : rng_word[RSleepRate][31:16];
           sleep_fwd <= 1'b0;
           if (LL - 1 >= 1) begin
-            sl_l <= LL - 1; l <= LL - 1; idx <= 0; st <= S_SL_CLR;
+            sl_l <= IW'(LL - 1); l <= IW'(LL - 1); idx <= 0; st <= S_SL_CLR;
           end else st <= S_SL_END;
         end
         S_SL_CLR: begin
@@ -953,7 +964,7 @@ module bg_core (
             k <= 0;
             if (i + 1 == n_sl) begin
               if (sl_l - 1 >= 1) begin
-                sl_l <= sl_l - 1; l <= sl_l - 1; idx <= 0; st <= S_SL_CLR;
+                sl_l <= IW'(sl_l - 1); l <= IW'(sl_l - 1); idx <= 0; st <= S_SL_CLR;
               end else st <= S_SL_END;
             end else begin
               i <= i + 1; st <= S_SL_FB_RD;
