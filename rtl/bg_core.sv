@@ -56,9 +56,15 @@ module bg_core (
   localparam int EbBits = TB + 9;                     // un-saturated sum of T <= 256 kernels
   localparam int CBits = 40;                          // sleep correlation C
   localparam int HBits = 16;                          // sleep noise sum h
-  localparam int ListBits = 33;                       // {sign, row base}
+  // spike lists: {sign, row base}; a row base is below the weight words, and a list holds at
+  // most the input layer's spikes, a hidden layer's, or two noise entries per hidden neuron
+  localparam int RowW = $clog2(WW + 1);
+  localparam int ListBits = RowW + 1;
+  localparam int ListDepth = imax(imax(NIn, 2 * MaxH), 2);
+  // the eligibility row holds one entry per neuron of a non-input layer
+  localparam int MaxPost = tab_max(bg_cfg_pkg::SizeTab, NL);
   localparam int NstBits = PB + 1 + 8;                // {refr, s, v}
-  localparam int RecBits = PB + 1;                    // {g, m}
+  localparam int RecBits = imax(PB + 1, TB);          // {g, m}, later K in place
 
   localparam int CntW = $clog2(T + 1);                // a spike count of one sample
   // the largest count any controller loop reaches: list entries (two per noise neuron), neuron
@@ -68,6 +74,7 @@ module bg_core (
                               imax(imax(bg_cfg_pkg::SleepSamples, bg_cfg_pkg::SleepSteps),
                                    imax(T, NIn))) + 2;
   localparam int IW = $clog2(IxMax) + 2;              // signed
+  localparam int CtrW = 48;                           // performance counters
   localparam int AW = 32;                             // address registers (trimmed by synthesis)
   localparam int AccW = bg_cfg_pkg::AccBits;          // synaptic input sum (checked to hold it)
   localparam int FBMaxBits = imax(tab_max(bg_cfg_pkg::FbBitsTab, NL), 1);
@@ -142,8 +149,9 @@ module bg_core (
   logic signed [HBits-1:0] h_val;
 
   // counters
-  logic [63:0] c_cycles, c_syn, c_wwrites, c_samples, c_sleeps, c_fwd, c_learn, c_sleepcyc;
-  logic [63:0] c_draws, c_steps, c_step_cur, c_step_last;
+  // counters: 48 bits wrap after 136 days of cycles at 24 MHz; read as 64-bit words
+  logic [CtrW-1:0] c_cycles, c_syn, c_wwrites, c_samples, c_sleeps, c_fwd, c_learn, c_sleepcyc;
+  logic [CtrW-1:0] c_draws, c_steps, c_step_cur, c_step_last;
 
   // ------------------------------------------------------------------------------------------
   // Random streams (one bg_lfsr per stream the core consumes)
@@ -171,7 +179,7 @@ module bg_core (
   logic d_re, d_we; logic [AW-1:0] d_ra, d_wa; logic [DB-1:0] d_wd, d_rd;
   logic r_re, r_we; logic [AW-1:0] r_ra, r_wa; logic [T-1:0] r_wd, r_rd;
   logic rc_re, rc_we; logic [AW-1:0] rc_ra, rc_wa; logic [RecBits-1:0] rc_wd, rc_rd;
-  logic k_re, k_we; logic [AW-1:0] k_ra, k_wa; logic [TB-1:0] k_wd, k_rd;
+  logic kr_re, kr_we; logic [AW-1:0] kr_ra, kr_wa; logic [TB-1:0] kr_wd, kr_rd;
   logic eb_re, eb_we; logic [AW-1:0] eb_ra, eb_wa; logic [EbBits-1:0] eb_wd, eb_rd;
   logic er_re, er_we; logic [AW-1:0] er_ra, er_wa; logic [EbBits-1:0] er_wd, er_rd;
   logic l_re [0:1], l_we [0:1]; logic [AW-1:0] l_ra [0:1], l_wa [0:1];
@@ -192,17 +200,19 @@ module bg_core (
   `BG_RAM(u_dend, DB, NW, d)
   `BG_RAM(u_rast, T, RW, r)
   `BG_RAM(u_rec, RecBits, RECW, rc)
-  `BG_RAM(u_kern, TB, RECW, k)
+  // K(t) overwrites the record of step t in place (the kernel reads a record once, then never
+  // again); krow holds K(t+1) of the layer's neurons, so the kernel reads both in one cycle
+  `BG_RAM(u_krow, TB, MaxPost, kr)
   `BG_RAM(u_eb, EbBits, NW, eb)
-  `BG_RAM(u_erow, EbBits, MaxN, er)
+  `BG_RAM(u_erow, EbBits, MaxPost, er)
   `BG_RAM(u_c, CBits, MaxH * NOut, c)
   `BG_RAM(u_h, HBits, MaxH, h)
-  bg_ram_1r1w #(.Width(ListBits), .Depth(2 * MaxN)) u_list0 (
-    .clk(clk), .re(l_re[0]), .raddr(l_ra[0][$clog2(2 * MaxN)-1:0]), .rdata(l_rd[0]),
-    .we(l_we[0]), .waddr(l_wa[0][$clog2(2 * MaxN)-1:0]), .wdata(l_wd[0]));
-  bg_ram_1r1w #(.Width(ListBits), .Depth(2 * MaxN)) u_list1 (
-    .clk(clk), .re(l_re[1]), .raddr(l_ra[1][$clog2(2 * MaxN)-1:0]), .rdata(l_rd[1]),
-    .we(l_we[1]), .waddr(l_wa[1][$clog2(2 * MaxN)-1:0]), .wdata(l_wd[1]));
+  bg_ram_1r1w #(.Width(ListBits), .Depth(ListDepth)) u_list0 (
+    .clk(clk), .re(l_re[0]), .raddr(l_ra[0][$clog2(ListDepth)-1:0]), .rdata(l_rd[0]),
+    .we(l_we[0]), .waddr(l_wa[0][$clog2(ListDepth)-1:0]), .wdata(l_wd[0]));
+  bg_ram_1r1w #(.Width(ListBits), .Depth(ListDepth)) u_list1 (
+    .clk(clk), .re(l_re[1]), .raddr(l_ra[1][$clog2(ListDepth)-1:0]), .rdata(l_rd[1]),
+    .we(l_we[1]), .waddr(l_wa[1][$clog2(ListDepth)-1:0]), .wdata(l_wd[1]));
   bg_ram_sp #(.Width(WBITS), .Depth(WW)) u_weights (
     .clk(clk), .en(w_en), .we(w_we), .addr(w_a[$clog2(WW > 1 ? WW : 2)-1:0]), .wdata(w_wd),
     .rdata(w_rd));
@@ -275,7 +285,7 @@ module bg_core (
   logic signed [TB-1:0] kern_new;
   logic signed [EbBits-1:0] eb_new;
   bg_kernel_unit #(.EbBits(EbBits)) u_kernel (
-    .rec(rc_rd), .k_next(k_rd), .eb_old(eb_rd), .last(t >= T - 1), .lyr(lyr),
+    .rec(rc_rd[PB:0]), .k_next(kr_rd), .eb_old(eb_rd), .last(t >= T - 1), .lyr(lyr),
     .kern_new(kern_new), .eb_new(eb_new));
 
   // ------------------------------------------------------------------------------------------
@@ -392,7 +402,7 @@ module bg_core (
   logic list_we;
   assign list_we = (st == S_ENC_RD && pv && enc_x) || (st == S_FWD_SOMA && so_s && l < LL) ||
                    (st == S_SL_N_P && xi_p) || (st == S_SL_N_M);
-  assign list_push = {st == S_SL_N_M, prod_row};
+  assign list_push = {st == S_SL_N_M, RowW'(prod_row)};
   always_comb begin
     pix_re = 0; pix_we = 0; pix_ra = '0; pix_wa = '0; pix_wd = '0;
     w_en = 0; w_we = 0; w_a = '0; w_wd = '0;
@@ -402,7 +412,7 @@ module bg_core (
     d_re = 0; d_we = 0; d_ra = '0; d_wa = '0; d_wd = '0;
     r_re = 0; r_we = 0; r_ra = '0; r_wa = '0; r_wd = '0;
     rc_re = 0; rc_we = 0; rc_ra = '0; rc_wa = '0; rc_wd = '0;
-    k_re = 0; k_we = 0; k_ra = '0; k_wa = '0; k_wd = '0;
+    kr_re = 0; kr_we = 0; kr_ra = '0; kr_wa = '0; kr_wd = '0;
     eb_re = 0; eb_we = 0; eb_ra = '0; eb_wa = '0; eb_wd = '0;
     er_re = 0; er_we = 0; er_ra = '0; er_wa = '0; er_wd = '0;
     c_re = 0; c_we = 0; c_ra = '0; c_wa = '0; c_wd = '0;
@@ -437,14 +447,14 @@ module bg_core (
       end
       S_FWD_SUM: begin
         if (a < na_in) begin l_re[par] = 1; l_ra[par] = AW'(a); end
-        if (v1) begin w_en = 1; w_a = AW'(wbase + i) + l_rd[par][31:0]; end
+        if (v1) begin w_en = 1; w_a = AW'(wbase + i) + AW'(l_rd[par][RowW-1:0]); end
       end
       S_FWD_SOMA: begin
         n_we = 1; n_wa = AW'(nbase + i); n_wd = {so_refr, so_s, so_v};
         if (!sleep_fwd) begin
           r_we = 1; r_wa = AW'(rbase + i); r_wd = r_rd | (T'(so_s) << t);
           if (mode == M_TRAIN) begin
-            rc_we = 1; rc_wa = AW'(recbase + t * n_cur + i); rc_wd = {so_g, so_m};
+            rc_we = 1; rc_wa = AW'(recbase + t * n_cur + i); rc_wd = RecBits'({so_g, so_m});
           end
         end
       end
@@ -468,21 +478,22 @@ module bg_core (
       end
       S_K_RD: begin
         rc_re = 1; rc_ra = AW'(recbase + t * n_cur + i);
-        if (t < T - 1) begin k_re = 1; k_ra = AW'(recbase + (t + 1) * n_cur + i); end
+        if (t < T - 1) begin kr_re = 1; kr_ra = AW'(i); end
         eb_re = 1; eb_ra = AW'(nbase + i);
       end
       S_K_WR: begin
-        k_we = 1; k_wa = AW'(recbase + t * n_cur + i); k_wd = kern_new;
+        rc_we = 1; rc_wa = AW'(recbase + t * n_cur + i); rc_wd = RecBits'(kern_new);
+        kr_we = 1; kr_wa = AW'(i); kr_wd = kern_new;
         eb_we = 1; eb_wa = AW'(nbase + i); eb_wd = eb_new;
       end
       S_U_RAST_RD: begin r_re = 1; r_ra = AW'(rbase_prev + j); end
       S_U_E_RD: begin                // one (spike, neuron) per cycle: read ie, add into iw
         if (ie < n_cur) begin
-          k_re = 1; k_ra = AW'(recbase + t_sel * n_cur + ie); er_re = 1; er_ra = AW'(ie);
+          rc_re = 1; rc_ra = AW'(recbase + t_sel * n_cur + ie); er_re = 1; er_ra = AW'(ie);
         end
         if (pv) begin
           er_we = 1; er_wa = AW'(iw);
-          er_wd = EbBits'((first ? $signed(FXW'(0)) : sext(64'(er_rd), EbBits)) + sext(64'(k_rd), TB));
+          er_wd = EbBits'((first ? $signed(FXW'(0)) : sext(64'(er_rd), EbBits)) + sext(64'(rc_rd[TB-1:0]), TB));
         end
       end
       S_U_W_RD: begin                // one synapse per cycle; a non-zero update reads its weight
@@ -549,8 +560,8 @@ module bg_core (
                        r_wd = T'(hm_wdata); end
         SelRec: begin rc_re = hm_re; rc_ra = hm_addr; rc_we = hm_we; rc_wa = hm_addr;
                       rc_wd = RecBits'(hm_wdata); end
-        SelK: begin k_re = hm_re; k_ra = hm_addr; k_we = hm_we; k_wa = hm_addr;
-                    k_wd = TB'(hm_wdata); end
+        SelK: begin rc_re = hm_re; rc_ra = hm_addr; rc_we = hm_we; rc_wa = hm_addr;
+                    rc_wd = RecBits'(TB'(hm_wdata)); end
         default: ;
       endcase
     end
@@ -577,8 +588,8 @@ module bg_core (
       SelNst: hm_rdata = 64'(n_rd);
       SelD: hm_rdata = 64'(d_rd);
       SelRast: hm_rdata = 64'(r_rd);
-      SelRec: hm_rdata = 64'(rc_rd);
-      SelK: hm_rdata = 64'(k_rd);
+      SelRec: hm_rdata = 64'(rc_rd[PB:0]);
+      SelK: hm_rdata = 64'(rc_rd[TB-1:0]);
       SelErr: hm_rdata = err_rd;
       default: hm_rdata = '0;
     endcase
@@ -592,19 +603,19 @@ module bg_core (
       8'd2: cfg_rdata = 64'(since_sleep);
       8'd3: cfg_rdata = 64'(label);
       8'd8, 8'd9, 8'd10, 8'd11, 8'd12: cfg_rdata = 64'(rng_state[$signed(32'(cfg_addr)) - 8]);
-      8'd16: cfg_rdata = c_cycles;
-      8'd17: cfg_rdata = c_syn;
-      8'd18: cfg_rdata = c_wwrites;
-      8'd19: cfg_rdata = c_samples;
-      8'd20: cfg_rdata = c_sleeps;
-      8'd21: cfg_rdata = c_fwd;
-      8'd22: cfg_rdata = c_learn;
-      8'd23: cfg_rdata = c_sleepcyc;
-      8'd24: cfg_rdata = c_draws;
+      8'd16: cfg_rdata = 64'(c_cycles);
+      8'd17: cfg_rdata = 64'(c_syn);
+      8'd18: cfg_rdata = 64'(c_wwrites);
+      8'd19: cfg_rdata = 64'(c_samples);
+      8'd20: cfg_rdata = 64'(c_sleeps);
+      8'd21: cfg_rdata = 64'(c_fwd);
+      8'd22: cfg_rdata = 64'(c_learn);
+      8'd23: cfg_rdata = 64'(c_sleepcyc);
+      8'd24: cfg_rdata = 64'(c_draws);
       8'd25: cfg_rdata = 64'(pred);
       8'd26: cfg_rdata = 64'(bg_cfg_pkg::NetHash);
-      8'd27: cfg_rdata = c_step_last;
-      8'd28: cfg_rdata = c_steps;
+      8'd27: cfg_rdata = 64'(c_step_last);
+      8'd28: cfg_rdata = 64'(c_steps);
       default: cfg_rdata = '0;
     endcase
   end
@@ -717,7 +728,7 @@ module bg_core (
           v1 <= (a < na_in);
           if (a < na_in) a <= a + 1;
           v2 <= v1;
-          sgn2 <= l_rd[par][32];
+          sgn2 <= l_rd[par][RowW];
           if (!first && a >= na_in && !v1 && !v2) st <= S_FWD_SOMA;
         end
         S_FWD_SOMA: begin
