@@ -236,6 +236,22 @@ module bg_core (
     lyr = 3'(l);
   end
 
+  // Small address products by shift-and-add: synthesis would spend an SB_MAC16 (the UP5K has
+  // eight) on every `*`. t·n for a timestep t (TW bits), and i·NOut over NOut's set bits.
+  localparam int TW = (T > 1) ? $clog2(T) : 1;
+  function automatic logic [AW-1:0] t_times(input logic [TW-1:0] tb, input int n);
+    logic [AW-1:0] r;
+    r = '0;
+    for (int q = 0; q < TW; q++) if (tb[q]) r = r + (AW'(n) << q);
+    t_times = r;
+  endfunction
+  function automatic logic [AW-1:0] times_nout(input ix_t ia);
+    logic [AW-1:0] r;
+    r = '0;
+    for (int q = 0; q < 8; q++) if (((NOut >> q) & 1) != 0) r = r + (AW'(ia) << q);
+    times_nout = r;
+  endfunction
+
   // a stored weight or bias of layer ly, sign-extended from the layer's width
   function automatic logic signed [AccW-1:0] w_of(input logic [WBITS-1:0] w, input logic [2:0] ly);
     logic signed [AccW-1:0] r;
@@ -379,7 +395,7 @@ module bg_core (
   logic [31:0] enc_word;
   logic enc_x;
   assign enc_word = (mode == M_INFER) ? rng_word[REval] : rng_word[RInput];
-  assign enc_x = {16'd0, enc_word[31:16]} < ({24'd0, pix_rd} * 32'd257);
+  assign enc_x = enc_word[31:16] < {pix_rd, pix_rd};        // pixel·257
 
   // sleep noise: two words per neuron, ξ+ first
   logic xi_p, xi_m;
@@ -454,7 +470,7 @@ module bg_core (
         if (!sleep_fwd) begin
           r_we = 1; r_wa = AW'(rbase + i); r_wd = r_rd | (T'(so_s) << t);
           if (mode == M_TRAIN) begin
-            rc_we = 1; rc_wa = AW'(recbase + t * n_cur + i); rc_wd = RecBits'({so_g, so_m});
+            rc_we = 1; rc_wa = AW'(recbase) + t_times(TW'(t), n_cur) + AW'(i); rc_wd = RecBits'({so_g, so_m});
           end
         end
       end
@@ -467,29 +483,29 @@ module bg_core (
         end
       end
       S_ERR_FB_I: begin
-        d_re = 1; d_ra = AW'(nbase + i); fb_re = 1; fb_ra = AW'(fbbase + i * NOut);
+        d_re = 1; d_ra = AW'(nbase + i); fb_re = 1; fb_ra = AW'(fbbase) + times_nout(i);
       end
       S_ERR_FB_SUM: begin
-        if (k < NOut) begin fb_re = 1; fb_ra = AW'(fbbase + i * NOut + k); end
+        if (k < NOut) begin fb_re = 1; fb_ra = AW'(fbbase) + times_nout(i) + AW'(k); end
       end
       S_ERR_FB_WR: begin
         d_we = 1; d_wa = AW'(nbase + i);
         d_wd = DB'(sat(sext(64'(d_rd), DB) + fb_to_dend(fb_acc, lyr), DB));
       end
       S_K_RD: begin
-        rc_re = 1; rc_ra = AW'(recbase + t * n_cur + i);
+        rc_re = 1; rc_ra = AW'(recbase) + t_times(TW'(t), n_cur) + AW'(i);
         if (t < T - 1) begin kr_re = 1; kr_ra = AW'(i); end
         eb_re = 1; eb_ra = AW'(nbase + i);
       end
       S_K_WR: begin
-        rc_we = 1; rc_wa = AW'(recbase + t * n_cur + i); rc_wd = RecBits'(kern_new);
+        rc_we = 1; rc_wa = AW'(recbase) + t_times(TW'(t), n_cur) + AW'(i); rc_wd = RecBits'(kern_new);
         kr_we = 1; kr_wa = AW'(i); kr_wd = kern_new;
         eb_we = 1; eb_wa = AW'(nbase + i); eb_wd = eb_new;
       end
       S_U_RAST_RD: begin r_re = 1; r_ra = AW'(rbase_prev + j); end
       S_U_E_RD: begin                // one (spike, neuron) per cycle: read ie, add into iw
         if (ie < n_cur) begin
-          rc_re = 1; rc_ra = AW'(recbase + t_sel * n_cur + ie); er_re = 1; er_ra = AW'(ie);
+          rc_re = 1; rc_ra = AW'(recbase) + t_times(TW'(t_sel), n_cur) + AW'(ie); er_re = 1; er_ra = AW'(ie);
         end
         if (pv) begin
           er_we = 1; er_wa = AW'(iw);
@@ -526,16 +542,16 @@ module bg_core (
         h_wd = h_rd + HBits'(xi_p) - HBits'(xi_m);
       end
       S_SL_C_RD: begin h_re = 1; h_ra = AW'(i); end
-      S_SL_C_RMW: begin c_re = 1; c_ra = AW'(i * NOut + k); end
+      S_SL_C_RMW: begin c_re = 1; c_ra = times_nout(i) + AW'(k); end
       S_SL_C_WR: begin
-        c_we = 1; c_wa = AW'(i * NOut + k);
+        c_we = 1; c_wa = times_nout(i) + AW'(k);
         c_wd = c_rd + CBits'($signed(h_val) * $signed({1'b0, o_cnt[k]}));
       end
       S_SL_FB_RD: begin
-        c_re = 1; c_ra = AW'(i * NOut + k); fb_re = 1; fb_ra = AW'(fbbase_sl + i * NOut + k);
+        c_re = 1; c_ra = times_nout(i) + AW'(k); fb_re = 1; fb_ra = AW'(fbbase_sl) + times_nout(i) + AW'(k);
       end
       S_SL_FB_WR: begin
-        fb_we = 1; fb_wa = AW'(fbbase_sl + i * NOut + k); fb_wd = fbnew;
+        fb_we = 1; fb_wa = AW'(fbbase_sl) + times_nout(i) + AW'(k); fb_wd = fbnew;
         rng_step[RRound] = fbdraw;
       end
       default: ;
@@ -914,7 +930,7 @@ module bg_core (
         S_SL_CLR: begin
           for (int q = 0; q < NOut; q++) q_acc[q] <= '0;
           idx <= idx + 1;
-          if (idx + 1 >= n_sl * NOut) begin idx <= 0; kk <= 0; st <= S_SL_RST; end
+          if (AW'(idx + 1) >= times_nout(IW'(n_sl))) begin idx <= 0; kk <= 0; st <= S_SL_RST; end
         end
         S_SL_RST: begin
           for (int q = 0; q < NOut; q++) o_cnt[q] <= '0;
