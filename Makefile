@@ -38,7 +38,7 @@ FUZZERS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 HDRS      := $(wildcard cmodel/*/*.h) $(wildcard tests/*.h) $(wildcard sw/cli/*.h)
 
 .PHONY: all help setup data cmodel sw gen test test-long test-asan fuzz demo bench vectors clean \
-        rtl-lint cosim hls-check hls-csim
+        rtl-lint cosim hls-check hls-csim synth
 .DEFAULT_GOAL := all
 
 all: cmodel sw
@@ -55,6 +55,8 @@ help:
 	@echo "  make cosim       RTL vs golden model: the cosimulation regression (tests/test_cosim*.sh)"
 	@echo "  make hls-check   the HLS kernels inside the Vitis C subset (scripts/hls_check.sh)"
 	@echo "  make hls-csim    HLS kernels vs golden model, bit for bit (tests/test_hls.sh)"
+	@echo "  make synth       FPGA flow: report + UP5K bitstream (NET=nets/mnist-fpga.json TARGET=up5k;"
+	@echo "                   TARGET=up5k|hx8k|ecp5|xilinx, SEEDS=\"1 2 3\" FREQ=24 TOP=board|core)"
 	@echo "  make gen NET=F   generated headers for one network description ($(BUILD)/gen/<name>)"
 	@echo "  make fuzz        build the libFuzzer targets ($(BUILD)/fuzz)"
 	@echo "  make vectors     regenerate the golden vectors in tests/vectors/ (bgvec)"
@@ -86,6 +88,14 @@ hls-check: $(BUILD)/bin/bgnet
 hls-csim: all
 	@bash scripts/fetch-data.sh
 	@bash tests/test_hls.sh
+
+# The open FPGA flow (scripts/synth.sh, docs/fpga.md). Its own default description: the one the
+# FPGA issue targets, unless NET is given on the command line or in the environment.
+TARGET    ?= up5k
+SYNTH_NET  = $(if $(filter command line environment,$(origin NET)),$(NET),nets/mnist-fpga.json)
+synth: $(BUILD)/bin/bgnet
+	@bash scripts/synth.sh --net $(SYNTH_NET) --target $(TARGET) --out $(BUILD)/synth/$(TARGET) \
+	  $(if $(SEEDS),--seeds "$(SEEDS)") $(if $(FREQ),--freq $(FREQ)) $(if $(TOP),--top $(TOP))
 
 cosim: all
 	@bash scripts/fetch-data.sh

@@ -7,7 +7,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential pkg-config clang libclang-rt-14-dev llvm
-  verilator iverilog yosys nextpnr-ice40 fpga-icestorm
+  verilator iverilog yosys nextpnr-ice40 fpga-icestorm fpga-icestorm-chipdb
   libsystemc-dev libcjson-dev zlib1g-dev libhdf5-dev
   gnuplot-nox valgrind python3
   ca-certificates

@@ -8,11 +8,12 @@
 // response that echoes the sequence number and carries a status byte. A frame that stops in the
 // middle is dropped once the line has been idle for TimeoutCycles, so the link recovers. Memory
 // burst writes are buffered and written only after the CRC has checked, so a corrupted request
-// never has a partial effect.
+// never has a partial effect. Memory words travel as 1, 2, 4 or 8 bytes (the request says which),
+// so 8-bit weights cost one byte each on the line.
 module bg_serial_bridge #(
   parameter int ClkDiv = 208,              // clock cycles per UART bit (>= 4)
   parameter int TimeoutCycles = 480000,    // idle cycles that end a frame in progress (20 ms)
-  parameter int MaxBurst = 32,             // words per memory read/write request (1..255)
+  parameter int MaxData = 256,             // data bytes per memory burst (a power of 2, 8..4096)
   // depth (words) of each host-memory select of bg_core (docs/rtl.md, "Memories"); 0: absent
   parameter int DepthPix = 0,
   parameter int DepthW = 0,
@@ -60,7 +61,7 @@ module bg_serial_bridge #(
   localparam logic [7:0] SofReq = 8'hA5, SofResp = 8'h5A;
   localparam logic [7:0] Version = 8'd1;
   localparam logic [31:0] Magic = 32'h42534742;          // bytes "BGSB" in wire order
-  localparam int MaxLen = 7 + 8 * MaxBurst;               // longest request payload (burst write)
+  localparam int MaxLen = 8 + MaxData;                   // longest request payload (burst write)
   localparam int BufBits = $clog2(MaxLen);
   localparam int BufDepth = 1 << BufBits;
   localparam int ToBits = $clog2(TimeoutCycles + 1);
@@ -136,9 +137,9 @@ module bg_serial_bridge #(
           else if (busy) s = StBusy;       // the core takes configuration writes only when idle
         end
         OpMemRead, OpMemWrite: begin
-          if (len < 16'd7) s = StBadLen;
+          if (len < 16'd8) s = StBadLen;
           else if (count_bad) s = StBadArg;
-          else if (op == OpMemRead && len != 16'd7) s = StBadLen;
+          else if (op == OpMemRead && len != 16'd8) s = StBadLen;
           else if (op == OpMemWrite && wlen_bad) s = StBadLen;
           else if (range_bad || (op == OpMemWrite && a0 == 8'd9)) s = StBadAddr;
           else if (!host_ok) s = StBusy;
@@ -187,7 +188,7 @@ module bg_serial_bridge #(
   logic [7:0] seq_q, op_q, status_q;
   logic [15:0] len_q;                      // request payload length
   logic [15:0] idx_q;                      // payload byte index (request, then response)
-  logic [55:0] arg_q;                      // the first 7 payload bytes, little-endian
+  logic [63:0] arg_q;                      // the first 8 payload bytes, little-endian
   logic [15:0] crc_q;                      // running CRC of the request, then of the response
   logic [15:0] crc_rx_q;                   // the CRC the request carries
   logic ferr_q;                            // a byte of this frame had a framing error
@@ -198,6 +199,7 @@ module bg_serial_bridge #(
   logic [31:0] addr_q;                     // burst: current word address
   logic [15:0] left_q;                     // burst: words still to write
   logic [2:0] nbyte_q;                     // burst write: byte of the word being assembled
+  logic [2:0] wmax_q;                      // burst: bytes per word - 1 (0, 1, 3 or 7)
   logic [BufBits-1:0] bptr_q;              // burst write: payload buffer read pointer
   logic [63:0] wword_q;
   logic [1:0] rst_cnt_q;
@@ -222,14 +224,27 @@ module bg_serial_bridge #(
   // Argument checks, registered in stages so that no long carry chain ends in the status: the
   // arguments are complete after the last payload byte and the two CRC bytes take at least
   // 20 bit times (>= 80 cycles) more, so these flags are settled when the request executes.
+  // Memory requests: arg_q = {width[63:56], count[55:40], addr[39:8], sel[7:0]}.
   logic [32:0] last_q, depth_q;            // one past the last word addressed; the select's depth
+  logic [15:0] dbytes_q;                   // count * width: data bytes of the burst
+  logic width_bad_q;
   logic range_bad_q, count_bad_q, wlen_bad_q, cfg_rd_bad_q, cfg_wr_bad_q;
   always_ff @(posedge clk) begin
     last_q <= {1'b0, arg_q[39:8]} + 33'(arg_q[55:40]);
     depth_q <= depth_of(arg_q[7:0]);
     range_bad_q <= (last_q > depth_q);
-    count_bad_q <= (arg_q[55:40] == 16'd0) || (arg_q[55:40] > 16'(MaxBurst));
-    wlen_bad_q <= (len_q != 16'd7 + {arg_q[52:40], 3'd0});
+    width_bad_q <= 1'b0;
+    case (arg_q[63:56])
+      8'd1: begin wmax_q <= 3'd0; dbytes_q <= arg_q[55:40]; end
+      8'd2: begin wmax_q <= 3'd1; dbytes_q <= {arg_q[54:40], 1'b0}; end
+      8'd4: begin wmax_q <= 3'd3; dbytes_q <= {arg_q[53:40], 2'b0}; end
+      8'd8: begin wmax_q <= 3'd7; dbytes_q <= {arg_q[52:40], 3'b0}; end
+      default: begin wmax_q <= 3'd7; dbytes_q <= '0; width_bad_q <= 1'b1; end
+    endcase
+    // count >= 1 and count * width <= MaxData (count's top bits would overflow dbytes_q)
+    count_bad_q <= width_bad_q || (arg_q[55:40] == 16'd0) ||
+                   (arg_q[55:40] > 16'(MaxData)) || (dbytes_q > 16'(MaxData));
+    wlen_bad_q <= (len_q != 16'd8 + dbytes_q);
     cfg_rd_bad_q <= !cfg_readable(arg_q[7:0]);
     cfg_wr_bad_q <= !cfg_writable(arg_q[7:0]);
   end
@@ -270,7 +285,15 @@ module bg_serial_bridge #(
   assign hm_we_o = (st_q == SWrWord);
   assign hm_sel_o = arg_q[3:0];
   assign hm_addr_o = addr_q;
-  assign hm_wdata_o = wword_q;
+  // a written word: its width's bytes, sign-extended (docs/serial.md, MEM_WRITE)
+  always_comb begin
+    case (wmax_q)
+      3'd0: hm_wdata_o = {{56{wword_q[7]}}, wword_q[7:0]};
+      3'd1: hm_wdata_o = {{48{wword_q[15]}}, wword_q[15:0]};
+      3'd3: hm_wdata_o = {{32{wword_q[31]}}, wword_q[31:0]};
+      default: hm_wdata_o = wword_q;
+    endcase
+  end
   assign chk_en_o = chk_en_q;
   assign chk_go_o = chk_go_q;
 
@@ -329,7 +352,7 @@ module bg_serial_bridge #(
                 end else st_q <= ({rx_data, len_q[7:0]} == 16'd0) ? SCrc0 : SPay;
               end
               SPay: begin
-                if (idx_q < 16'd7) arg_q[8 * idx_q[2:0] +: 8] <= rx_data;
+                if (idx_q < 16'd8) arg_q[8 * idx_q[2:0] +: 8] <= rx_data;
                 idx_q <= idx_q + 1'b1;
                 if (idx_q + 16'd1 == len_q) st_q <= SCrc0;
               end
@@ -376,9 +399,9 @@ module bg_serial_bridge #(
                 cfg_wdata_q <= arg_q[39:8];
                 cfg_we_q <= 1'b1;
               end
-              OpMemRead: rlen_q <= {arg_q[52:40], 3'd0};
+              OpMemRead: rlen_q <= dbytes_q;
               OpMemWrite: begin
-                bptr_q <= BufBits'(7);
+                bptr_q <= BufBits'(8);
                 nbyte_q <= '0;
                 st_q <= SWrRd;
               end
@@ -404,7 +427,7 @@ module bg_serial_bridge #(
         SCfgCap: begin                     // cfg_rdata follows cfg_addr combinationally
           if (op_q == OpPing) begin
             rlen_q <= 16'd12;
-            resp_q <= {cfg_rdata_i[31:0], 16'(MaxLen), 8'(MaxBurst), Version, Magic};
+            resp_q <= {cfg_rdata_i[31:0], 16'(MaxData), 8'd0, Version, Magic};
           end else begin
             rlen_q <= 16'd8;
             resp_q <= 96'(cfg_rdata_i);
@@ -416,11 +439,12 @@ module bg_serial_bridge #(
           st_q <= SWrCap;
         end
         SWrCap: begin
-          wword_q <= {buf_rd, wword_q[63:8]};
+          wword_q[8 * nbyte_q +: 8] <= buf_rd;
           nbyte_q <= nbyte_q + 1'b1;
-          st_q <= (nbyte_q == 3'd7) ? SWrWord : SWrRd;
+          st_q <= (nbyte_q == wmax_q) ? SWrWord : SWrRd;
         end
         SWrWord: begin                     // hm_we this cycle
+          nbyte_q <= '0;
           addr_q <= addr_q + 1'b1;
           left_q <= left_q - 1'b1;
           st_q <= (left_q == 16'd1) ? STxHdr : SWrRd;
@@ -447,7 +471,7 @@ module bg_serial_bridge #(
           if (idx_q + 16'd1 == rlen_q) begin
             idx_q <= '0;
             st_q <= STxCrc;
-          end else if (op_q == OpMemRead && idx_q[2:0] == 3'd7) st_q <= STxFetch;
+          end else if (op_q == OpMemRead && (idx_q[2:0] & wmax_q) == wmax_q) st_q <= STxFetch;
         end
         STxFetch: st_q <= STxFetchW;       // hm_re this cycle
         STxFetchW: begin

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The FPGA flow (scripts/synth.sh, scripts/synth_report.py) on small designs: the board top
+# (oscillator, reset, pins, serial bridge) with a stand-in for bg_core, so Yosys, nextpnr-ice40,
+# icetime and icepack all run in seconds. These are flow checks, not claims about the learning
+# core: the report must say so. Then the two ways the flow must fail, each with report.json
+# written first: an inferred latch, and a design that does not fit (nextpnr must not run).
+# The learning core itself: `make synth` (docs/fpga.md).
+set -u
+cd "$(dirname "$0")/.."
+if [ "${BG_BUILD:-build}" != "build" ]; then
+  echo "SKIP synth_flow: runs in the plain suite (nothing here is built with sanitizers)"
+  exit 0
+fi
+for tool in yosys nextpnr-ice40 icetime icepack; do
+  command -v $tool > /dev/null || { echo "FAIL synth_tools: $tool not installed (make setup)"; exit 1; }
+done
+make -s --no-print-directory build/bin/bgnet > /dev/null || { echo "FAIL synth_build: make build/bin/bgnet"; exit 1; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+net=tests/cosim/nets/tiny-replay.json
+stub=tests/fpga/bg_core_stub.sv
+
+# jq-free JSON checks: python3 -c with the report path; prints the first failed check
+check_json() {
+  python3 - "$@" << 'EOF'
+import json, sys
+path, expr = sys.argv[1], sys.argv[2]
+try:
+    r = json.load(open(path))
+    ok = eval("(" + expr + ")", {"r": r})
+except Exception as e:                  # a broken check must fail, not pass
+    ok = "cannot check %s: %s: %s" % (path, type(e).__name__, e)
+if ok is not True:
+    print(ok if isinstance(ok, str) else "check failed: " + expr)
+    sys.exit(1)
+EOF
+}
+
+# ---- a design that fits: the whole UP5K flow ---------------------------------------------------
+out=$T/up5k
+if bash scripts/synth.sh --net "$net" --target up5k --core "$stub" --seeds "1 2" --out "$out" \
+     > "$T/up5k.log" 2>&1; then
+  why=$(check_json "$out/report.json" '
+(lambda keys: "missing keys: %s" % sorted(keys - set(r)) if keys - set(r) else
+ "device %s" % r["device"] if r["device"] != "iCE40UP5K-SG48" else
+ "not placed" if r["placed"] is not True else
+ "fits is not true" if r["fits"] is not True else
+ "over is not empty" if r["over"] != [] else
+ "seeds %s" % r["seeds"] if r["seeds"] != [1, 2] else
+ "label does not say flow check: %s" % r["label"] if "flow check" not in r["label"] or "not the learning core" not in r["label"] else
+ "top %s" % r["top"] if r["top"] != "bg_up5k_top" else
+ "net %s" % r["net"] if r["net"] != "tests/cosim/nets/tiny-replay.json" else
+ "lut %s" % r["lut"] if not (0 < r["lut"] <= 5280) else
+ "ff %s" % r["ff"] if not (0 < r["ff"] <= 5280) else
+ "ebr %s" % r["ebr"] if not (1 <= r["ebr"] <= 30) else
+ "memories %s" % r["memories"] if r["memories"].get("u_bridge.u_buf.mem") != {"SB_RAM40_4K": 1} else
+ "fmax order" if not (0 < r["fmax_mhz_min"] <= r["fmax_mhz_median"] <= r["fmax_mhz_max"]) else
+ "per-seed Fmax does not give min/max" if sorted(s["fmax_mhz"] for s in r["per_seed"]) != [r["fmax_mhz_min"], r["fmax_mhz_max"]] else
+ "lc %s" % r["lc"] if not (r["lut"] <= r["lc"] <= 5280) else
+ "bitstream %s" % r["bitstream"] if not str(r["bitstream"]).endswith("/bg_up5k.bin") else
+ True)({"device", "lut", "ff", "ebr", "spram", "dsp", "fmax_mhz_min", "fmax_mhz_median",
+        "fmax_mhz_max", "fits", "seeds", "net", "top", "target", "placed", "label", "over"})')
+  # the LUT count is Yosys's SB_LUT4 count, and the bitstream is a real iCE40 image
+  lut_stat=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['design']['num_cells_by_type']['SB_LUT4'])" "$out/stat.json" 2> /dev/null)
+  lut_rep=$(python3 scripts/synth_report.py get --report "$out/report.json" lut)
+  if [ -z "$why" ] && [ "$lut_stat" != "$lut_rep" ]; then why="report lut $lut_rep, stat SB_LUT4 $lut_stat"; fi
+  if [ -z "$why" ] && ! [ -s "$out/bg_up5k.bin" ]; then why="no bitstream"; fi
+  if [ -z "$why" ] && [ "$(head -c 8 "$out/bg_up5k.bin" | od -An -tx1 | tr -d ' \n')" != "ff0000ff7eaa997e" ]; then
+    why="bg_up5k.bin does not start with the iCE40 synchronisation word 7EAA997E"
+  fi
+  for f in synth.ys yosys.log bg_up5k_top.json stat.json seed1.json seed2.json gen/bg_cfg_pkg.sv; do
+    [ -z "$why" ] && ! [ -s "$out/$f" ] && why="missing $f"
+  done
+  if [ -z "$why" ] && ! grep -q 'flow check' "$T/up5k.log"; then why="the printed table does not carry the label"; fi
+  if [ -z "$why" ]; then
+    echo "PASS synth_flow_up5k ($(grep -m1 'Fmax over seeds' "$T/up5k.log" | sed 's/^ *//'), stand-in core)"
+  else
+    echo "FAIL synth_flow_up5k: $why"
+  fi
+  # icetime needs Debian's chip database, which scripts/setup.sh does not install yet
+  if [ ! -e /usr/share/fpga-icestorm/chipdb/chipdb-5k.txt ]; then
+    echo "SKIP synth_icetime: fpga-icestorm-chipdb is not installed (apt-get install fpga-icestorm-chipdb)"
+  elif why=$(check_json "$out/report.json" '
+"icetime %s" % r["icetime_mhz"] if not (r["icetime_mhz"] or 0) > 0 else True'); then
+    echo "PASS synth_icetime ($(python3 scripts/synth_report.py get --report "$out/report.json" icetime_mhz) MHz, best seed)"
+  else
+    echo "FAIL synth_icetime: $why"
+  fi
+else
+  echo "FAIL synth_flow_up5k: exit $?: $(tail -n 3 "$T/up5k.log" | tr '\n' ' ')"
+fi
+
+# ---- a synthesis-only target is labelled as such -------------------------------------------
+out=$T/ecp5
+if bash scripts/synth.sh --net "$net" --target ecp5 --core "$stub" --out "$out" > "$T/ecp5.log" 2>&1; then
+  why=$(check_json "$out/report.json" '
+"label %s" % r["label"] if "synthesis estimate, not placed" not in r["label"] else
+"placed" if r["placed"] is not False else
+"fmax %s" % r["fmax_mhz_min"] if r["fmax_mhz_min"] is not None else
+"lut %s" % r["lut"] if not r["lut"] > 0 else
+"device %s" % r["device"] if "LFE5U" not in r["device"] else True')
+  if [ -z "$why" ] && ! grep -q 'synthesis estimate, not placed' "$T/ecp5.log"; then why="table lacks the label"; fi
+  if [ -z "$why" ]; then echo "PASS synth_estimate_ecp5"; else echo "FAIL synth_estimate_ecp5: $why"; fi
+else
+  echo "FAIL synth_estimate_ecp5: exit $?: $(tail -n 3 "$T/ecp5.log" | tr '\n' ' ')"
+fi
+
+# ---- an inferred latch fails the flow, with the message --------------------------------------
+# always_comb: Yosys itself stops with an error; always @*: Yosys goes on (proc_dlatch's log line)
+for kind in comb star; do
+  if [ $kind = comb ]; then blk='always_comb'; else blk='always @*'; fi
+  sed -e 's/^  assign chk_kind = {2.b00, cmd};/  logic lat;\n  '"$blk"' if (start) lat = cmd[0];\n  assign chk_kind = {lat, 1'"'"'b0, cmd};/' \
+    "$stub" > "$T/latch_$kind.sv"
+  if cmp -s "$stub" "$T/latch_$kind.sv"; then
+    echo "FAIL synth_latch_$kind: could not plant the latch"
+    continue
+  fi
+  bash scripts/synth.sh --net "$net" --target up5k --core "$T/latch_$kind.sv" --out "$T/latch_$kind" \
+    > "$T/latch_$kind.log" 2>&1
+  rc=$?
+  why=""
+  [ $rc -eq 3 ] || why="exit $rc, expected 3"
+  [ -z "$why" ] && ! grep -q 'synth: error: 1 latch(es) inferred' "$T/latch_$kind.log" && why="no latch error message"
+  [ -z "$why" ] && ! grep -q 'Latch inferred for signal .*lat' "$T/latch_$kind.log" && why="the signal is not named"
+  [ -z "$why" ] && why=$(check_json "$T/latch_$kind/report.json" 'len(r["latches"]) == 1 and r["placed"] is False')
+  [ -z "$why" ] && ls "$T/latch_$kind"/seed*.json > /dev/null 2>&1 && why="nextpnr ran"
+  if [ -z "$why" ]; then
+    echo "PASS synth_latch_$kind (exit 3: $(grep -m1 'Latch inferred' "$T/latch_$kind.log" | sed 's/^ *//' | cut -c1-70))"
+  else
+    echo "FAIL synth_latch_$kind: $why: $(grep -m2 'synth' "$T/latch_$kind.log" | tr '\n' ' ')"
+  fi
+done
+
+# ---- a design that does not fit: report first, then a non-zero exit; nextpnr not run ---------
+# the stand-in's memory grown to 16K x 32 bits with separate read and write addresses (so not
+# the single-port SPRAM shape): 128 EBR or more, against 30
+sed -e 's/mem \[0:255\]/mem [0:16383]/' -e 's/if (hm_we) mem\[hm_addr\[7:0\]\]/if (hm_we) mem[hm_wdata[45:32]]/' \
+    -e 's/hm_addr\[7:0\]/hm_addr[13:0]/g' "$stub" > "$T/big_core.sv"
+bash scripts/synth.sh --net "$net" --target up5k --core "$T/big_core.sv" --out "$T/big" \
+  > "$T/big.log" 2>&1
+rc=$?
+why=""
+if [ $rc -ne 4 ]; then why="exit $rc, expected 4: $(grep -m2 'error' "$T/big.log" | tr '\n' ' ')"; fi
+if [ -z "$why" ]; then
+  why=$(check_json "$T/big/report.json" '
+"fits is not false" if r["fits"] is not False else
+"placed is not false" if r["placed"] is not False else
+"over %s" % r["over"] if not any(o["resource"] == "ebr" and o["used"] > 30 and o["available"] == 30 for o in r["over"]) else
+"ebr %s" % r["ebr"] if r["ebr"] <= 30 else
+"memories %s" % r["memories"] if r["memories"].get("u_core.mem", {}).get("SB_RAM40_4K", 0) < 128 else True')
+fi
+if [ -z "$why" ] && ! grep -Eq 'synth: error: does not fit the iCE40UP5K-SG48: EBR \(SB_RAM40_4K\) [0-9]+ used, 30 available' "$T/big.log"; then
+  why="no message naming the resource: $(grep -m2 error "$T/big.log" | tr '\n' ' ')"
+fi
+if [ -z "$why" ] && ls "$T"/big/seed*.log > /dev/null 2>&1; then why="nextpnr ran on a design that cannot fit"; fi
+if [ -z "$why" ]; then
+  echo "PASS synth_does_not_fit ($(grep -m1 'synth: error: does not fit' "$T/big.log" | sed 's/^synth: error: //'))"
+else
+  echo "FAIL synth_does_not_fit: $why"
+fi
+
+# ---- usage errors and the make target's defaults ----------------------------------------------
+if bash scripts/synth.sh --net "$net" --target up6k > "$T/usage.log" 2>&1; then
+  echo "FAIL synth_usage: an unknown target was accepted"
+elif grep -q 'target must be up5k, hx8k, ecp5 or xilinx' "$T/usage.log"; then
+  echo "PASS synth_usage"
+else
+  echo "FAIL synth_usage: $(head -n 2 "$T/usage.log" | tr '\n' ' ')"
+fi
+cmd=$(make -n --no-print-directory synth 2> /dev/null | grep 'scripts/synth.sh')
+if echo "$cmd" | grep -q -- '--net nets/mnist-fpga.json --target up5k' &&
+   make -n --no-print-directory synth NET=nets/tiny.json TARGET=ecp5 2> /dev/null | grep -q -- '--net nets/tiny.json --target ecp5'; then
+  echo "PASS synth_make_defaults"
+else
+  echo "FAIL synth_make_defaults: make -n synth runs: $cmd"
+fi
