@@ -42,7 +42,8 @@ rtl="${BG_RTL:-$root/rtl}"      # another RTL directory (tests inject bugs into 
 dir="$root/build/cosim/$hash"
 [ "$rtl" = "$root/rtl" ] || dir="$root/build/cosim/$hash-$(echo "$rtl" | md5sum | cut -c1-8)"
 sim="$dir/obj/bgcosim-sim"
-stamp="$(cat "$rtl"/*.sv "$rtl"/*.svh "$root"/sim/bg_cosim_main.cpp "$root/build/lib/libbg.a" | md5sum | cut -c1-16)"
+# (a gate-level netlist directory has no .svh files)
+stamp="$(cat "$rtl"/*.sv $(ls "$rtl"/*.svh 2> /dev/null) "$root"/sim/bg_cosim_main.cpp "$root/build/lib/libbg.a" | md5sum | cut -c1-16)"
 if [ ! -x "$sim" ] || [ "$(cat "$dir/stamp" 2> /dev/null)" != "$stamp" ]; then
   mkdir -p "$dir"
   "$bgnet" gen verilog "$net" -o "$dir" > /dev/null
