@@ -80,7 +80,8 @@ module bg_core (
   localparam int FBMaxBits = imax(tab_max(bg_cfg_pkg::FbBitsTab, NL), 1);
   localparam int FbAccW = FBMaxBits + $clog2(NOut + 1) + 1;   // Σ_k ±B over the outputs
   // Q_k = Σ o_k² over K noise samples of Ts steps: below K·Ts² (one spike per step at most)
-  localparam int QBits = $clog2(bg_cfg_pkg::SleepSamples + 1) + 2 * $clog2(bg_cfg_pkg::SleepSteps + 1) + 1;
+  localparam int QBits = $clog2(bg_cfg_pkg::SleepSamples + 1) +
+                         2 * $clog2(bg_cfg_pkg::SleepSteps + 1) + 1;
   // the widest intermediate of the dendrite, error and eligibility arithmetic below
   localparam int FXW = imax(imax(DB, FbAccW + imax(0, DF - tab_min(bg_cfg_pkg::FbFracTab, NL))),
                             imax(imax(EB + 1, EbBits), AccW)) + 3;
@@ -262,7 +263,8 @@ module bg_core (
     w_of = r;
   endfunction
   // a feedback weight of hidden layer ly, sign-extended
-  function automatic logic signed [FbAccW-1:0] fb_of(input logic [FBBITS-1:0] w, input logic [2:0] ly);
+  function automatic logic signed [FbAccW-1:0] fb_of(input logic [FBBITS-1:0] w,
+                                                    input logic [2:0] ly);
     logic signed [FbAccW-1:0] r;
     integer q;
     r = '0;
@@ -407,7 +409,7 @@ module bg_core (
   assign busy = !(st == S_IDLE);
   assign chk_valid = (st == S_HOLD);
 
-  logic signed [AccW-1:0] w_syn;                 // the weight word on the FWD pipeline, sign-extended
+  logic signed [AccW-1:0] w_syn;   // the weight word on the FWD pipeline, sign-extended
   assign w_syn = w_of(w_rd, lyr);
 
   // ------------------------------------------------------------------------------------------
@@ -470,7 +472,8 @@ module bg_core (
         if (!sleep_fwd) begin
           r_we = 1; r_wa = AW'(rbase + i); r_wd = r_rd | (T'(so_s) << t);
           if (mode == M_TRAIN) begin
-            rc_we = 1; rc_wa = AW'(recbase) + t_times(TW'(t), n_cur) + AW'(i); rc_wd = RecBits'({so_g, so_m});
+            rc_we = 1; rc_wa = AW'(recbase) + t_times(TW'(t), n_cur) + AW'(i);
+            rc_wd = RecBits'({so_g, so_m});
           end
         end
       end
@@ -479,7 +482,8 @@ module bg_core (
       S_ERR_DO_WR: begin
         if (sp[k] != sm[k]) begin
           d_we = 1; d_wa = AW'(nbase + k);
-          d_wd = DB'(sat(sext(64'(d_rd), DB) + (sp[k] ? ($signed(FXW'(1)) <<< DF) : -($signed(FXW'(1)) <<< DF)), DB));
+          d_wd = DB'(sat(sext(64'(d_rd), DB) +
+                         (sp[k] ? ($signed(FXW'(1)) <<< DF) : -($signed(FXW'(1)) <<< DF)), DB));
         end
       end
       S_ERR_FB_I: begin
@@ -498,18 +502,21 @@ module bg_core (
         eb_re = 1; eb_ra = AW'(nbase + i);
       end
       S_K_WR: begin
-        rc_we = 1; rc_wa = AW'(recbase) + t_times(TW'(t), n_cur) + AW'(i); rc_wd = RecBits'(kern_new);
+        rc_we = 1; rc_wa = AW'(recbase) + t_times(TW'(t), n_cur) + AW'(i);
+        rc_wd = RecBits'(kern_new);
         kr_we = 1; kr_wa = AW'(i); kr_wd = kern_new;
         eb_we = 1; eb_wa = AW'(nbase + i); eb_wd = eb_new;
       end
       S_U_RAST_RD: begin r_re = 1; r_ra = AW'(rbase_prev + j); end
       S_U_E_RD: begin                // one (spike, neuron) per cycle: read ie, add into iw
         if (ie < n_cur) begin
-          rc_re = 1; rc_ra = AW'(recbase) + t_times(TW'(t_sel), n_cur) + AW'(ie); er_re = 1; er_ra = AW'(ie);
+          rc_re = 1; rc_ra = AW'(recbase) + t_times(TW'(t_sel), n_cur) + AW'(ie);
+          er_re = 1; er_ra = AW'(ie);
         end
         if (pv) begin
           er_we = 1; er_wa = AW'(iw);
-          er_wd = EbBits'((first ? $signed(FXW'(0)) : sext(64'(er_rd), EbBits)) + sext(64'(rc_rd[TB-1:0]), TB));
+          er_wd = EbBits'((first ? $signed(FXW'(0)) : sext(64'(er_rd), EbBits)) +
+                          sext(64'(rc_rd[TB-1:0]), TB));
         end
       end
       S_U_W_RD: begin                // one synapse per cycle; a non-zero update reads its weight
@@ -548,7 +555,8 @@ module bg_core (
         c_wd = c_rd + CBits'($signed(h_val) * $signed({1'b0, o_cnt[k]}));
       end
       S_SL_FB_RD: begin
-        c_re = 1; c_ra = times_nout(i) + AW'(k); fb_re = 1; fb_ra = AW'(fbbase_sl) + times_nout(i) + AW'(k);
+        c_re = 1; c_ra = times_nout(i) + AW'(k);
+        fb_re = 1; fb_ra = AW'(fbbase_sl) + times_nout(i) + AW'(k);
       end
       S_SL_FB_WR: begin
         fb_we = 1; fb_wa = AW'(fbbase_sl) + times_nout(i) + AW'(k); fb_wd = fbnew;
@@ -590,7 +598,8 @@ module bg_core (
     if (hm_re) begin
       hm_sel_q <= hm_sel;
       if (hm_addr < 32'(NOut)) err_rd <= {32'(up[hm_addr]), 32'(um[hm_addr])};
-      else if (hm_addr < 32'(2 * NOut)) err_rd <= {62'd0, sp[hm_addr - 32'(NOut)], sm[hm_addr - 32'(NOut)]};
+      else if (hm_addr < 32'(2 * NOut))
+        err_rd <= {62'd0, sp[hm_addr - 32'(NOut)], sm[hm_addr - 32'(NOut)]};
       else if (hm_addr < 32'(3 * NOut)) err_rd <= 64'(cnt_out[hm_addr - 32'(2 * NOut)]);
       else err_rd <= '0;
     end

@@ -26,13 +26,6 @@ module bg_kernel_unit #(
   `include "bg_fixed.svh"
   localparam logic signed [PB-1:0] OneP = $signed(PB'(1)) <<< PF;
 
-  function automatic integer lsel(input logic [255:0] tb, input logic [2:0] ly);
-    integer r, q;
-    r = 0;
-    for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = tab(tb, q);
-    lsel = r;
-  endfunction
-
   // A in trace format: RND(A, P_frac − Tr_frac), a constant per layer
   function automatic logic signed [FXW-1:0] amp_tr(input logic [2:0] ly);
     logic signed [FXW-1:0] r;
@@ -55,7 +48,7 @@ module bg_kernel_unit #(
     logic signed [FXW-1:0] kv, ebv;
     kn = lst ? '0 : kx;
     mfv = rc[PB-1:0];
-    td = TdW'(lsel(bg_cfg_pkg::TraceDecayTab, ly));
+    td = TdW'(lsel(bg_cfg_pkg::TraceDecayTab, ly, NL));
     mkp = mfv * kn;
     mk = (mfv == OneP) ? MkW'(kn) : MkW'(rnd(FXW'(mkp), PF));
     tk = td * mk;

@@ -21,19 +21,12 @@ module bg_soma_unit #(
   localparam int PB = bg_cfg_pkg::PotBits, PF = bg_cfg_pkg::PotFrac;
   localparam int DecW = PF + 2;                             // α in [0, 1): PF + 1 bits, signed
   localparam int AmpW = tab_bits(bg_cfg_pkg::AmplitudeTab, NL);
-  localparam int ThW = imax(tab_bits(bg_cfg_pkg::ThetaTab, NL), tab_bits(bg_cfg_pkg::WindowTab, NL));
+  localparam int ThW = imax(tab_bits(bg_cfg_pkg::ThetaTab, NL),
+                           tab_bits(bg_cfg_pkg::WindowTab, NL));
   localparam int AvW = imax(PB, ThW);                       // operand of A·v / A·θ
   localparam int FXW = imax(imax(PB + DecW + 2, AccW + PF + 2), AvW + AmpW + 2) + 2;
   `include "bg_fixed.svh"
   localparam logic signed [FXW-1:0] OneP = $signed(FXW'(1)) <<< PF;
-
-  // the layer's constants: a multiplexer of generated values
-  function automatic integer lsel(input logic [255:0] tb, input logic [2:0] ly);
-    integer r, q;
-    r = 0;
-    for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = tab(tb, q);
-    lsel = r;
-  endfunction
 
   // RESCALE(I, W_frac → P): a constant shift per layer, selected
   function automatic logic signed [FXW-1:0] rescale(input logic signed [AccW-1:0] x,
@@ -62,12 +55,12 @@ module bg_soma_unit #(
     logic signed [FXW-1:0] vv, mf, av, thx;
     logic s_old, sp, gw;
     logic [7:0] refr_old, refr_new;
-    th = ThW'(lsel(bg_cfg_pkg::ThetaTab, ly));
-    win = ThW'(lsel(bg_cfg_pkg::WindowTab, ly));
-    dec = DecW'(lsel(bg_cfg_pkg::DecayTab, ly));
-    amp = AmpW'(lsel(bg_cfg_pkg::AmplitudeTab, ly));
-    soft_rst = lsel(bg_cfg_pkg::ResetTab, ly) != 0;
-    refr_q = 8'(lsel(bg_cfg_pkg::RefractoryTab, ly));
+    th = ThW'(lsel(bg_cfg_pkg::ThetaTab, ly, NL));
+    win = ThW'(lsel(bg_cfg_pkg::WindowTab, ly, NL));
+    dec = DecW'(lsel(bg_cfg_pkg::DecayTab, ly, NL));
+    amp = AmpW'(lsel(bg_cfg_pkg::AmplitudeTab, ly, NL));
+    soft_rst = lsel(bg_cfg_pkg::ResetTab, ly, NL) != 0;
+    refr_q = 8'(lsel(bg_cfg_pkg::RefractoryTab, ly, NL));
     thx = FXW'(th);
     v_old = st_word[PB-1:0];
     s_old = st_word[PB];

@@ -48,18 +48,13 @@ module bg_update_unit #(
     for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = sext(64'(ww), tab(bg_cfg_pkg::WBitsTab, q));
     w_ext = r;
   endfunction
-  function automatic logic signed [FXW-1:0] w_sat(input logic signed [FXW-1:0] x, input logic [2:0] ly);
+  function automatic logic signed [FXW-1:0] w_sat(input logic signed [FXW-1:0] x,
+                                                   input logic [2:0] ly);
     logic signed [FXW-1:0] r;
     integer q;
     r = '0;
     for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = sat(x, tab(bg_cfg_pkg::WBitsTab, q));
     w_sat = r;
-  endfunction
-  function automatic integer wfrac_of(input logic [2:0] ly);
-    integer r, q;
-    r = 0;
-    for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = tab(bg_cfg_pkg::WFracTab, q);
-    wfrac_of = r;
   endfunction
 
   function automatic logic [WBits:0] step2(input logic [WBits-1:0] ww,
@@ -69,7 +64,8 @@ module bg_update_unit #(
     logic signed [AccBits+16:0] p;
     logic [FXW:0] sr;
     p = t * $signed({1'b0, em});
-    sr = round_shift(FXW'(p), 32'(esh) + UF - wfrac_of(ly), bg_cfg_pkg::LearnRounding != 0, word);
+    sr = round_shift(FXW'(p), 32'(esh) + UF - lsel(bg_cfg_pkg::WFracTab, ly, NL),
+                     bg_cfg_pkg::LearnRounding != 0, word);
     step2 = {sr[FXW], WBits'(w_sat(w_ext(ww, ly) - $signed(sr[FXW-1:0]), ly))};
   endfunction
 

@@ -8,6 +8,15 @@ function automatic integer tab(input logic [255:0] tb, input integer l);
   tab = $signed(tb[32 * l +: 32]);
 endfunction
 
+// Entry ly of the table for a layer index known only at run time (1 .. nl-1): a multiplexer of
+// the generated values; 0 for any other index.
+function automatic integer lsel(input logic [255:0] tb, input logic [2:0] ly, input integer nl);
+  integer r, tq;
+  r = 0;
+  for (tq = 1; tq < nl; tq = tq + 1) if (ly == 3'(tq)) r = tab(tb, tq);
+  lsel = r;
+endfunction
+
 function automatic integer imax(input integer a, input integer tbw);
   imax = (a > tbw) ? a : tbw;
 endfunction
@@ -19,7 +28,8 @@ function automatic integer tab_bits(input logic [255:0] tb, input integer nl);
   for (tq = 1; tq < nl; tq = tq + 1) begin
     tv = tb[32 * tq +: 32];
     for (tn = 31; tn >= 1; tn = tn - 1)
-      if (!(tv >= -(32'sd1 <<< (tn - 1)) && tv < (32'sd1 <<< (tn - 1))) && tn + 1 > tbw) tbw = tn + 1;
+      if (!(tv >= -(32'sd1 <<< (tn - 1)) && tv < (32'sd1 <<< (tn - 1))) && tn + 1 > tbw)
+        tbw = tn + 1;
   end
   tab_bits = tbw;
 endfunction
