@@ -105,7 +105,7 @@ module bg_core (
     S_K_RD, S_K_WR, S_U_RAST_RD, S_U_RAST, S_U_E_RD, S_U_W_RD, S_U_W_WR,
     S_U_B_RD, S_U_B_T1, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
     S_SL_START, S_SL_CLR, S_SL_RST, S_SL_N_RD, S_SL_N_P, S_SL_N_M, S_SL_FWD_END, S_SL_C_RD,
-    S_SL_C_H, S_SL_C_RMW, S_SL_C_WR, S_SL_K_END, S_SL_FB_RD, S_SL_FB_WR, S_SL_END, S_DONE
+    S_SL_C_H, S_SL_C_RMW, S_SL_C_WR, S_SL_K_END, S_SL_FB_RD, S_SL_FB_MUL, S_SL_FB_WR, S_SL_END, S_DONE
   } state_e;
 
   typedef logic signed [IW-1:0] ix_t;
@@ -328,8 +328,10 @@ module bg_core (
   // B += ROUND((SAT(C)·2^Bf − RND(B·Q, log2 K))·ηs)
   // ------------------------------------------------------------------------------------------
   logic [FBBITS-1:0] fbnew;
-  logic fbdraw;
+  logic fbdraw, fb_mul_start, fb_mul_done;
+  assign fb_mul_start = (st == S_SL_FB_RD);    // not in the port list: Icarus (docs/rtl.md)
   bg_feedback_unit #(.FbBits(FBBITS), .CBits(CBits), .QBits(QBits)) u_feedback (
+    .clk(clk), .mul_start(fb_mul_start), .mul_done(fb_mul_done),
     .b_word(fb_rd), .c_word(c_rd), .q(q_acc[k]), .lyr(lyr),
     .u(rng_word[RRound]), .b_new(fbnew), .draw(fbdraw));
 
@@ -993,7 +995,8 @@ module bg_core (
             kk <= kk + 1; st <= S_SL_RST;
           end
         end
-        S_SL_FB_RD: st <= S_SL_FB_WR;
+        S_SL_FB_RD: st <= S_SL_FB_MUL;
+        S_SL_FB_MUL: if (fb_mul_done) st <= S_SL_FB_WR;   // diff·ηs_m, one bit per cycle
         S_SL_FB_WR: begin
           if (fbdraw) c_draws <= c_draws + 1;
           if (k + 1 == NOut) begin
