@@ -54,7 +54,6 @@ module bg_core (
   localparam int MaxH = (bg_cfg_pkg::MaxHiddenSize > 0) ? bg_cfg_pkg::MaxHiddenSize : 1;
   localparam int AccBits = 48;                        // update accumulator (BG_ACC_BITS)
   localparam int EbBits = TB + 9;                     // un-saturated sum of T <= 256 kernels
-  localparam int CBits = 40;                          // sleep correlation C
   localparam int HBits = 16;                          // sleep noise sum h
   // spike lists: {sign, row base}; a row base is below the weight words, and a list holds at
   // most the input layer's spikes, a hidden layer's, or two noise entries per hidden neuron
@@ -82,6 +81,8 @@ module bg_core (
   // Q_k = Σ o_k² over K noise samples of Ts steps: below K·Ts² (one spike per step at most)
   localparam int QBits = $clog2(bg_cfg_pkg::SleepSamples + 1) +
                          2 * $clog2(bg_cfg_pkg::SleepSteps + 1) + 1;
+  // C_ik = Σ h_i·o_k over the K noise samples, |h_i| <= Ts and o_k <= Ts: |C| < K·Ts², signed
+  localparam int CBits = QBits + 1;
   // the widest intermediate of the dendrite, error and eligibility arithmetic below
   localparam int FXW = imax(imax(DB, FbAccW + imax(0, DF - tab_min(bg_cfg_pkg::FbFracTab, NL))),
                             imax(imax(EB + 1, EbBits), AccW)) + 3;

@@ -24,10 +24,12 @@ module bg_feedback_unit #(
 );
   `include "bg_widths.svh"
   localparam int NL = bg_cfg_pkg::NLayers;
-  localparam int DW = imax(63, FbBits + QBits + 1) + 2;   // C·2^Bf − RND(B·Q): |C·2^Bf| < 2^63
+  // C·2^Bf − RND(B·Q), |C| < 2^(CBits−1): the golden model's SAT(C, 63 − Bf) binds only when
+  // CBits + Bf > 63, and is kept for such a layer
+  localparam int DW = imax(CBits + tab_max(bg_cfg_pkg::FbFracTab, NL), FbBits + QBits + 1) + 2;
   localparam int EtaBits = $clog2(bg_cfg_pkg::SleepEtaM + 1);   // ηs_m < 2^15
   localparam int PW = DW + EtaBits + 1;                    // the product
-  localparam int FXW = PW + 2;
+  localparam int FXW = imax(PW + 2, 34);                   // round_shift takes 32 fraction bits
   `include "bg_fixed.svh"
   localparam logic [EtaBits-1:0] EtaM = EtaBits'(bg_cfg_pkg::SleepEtaM);
 
@@ -51,8 +53,10 @@ module bg_feedback_unit #(
     integer l;
     corr = '0;
     for (l = 1; l < NL; l = l + 1)
-      if (ly == 3'(l)) corr = sat(FXW'($signed(cw)), 63 - tab(bg_cfg_pkg::FbFracTab, l)) <<<
-                              tab(bg_cfg_pkg::FbFracTab, l);
+      if (ly == 3'(l))
+        corr = ((CBits + tab(bg_cfg_pkg::FbFracTab, l) > 63)
+                ? sat(FXW'($signed(cw)), 63 - tab(bg_cfg_pkg::FbFracTab, l))
+                : FXW'($signed(cw))) <<< tab(bg_cfg_pkg::FbFracTab, l);
     bon = FbBits'(b_of(bw, ly));
     bq = bon * $signed({1'b0, qq});
     dec = (bg_cfg_pkg::SleepDecay == 0) ? rnd(FXW'(bq), bg_cfg_pkg::SleepKShift) : '0;
