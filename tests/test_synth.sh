@@ -19,7 +19,7 @@ make -s --no-print-directory build/bin/bgnet > /dev/null || { echo "FAIL synth_b
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 net=tests/cosim/nets/tiny-replay.json
-stub=tests/fpga/bg_core_stub.sv
+standin=tests/fpga/flow_check_core.sv
 
 # jq-free JSON checks: python3 -c with the report path; prints the first failed check
 check_json() {
@@ -39,7 +39,7 @@ EOF
 
 # ---- a design that fits: the whole UP5K flow ---------------------------------------------------
 out=$T/up5k
-if bash scripts/synth.sh --net "$net" --target up5k --core "$stub" --seeds "1 2" --out "$out" \
+if bash scripts/synth.sh --net "$net" --target up5k --core "$standin" --seeds "1 2" --out "$out" \
      > "$T/up5k.log" 2>&1; then
   why=$(check_json "$out/report.json" '
 (lambda keys: "missing keys: %s" % sorted(keys - set(r)) if keys - set(r) else
@@ -93,7 +93,7 @@ fi
 
 # ---- a synthesis-only target is labelled as such -------------------------------------------
 out=$T/ecp5
-if bash scripts/synth.sh --net "$net" --target ecp5 --core "$stub" --out "$out" > "$T/ecp5.log" 2>&1; then
+if bash scripts/synth.sh --net "$net" --target ecp5 --core "$standin" --out "$out" > "$T/ecp5.log" 2>&1; then
   why=$(check_json "$out/report.json" '
 "label %s" % r["label"] if "synthesis estimate, not placed" not in r["label"] else
 "placed" if r["placed"] is not False else
@@ -111,8 +111,8 @@ fi
 for kind in comb star; do
   if [ $kind = comb ]; then blk='always_comb'; else blk='always @*'; fi
   sed -e 's/^  assign chk_kind = {2.b00, cmd};/  logic lat;\n  '"$blk"' if (start) lat = cmd[0];\n  assign chk_kind = {lat, 1'"'"'b0, cmd};/' \
-    "$stub" > "$T/latch_$kind.sv"
-  if cmp -s "$stub" "$T/latch_$kind.sv"; then
+    "$standin" > "$T/latch_$kind.sv"
+  if cmp -s "$standin" "$T/latch_$kind.sv"; then
     echo "FAIL synth_latch_$kind: could not plant the latch"
     continue
   fi
@@ -136,7 +136,7 @@ done
 # the stand-in's memory grown to 16K x 32 bits with separate read and write addresses (so not
 # the single-port SPRAM shape): 128 EBR or more, against 30
 sed -e 's/mem \[0:255\]/mem [0:16383]/' -e 's/if (hm_we) mem\[hm_addr\[7:0\]\]/if (hm_we) mem[hm_wdata[45:32]]/' \
-    -e 's/hm_addr\[7:0\]/hm_addr[13:0]/g' "$stub" > "$T/big_core.sv"
+    -e 's/hm_addr\[7:0\]/hm_addr[13:0]/g' "$standin" > "$T/big_core.sv"
 bash scripts/synth.sh --net "$net" --target up5k --core "$T/big_core.sv" --out "$T/big" \
   > "$T/big.log" 2>&1
 rc=$?

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // A stand-in for bg_core with the same ports, for checking the FPGA flow quickly
-// (tests/test_synth.sh: `scripts/synth.sh --core tests/fpga/bg_core_stub.sv`). It answers the
+// (tests/test_synth.sh: `scripts/synth.sh --core tests/fpga/flow_check_core.sv`). It answers the
 // host interface like a tiny core (configuration words 0-3, the cycle counter, the hash, a
 // 256-word memory, a fixed-length "sample"), so the board top, the serial bridge, the oscillator
 // and the pins are synthesised, placed and routed for real. Its resource and Fmax numbers are
