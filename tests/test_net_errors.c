@@ -100,7 +100,12 @@ static const bad_case_t kCases[] = {
     {"huge_number", OK(", \"learning\": {\"error_threshold\": 1e999}"),
      {"learning.error_threshold: expected a number", NULL, NULL}},
     {"rule_unknown", OK(", \"rule\": \"hebb\""),
-     {"rule: expected one of \"biograd\", found the string \"hebb\"", NULL, NULL}},
+     {"rule: expected one of \"biograd\", \"bptt\", \"ssnn-bp\", \"bioleaf\", found the string "
+      "\"hebb\"", NULL, NULL}},
+    {"rule_option_other_rule", OK(", \"rule\": \"bptt\", \"rule_options\": {\"kappa\": 2}"),
+     {"rule_options.kappa", "spatial", NULL}},
+    {"rule_option_range", OK(", \"rule\": \"bioleaf\", \"rule_options\": {\"pre_decay\": 1.5}"),
+     {"rule_options.pre_decay", "1.5", NULL}},
     {"section_not_object", OK(", \"time\": 20"), {"time: expected an object, found 20", NULL, NULL}},
     {"duplicate_layer_names",
      "{" HDR ", \"layers\": [{\"size\": 16, \"name\": \"a\"}, {\"size\": 8, \"name\": \"a\"}, "

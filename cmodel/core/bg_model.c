@@ -61,6 +61,11 @@ int BG(model_init)(BG(model_t) *m, const bg_net_t *net, bg_err_t *err) {
   m->net = net;
   m->rule = BG(rule_find)(net->rule);
   if (m->rule == NULL) {
+    if (!BG_FLOAT && net->rule == BG_RULE_BPTT) {
+      return bg_err_set(err, BG_E_ARG, "%s: rule: \"bptt\" has no integer path (backprop "
+                        "through time is not a local rule); run it on the float path (--float)",
+                        net->file);
+    }
     return bg_err_set(err, BG_E_ARG, "%s: rule: expected a rule this build implements, found "
                       "\"%s\"", net->file, bg_net_rule_name(net->rule));
   }
@@ -172,10 +177,20 @@ int BG(model_init)(BG(model_t) *m, const bg_net_t *net, bg_err_t *err) {
   m->eta_sh = net->q.eta_sh;
   m->eta = net->learning.rate / ((double)net->q.error_steps * net->learning.batch);
   BG(init_weights)(m);
+  m->rate = net->learning.rate;
+  if (m->rule->init != NULL) {
+    int rc = m->rule->init(m, err);
+    if (rc != BG_OK) {
+      BG(model_free)(m);
+      return rc;
+    }
+  }
+  if (m->rule->set_rate != NULL) m->rule->set_rate(m, m->rate);
   return BG_OK;
 }
 
 void BG(model_free)(BG(model_t) *m) {
+  if (m->rule != NULL && m->rule->free != NULL) m->rule->free(m);
   for (int l = 0; l < BG_NET_MAX_LAYERS; l++) {
     BG(model_layer_t) *ly = &m->layer[l];
     void *p[] = {ly->w, ly->b, ly->fb, ly->v, ly->d, ly->s, ly->refr, ly->count, ly->raster,
@@ -214,7 +229,7 @@ void BG(model_after_sample)(BG(model_t) *m) {
   m->ctr.samples++;
   m->train_samples++;
   if (++m->batch_fill >= m->net->learning.batch) {
-    m->rule->apply_update(m);
+    if (m->rule->apply_update != NULL) m->rule->apply_update(m);
     m->batch_fill = 0;
   }
   if (m->net->sleep.enabled && m->rule->sleep != NULL &&
@@ -229,17 +244,20 @@ bool BG(model_set_rate)(BG(model_t) *m, double rate) {
   m->eta_m = em;
   m->eta_sh = esh;
   m->eta = rate / ((double)m->net->q.error_steps * m->net->learning.batch);
+  m->rate = rate;
+  if (m->rule->set_rate != NULL) m->rule->set_rate(m, rate);
   return true;
 }
 
 void BG(model_flush)(BG(model_t) *m) {
   if (m->batch_fill > 0) {
-    m->rule->apply_update(m);
+    if (m->rule->apply_update != NULL) m->rule->apply_update(m);
     m->batch_fill = 0;
   }
 }
 
 int BG(model_infer)(BG(model_t) *m, const uint8_t *input, bg_rng_t *rng) {
+  if (m->rule->infer != NULL) return m->rule->infer(m, input, rng);
   BG(state_reset)(m);
   BG(input_encoder_frames)(m, input, rng);
   for (uint32_t t = 0; t < m->T; t++) {
@@ -251,6 +269,13 @@ int BG(model_infer)(BG(model_t) *m, const uint8_t *input, bg_rng_t *rng) {
 const BG(rule_t) *BG(rule_find)(bg_rule_e rule) {
   switch (rule) {
   case BG_RULE_BIOGRAD: return &BG(rule_biograd);
+#if BG_FLOAT
+  case BG_RULE_BPTT: return &bgf_rule_bptt;
+#else
+  case BG_RULE_BPTT: return NULL;
+#endif
+  case BG_RULE_SSNN_BP: return NULL;
+  case BG_RULE_BIOLEAF: return NULL;
   }
   return NULL;
 }

@@ -88,20 +88,33 @@ typedef struct {
 
 typedef struct BG(model) BG(model_t);
 
-/* The rule seam: one table per learning rule, one file per rule (rule_<name>.c). */
+/* The rule seam: one table per learning rule, one file per rule (rule_<name>.c; docs/rules.md).
+ * Only train_sample is required. */
 typedef struct {
   const char *name;
-  /* Run one training sample (forward, learning state, error); accumulate its update. */
+  /* Allocate the rule's own state (m->rule_state) and check what the rule needs of the
+   * description; NULL when it needs neither. free releases that state. */
+  int (*init)(BG(model_t) *m, bg_err_t *err);
+  void (*free)(BG(model_t) *m);
+  /* Run one training sample (forward, learning state, error); accumulate its update, or, for a
+   * rule that learns online, apply it. */
   int (*train_sample)(BG(model_t) *m, const uint8_t *input, int label);
-  /* Apply the accumulated update (after `learning.batch` samples). */
+  /* Apply the accumulated update (after `learning.batch` samples); NULL: online rule. */
   void (*apply_update)(BG(model_t) *m);
   /* One sleep call; NULL when the rule has none. */
   void (*sleep)(BG(model_t) *m);
+  /* Inference with input draws from `rng`; NULL: the shared LIF forward pass. */
+  int (*infer)(BG(model_t) *m, const uint8_t *input, bg_rng_t *rng);
+  /* The learning rate is now `rate` (model_init and model_set_rate); NULL: the rule reads
+   * eta_m/eta_sh/eta as the update step sets them. */
+  void (*set_rate)(BG(model_t) *m, double rate);
 } BG(rule_t);
 
 struct BG(model) {
   const bg_net_t *net;
   const BG(rule_t) *rule;
+  void *rule_state;                   /* owned by the rule (rule->init / rule->free) */
+  double rate;                        /* the learning rate η in force (learning.rate_decay) */
   int n_layers;                       /* including the input layer */
   uint32_t T, t0;
   bg_fx_t pfmt, tfmt, efmt, dfmt;
@@ -186,6 +199,12 @@ void bg_rows_sub32(int32_t *restrict acc, const BG_VAL *restrict rows,
 
 /* Rules */
 extern const BG(rule_t) BG(rule_biograd);
+extern const BG(rule_t) BG(rule_ssnn_bp);
+extern const BG(rule_t) BG(rule_bioleaf);
+#if BG_FLOAT
+extern const BG(rule_t) bgf_rule_bptt;    /* float path only: BPTT is not a local rule */
+#endif
+/* The rule's table for this path, or NULL when the path has none. */
 const BG(rule_t) *BG(rule_find)(bg_rule_e rule);
 
 /* Initialisation (bg_init.c): weights from stream 0, then feedback. */
@@ -208,6 +227,19 @@ void BG(model_after_sample)(BG(model_t) *m);
  * (W^L ⋯ W^(l+1))ᵀ (ALGORITHM.md §2.7), hidden layers l. */
 void BG(feedback_alignment)(const BG(model_t) *m, int l, double *angle_deg, double *norm_ratio);
 #if BG_FLOAT
+/* The BPTT adjoint (rule_bptt.c): after a recorded forward pass, lam[l][t·n + i] = dL/dv_i(t)
+ * for the loss (1/F)·Σ_{t>=t0} CE(softmax(counts(t)), label), straight through the spikes with
+ * the rectangular pseudo-derivative A·g. spatial: ds/dv = 1/v on firing neurons only (needs the
+ * potentials v[l] and refractory flags refr[l] of every step); temporal: the weight of BPSTA's
+ * path from a spike to the next step's potential (0: none). */
+typedef struct {
+  bool spatial;
+  double temporal;
+  double *const *v;
+  uint8_t *const *refr;
+} bgf_bptt_opts_t;
+int bgf_bptt_adjoint(const bgf_model_t *m, int label, const bgf_bptt_opts_t *o,
+                     double *const *lam);
 /* After rule->train_sample and before the update is applied (with the batch accumulators
  * holding this sample only): the cosine, per layer, between the BioGrad update and the exact
  * pseudo-gradient of the same loss computed by BPTT on the same forward pass. */

@@ -16,7 +16,8 @@ int bg_net_derive(bg_net_t *net, bg_rd_t *rd); /* bg_net_derive.c */
 // Spellings and defaults
 ////////////////////////////////////////////////////////////////////////////////////////////////
 
-const char *const bg_net_rule_names[] = {"biograd", NULL};
+const char *const bg_net_rule_names[] = {"biograd", "bptt", "ssnn-bp", "bioleaf", NULL};
+const char *const bg_net_errfb_names[] = {"tied", "fixed", NULL};
 const char *const bg_net_reset_names[] = {"hard", "soft", NULL};
 const char *const bg_net_encoding_names[] = {"rate", "event", NULL};
 const char *const bg_net_mode_names[] = {"trace", "replay", NULL};
@@ -35,6 +36,12 @@ static const bg_neuron_t kNeuronDefault = {
 static void set_defaults(bg_net_t *net) {
   memset(net, 0, sizeof *net);
   net->rule = BG_RULE_BIOGRAD;
+  net->ropt.spatial = false;
+  net->ropt.temporal = 0.0;
+  net->ropt.kappa = 1.0;
+  net->ropt.pre_decay = 0.5;
+  net->ropt.target_rate = 0.5;
+  net->ropt.error_feedback = BG_ERRFB_TIED;
   net->seed = 1;
   net->input.encoding = BG_ENC_RATE;
   net->input.bin_ms = 5;
@@ -316,6 +323,34 @@ static void read_sleep(bg_rd_t *rd, const cJSON *root, bg_net_t *net) {
   net->sleep.decay = (bg_sleep_decay_e)decay;
 }
 
+/* "rule_options": only the options of the chosen rule are accepted (a stray key names the rule
+ * it belongs to in the unknown-key message's list of what is expected). */
+static void read_rule_options(bg_rd_t *rd, const cJSON *root, bg_net_t *net) {
+  static const char *const none[] = {NULL};
+  static const char *const bptt[] = {"spatial", "temporal", NULL};
+  static const char *const ssnn[] = {"kappa", NULL};
+  static const char *const bioleaf[] = {"pre_decay", "target_rate", "error_feedback", NULL};
+  const char *const *keys = none;
+  switch (net->rule) {
+  case BG_RULE_BIOGRAD: keys = none; break;
+  case BG_RULE_BPTT: keys = bptt; break;
+  case BG_RULE_SSNN_BP: keys = ssnn; break;
+  case BG_RULE_BIOLEAF: keys = bioleaf; break;
+  }
+  const cJSON *o = bg_rd_object(rd, root, "", "rule_options", keys);
+  bg_rd_bool(rd, o, "rule_options", "spatial", net->ropt.spatial, &net->ropt.spatial);
+  bg_rd_real(rd, o, "rule_options", "temporal", net->ropt.temporal, 0.0, false, 1.0,
+             &net->ropt.temporal);
+  bg_rd_real(rd, o, "rule_options", "kappa", net->ropt.kappa, 0.0, true, 1e3, &net->ropt.kappa);
+  bg_rd_real(rd, o, "rule_options", "pre_decay", net->ropt.pre_decay, 0.0, false, 0.999,
+             &net->ropt.pre_decay);
+  bg_rd_real(rd, o, "rule_options", "target_rate", net->ropt.target_rate, 0.0, true, 1.0,
+             &net->ropt.target_rate);
+  int efb = (int)net->ropt.error_feedback;
+  bg_rd_enum(rd, o, "rule_options", "error_feedback", bg_net_errfb_names, efb, &efb);
+  net->ropt.error_feedback = (bg_error_feedback_e)efb;
+}
+
 static void read_init(bg_rd_t *rd, const cJSON *root, bg_net_t *net) {
   static const char *const keys[] = {"weight_scale", "bias_scale", "feedback", NULL};
   const cJSON *o = bg_rd_object(rd, root, "", "init", keys);
@@ -415,7 +450,7 @@ int bg_net_parse(const char *text, size_t len, const char *name, bg_net_t *net, 
     cJSON_Delete(root);
     return bg_rd_finish(&rd, BG_E_FORMAT);
   }
-  static const char *const top_keys[] = {"format", "name", "description", "rule", "seed",
+  static const char *const top_keys[] = {"format", "name", "description", "rule", "rule_options", "seed",
                                          "layers", "neuron", "input", "time", "fixed_point",
                                          "learning", "sleep", "init", "hardware", NULL};
   bg_rd_check_keys(&rd, root, "", top_keys);
@@ -436,6 +471,7 @@ int bg_net_parse(const char *text, size_t len, const char *name, bg_net_t *net, 
   int rule = (int)net->rule;
   bg_rd_enum(&rd, root, "", "rule", bg_net_rule_names, rule, &rule);
   net->rule = (bg_rule_e)rule;
+  read_rule_options(&rd, root, net);
   bg_rd_u32(&rd, root, "", "seed", net->seed, 0, UINT32_MAX, &net->seed);
 
   bg_fx_t weight_default, feedback_default;

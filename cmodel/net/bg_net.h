@@ -31,7 +31,14 @@ enum {
   BG_STREAM_COUNT = 7
 };
 
-typedef enum { BG_RULE_BIOGRAD = 0 } bg_rule_e;
+/* Learning rules (docs/rules.md): BioGrad, the BPTT/BPSTA baseline, SSNN-BP, BioLeaF. */
+typedef enum {
+  BG_RULE_BIOGRAD = 0,
+  BG_RULE_BPTT = 1,
+  BG_RULE_SSNN_BP = 2,
+  BG_RULE_BIOLEAF = 3
+} bg_rule_e;
+typedef enum { BG_ERRFB_TIED = 0, BG_ERRFB_FIXED = 1 } bg_error_feedback_e;
 typedef enum { BG_RESET_HARD = 0, BG_RESET_SOFT = 1 } bg_reset_e;
 typedef enum { BG_ENC_RATE = 0, BG_ENC_EVENT = 1 } bg_encoding_e;
 typedef enum { BG_LEARN_TRACE = 0, BG_LEARN_REPLAY = 1 } bg_learn_mode_e;
@@ -96,6 +103,16 @@ typedef struct {
   char name[BG_NET_NAME_LEN];
   char description[BG_NET_DESC_LEN];
   bg_rule_e rule;
+  /* Options of the rules other than BioGrad ("rule_options"; docs/rules.md). Each rule reads
+   * only its own; the others keep their defaults and are not written by bg_net_dump. */
+  struct {
+    bool spatial;              /* bptt: BPSA, ds/dv = s/v on firing neurons instead of A·g */
+    double temporal;           /* bptt: BPTA cross-step path ds(t) -> v(t+1), 0 = off (BPSTA 0.2) */
+    double kappa;              /* ssnn-bp: gradient to gradient-spike probability */
+    double pre_decay;          /* bioleaf: λ of the presynaptic trace */
+    double target_rate;        /* bioleaf: target spikes per step of the labelled output */
+    bg_error_feedback_e error_feedback;  /* bioleaf: error synapses G tied to Wᵀ, or fixed B */
+  } ropt;
   uint32_t seed;
   int n_layers;                /* including the input layer; >= 2 */
   bg_layer_t layers[BG_NET_MAX_LAYERS];

@@ -10,6 +10,7 @@
 
 extern const char *const bg_net_reset_names[];
 extern const char *const bg_net_encoding_names[];
+extern const char *const bg_net_errfb_names[];
 extern const char *const bg_net_mode_names[];
 extern const char *const bg_net_rounding_names[];
 extern const char *const bg_net_sleep_decay_names[];
@@ -96,6 +97,31 @@ static void put_neuron(wr_t *w, const bg_neuron_t *n) {
   put(w, "}");
 }
 
+/* The chosen rule's options; none for BioGrad (so its canonical dump, and hash, stay as they
+ * were before other rules existed). */
+static void put_rule_options(wr_t *w, const bg_net_t *net) {
+  switch (net->rule) {
+  case BG_RULE_BIOGRAD: return;
+  case BG_RULE_BPTT:
+    put(w, "  \"rule_options\": {\"spatial\": %s, \"temporal\": ",
+        net->ropt.spatial ? "true" : "false");
+    put_real(w, net->ropt.temporal);
+    break;
+  case BG_RULE_SSNN_BP:
+    put(w, "  \"rule_options\": {\"kappa\": ");
+    put_real(w, net->ropt.kappa);
+    break;
+  case BG_RULE_BIOLEAF:
+    put(w, "  \"rule_options\": {\"pre_decay\": ");
+    put_real(w, net->ropt.pre_decay);
+    put(w, ", \"target_rate\": ");
+    put_real(w, net->ropt.target_rate);
+    put(w, ", \"error_feedback\": \"%s\"", bg_net_errfb_names[net->ropt.error_feedback]);
+    break;
+  }
+  put(w, "},\n");
+}
+
 char *bg_net_dump(const bg_net_t *net) {
   wr_t w = {.buf = malloc(4096), .len = 0, .cap = 4096, .oom = false};
   if (w.buf == NULL) return NULL;
@@ -103,8 +129,9 @@ char *bg_net_dump(const bg_net_t *net) {
   put_string(&w, net->name);
   put(&w, ",\n  \"description\": ");
   put_string(&w, net->description);
-  put(&w, ",\n  \"rule\": \"%s\",\n  \"seed\": %u,\n  \"layers\": [\n",
-      bg_net_rule_name(net->rule), net->seed);
+  put(&w, ",\n  \"rule\": \"%s\",\n", bg_net_rule_name(net->rule));
+  put_rule_options(&w, net);
+  put(&w, "  \"seed\": %u,\n  \"layers\": [\n", net->seed);
   for (int l = 0; l < net->n_layers; l++) {
     const bg_layer_t *ly = &net->layers[l];
     put(&w, "    {\"name\": ");

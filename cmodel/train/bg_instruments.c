@@ -63,53 +63,16 @@ done:
 #if BG_FLOAT
 int bgf_bptt_cosine(const bgf_model_t *m, int label, double *cosine) {
   const int L = m->n_layers - 1;
-  const uint32_t T = m->T, n_out = m->layer[L].n;
+  const uint32_t T = m->T;
   double *lam[BG_NET_MAX_LAYERS] = {0};
-  double *dlds = calloc((size_t)T * n_out, sizeof *dlds);
-  double *cnt = calloc(n_out, sizeof *cnt), *eps = calloc(n_out, sizeof *eps);
-  int rc = dlds && cnt && eps ? BG_OK : BG_E_NOMEM;
+  int rc = BG_OK;
   for (int l = 1; l <= L && rc == BG_OK; l++) {
     lam[l] = calloc((size_t)T * m->layer[l].n, sizeof *lam[l]);
     if (lam[l] == NULL) rc = BG_E_NOMEM;
   }
+  const bgf_bptt_opts_t plain = {.spatial = false, .temporal = 0.0};
+  if (rc == BG_OK) rc = bgf_bptt_adjoint(m, label, &plain, lam);
   if (rc != BG_OK) goto done;
-  /* loss (1/F)·Σ_{t>=t0} CE(softmax(c(t)), y): dL/ds_k(τ) = Σ_{t>=max(τ,t0)} ε_k(t)/F */
-  const double F = (double)(T - m->t0);
-  for (uint32_t t = 0; t < T; t++) {
-    for (uint32_t k = 0; k < n_out; k++) cnt[k] += m->layer[L].raster[(size_t)t * n_out + k];
-    if (t < m->t0) continue;
-    double mx = cnt[0], sum = 0;
-    for (uint32_t k = 1; k < n_out; k++) mx = cnt[k] > mx ? cnt[k] : mx;
-    for (uint32_t k = 0; k < n_out; k++) sum += (eps[k] = exp(cnt[k] - mx));
-    for (uint32_t k = 0; k < n_out; k++) {
-      dlds[(size_t)t * n_out + k] = (eps[k] / sum - ((int)k == label ? 1.0 : 0.0)) / F;
-    }
-  }
-  for (uint32_t t = T - 1; t-- > 0;) {
-    for (uint32_t k = 0; k < n_out; k++) dlds[(size_t)t * n_out + k] += dlds[(size_t)(t + 1) * n_out + k];
-  }
-  /* adjoint of v: λ(t) = A·g(t)·dL/ds(t) + α·m(t)·λ(t+1); dL/ds of a hidden layer comes from
-   * the layer above in the same step */
-  for (uint32_t t = T; t-- > 0;) {
-    for (int l = L; l >= 1; l--) {
-      const bgf_model_layer_t *ly = &m->layer[l];
-      const uint32_t n = ly->n;
-      for (uint32_t i = 0; i < n; i++) {
-        double ext;
-        if (l == L) {
-          ext = dlds[(size_t)t * n_out + i];
-        } else {
-          const bgf_model_layer_t *up = &m->layer[l + 1];
-          const double *w = up->w + (size_t)i * up->n;
-          ext = 0;
-          for (uint32_t k = 0; k < up->n; k++) ext += w[k] * lam[l + 1][(size_t)t * up->n + k];
-        }
-        double next = t + 1 < T ? lam[l][(size_t)(t + 1) * n + i] : 0.0;
-        lam[l][(size_t)t * n + i] = ly->amp * ly->g_rec[(size_t)t * n + i] * ext +
-                                    ly->decay * ly->m_rec[(size_t)t * n + i] * next;
-      }
-    }
-  }
   /* cos(BioGrad δ·e, BPTT Σ_t λ_i(t)·x_j(t)) over the weights of each layer */
   for (int l = 1; l <= L; l++) {
     const bgf_model_layer_t *ly = &m->layer[l], *pre = &m->layer[l - 1];
@@ -132,9 +95,6 @@ int bgf_bptt_cosine(const bgf_model_t *m, int label, double *cosine) {
   }
 done:
   for (int l = 1; l <= L; l++) free(lam[l]);
-  free(dlds);
-  free(cnt);
-  free(eps);
   return rc;
 }
 #endif

@@ -188,7 +188,8 @@ int BG(train_run)(const bg_net_t *net, bg_samples_t *data, const bg_train_opts_t
       if (rc != BG_OK) goto out;
       correct += BG(model_prediction)(&m) == label;
 #if BG_FLOAT
-      if (o->instrument_every && k % o->instrument_every == 0 && m.batch_fill == 0) {
+      if (o->instrument_every && k % o->instrument_every == 0 && m.batch_fill == 0 &&
+          net->rule == BG_RULE_BIOGRAD) {
         double cs[BG_NET_MAX_LAYERS];
         if (bgf_bptt_cosine(&m, label, cs) == BG_OK) {
           for (int l = 1; l < m.n_layers; l++) {
