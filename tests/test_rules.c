@@ -31,11 +31,16 @@ static void toy_sample(uint32_t idx, uint8_t px[16], int *label) {
   "\"input\": {\"shape\": [4, 4]}, \"time\": {\"steps\": 10, \"error_start\": 2}, "            \
   "\"sleep\": {\"enabled\": false}, \"learning\": {" learning "}" extra "}"
 
-/* 8-bit weights with a per-layer exponent, as on the FPGA net. */
-#define FX8                                                                                     \
-  ", \"fixed_point\": {\"potential\": {\"bits\": 24, \"frac\": 14}, \"trace\": {\"bits\": 16, "  \
+/* The FPGA net's formats: 8-bit weights with a per-layer exponent, narrow state. */
+#define TOY8(rule, opts, learning)                                                              \
+  "{\"format\": \"biograd-net/1\", \"name\": \"toy8\", \"rule\": \"" rule "\", " opts          \
+  "\"seed\": 5, \"layers\": [{\"size\": 16}, {\"size\": 12, \"weight\": {\"bits\": 8, "           \
+  "\"frac\": 8}, \"feedback\": {\"bits\": 8, \"frac\": 7}}, {\"size\": 4, \"weight\": {\"bits\": 8, " \
+  "\"frac\": 8}}], \"input\": {\"shape\": [4, 4]}, \"time\": {\"steps\": 10, "                  \
+  "\"error_start\": 2}, \"sleep\": {\"enabled\": false}, \"learning\": {" learning "}, "          \
+  "\"fixed_point\": {\"potential\": {\"bits\": 24, \"frac\": 14}, \"trace\": {\"bits\": 16, "     \
   "\"frac\": 10}, \"error\": {\"bits\": 16, \"frac\": 10}, \"dendrite\": {\"bits\": 32, "       \
-  "\"frac\": 16}, \"accumulator_bits\": 24, \"count_bits\": 8}"
+  "\"frac\": 16}, \"accumulator_bits\": 24, \"count_bits\": 8}}"
 
 typedef struct {
   const char *what;
@@ -51,6 +56,12 @@ static const rule_case_t kCases[] = {
      false, 800},
     {"bptt + BPSTA temporal",
      TOY("bptt", "\"rule_options\": {\"temporal\": 0.2}, ", "\"rate\": 0.02", ""), false, 400},
+    {"ssnn-bp", TOY("ssnn-bp", "", "\"rate\": 0.01", ""), true, 400},
+    {"ssnn-bp, kappa 2, stochastic rounding",
+     TOY("ssnn-bp", "\"rule_options\": {\"kappa\": 2}, ", "\"rate\": 0.01, \"rounding\": \"stochastic\"", ""),
+     true, 400},
+    {"ssnn-bp, 8-bit weights, stochastic rounding",
+     TOY8("ssnn-bp", "", "\"rate\": 0.008, \"rounding\": \"stochastic\""), true, 400},
 };
 #define N_CASES (sizeof kCases / sizeof kCases[0])
 
@@ -268,11 +279,108 @@ static int bptt_options_change_the_update(void) {
   return 0;
 }
 
+
+/* SSNN-BP by hand: a 2-2-2 net, one step per sample, 16-bit weights with 8 fraction bits, ε = 4
+ * LSB with nearest rounding. The test replays the documented draw order itself (stream 1 for the
+ * input; stream 3 for the hidden spikes, the winner and the gradient spikes) and the equations of
+ * docs/rules.md on its own copy of the weights; after each of 8 samples every spike, weight and
+ * bias must agree exactly. */
+static int ssnn_bp_step_by_hand(void) {
+  static const char text[] =
+      "{\"format\": \"biograd-net/1\", \"name\": \"hand\", \"rule\": \"ssnn-bp\", \"seed\": 3, "
+      "\"layers\": [{\"size\": 2}, {\"size\": 2, \"weight\": {\"bits\": 16, \"frac\": 8}}, "
+      "{\"size\": 2, \"weight\": {\"bits\": 16, \"frac\": 8}}], \"input\": {\"shape\": [1, 2]}, "
+      "\"time\": {\"steps\": 1, \"error_start\": 0}, \"sleep\": {\"enabled\": false}, "
+      "\"learning\": {\"rate\": 0.015625, \"rounding\": \"nearest\"}}";
+  static bg_net_t net;
+  bg_err_t err;
+  BG_CHECK(parse(text, &net) == 0, "parse");
+  bg_model_t m;
+  BG_CHECK(bg_model_init(&m, &net, &err) == BG_OK, "init: %s", err.msg);
+  /* W1[j][i] at w[j·2 + i]: a = (128, 64) = (0.5, 0.25) when both inputs spike */
+  int32_t w1[4] = {64, -32, 32, 16}, b1[2] = {32, 80};
+  int32_t w2[4] = {200, -100, 50, 150}, b2[2] = {0, 0};
+  memcpy(m.layer[1].w, w1, sizeof w1);
+  memcpy(m.layer[1].b, b1, sizeof b1);
+  memcpy(m.layer[2].w, w2, sizeof w2);
+  memcpy(m.layer[2].b, b2, sizeof b2);
+  bg_rng_t r1, r3;
+  bg_rng_seed(&r1, net.q.stream_seed[BG_STREAM_INPUT]);
+  bg_rng_seed(&r3, net.q.stream_seed[BG_STREAM_SLEEP_NOISE]);
+  uint32_t lut[128], len = 0;
+  while (len < 128 && (lut[len] = (uint32_t)llround(65536.0 * exp(-(double)len / 8))) != 0) len++;
+  const uint8_t px[2] = {255, 200};
+  const int label = 1, eps = 4;
+  int learned = 0, grads = 0;
+  for (int sample = 0; sample < 8; sample++) {
+    int x[2], s[2], fp[2], e[2], g[2] = {0, 0};
+    int64_t a[2], z[2];
+    for (int j = 0; j < 2; j++) x[j] = bg_rng_r16(&r1) < px[j] * 257u;
+    for (int i = 0; i < 2; i++) {
+      a[i] = b1[i] + x[0] * w1[0 * 2 + i] + x[1] * w1[1 * 2 + i];
+      int64_t p = a[i] * 256;
+      p = p < 0 ? 0 : (p > 65536 ? 65536 : p);
+      s[i] = bg_rng_r16(&r3) < p;
+      fp[i] = a[i] > 0 && a[i] < 256;
+    }
+    for (int k = 0; k < 2; k++) z[k] = b2[k] + s[0] * w2[0 * 2 + k] + s[1] * w2[1 * 2 + k];
+    int64_t zmax = z[0] > z[1] ? z[0] : z[1], E[2], S = 0;
+    for (int k = 0; k < 2; k++) {
+      int64_t idx = (zmax - z[k]) >> 5;                     /* the gap in eighths */
+      S += E[k] = lut[idx < (int64_t)len ? idx : len - 1];
+    }
+    int64_t u = (int64_t)(((uint64_t)bg_rng_next(&r3) * (uint64_t)S) >> 32);
+    int win = u < E[0] ? 0 : 1;
+    for (int k = 0; k < 2; k++) e[k] = (k == win) - (k == label);
+    if (e[0] || e[1]) {
+      learned++;
+      for (int i = 0; i < 2; i++) {
+        if (!fp[i]) continue;
+        int64_t gam = 0;
+        for (int k = 0; k < 2; k++) gam += e[k] ? (e[k] > 0 ? w2[i * 2 + k] : -w2[i * 2 + k]) : 0;
+        int64_t p = (gam < 0 ? -gam : gam) * 256;           /* κ = 1 */
+        p = p > 65536 ? 65536 : p;
+        if (bg_rng_r16(&r3) < p) g[i] = gam > 0 ? 1 : -1;
+        grads += g[i] != 0;
+      }
+    }
+    for (int j = 0; j < 2; j++) {
+      for (int i = 0; i < 2; i++) w1[j * 2 + i] -= eps * x[j] * g[i];
+    }
+    for (int i = 0; i < 2; i++) b1[i] -= eps * g[i];
+    for (int i = 0; i < 2; i++) {
+      for (int k = 0; k < 2; k++) w2[i * 2 + k] -= eps * s[i] * e[k];
+    }
+    for (int k = 0; k < 2; k++) b2[k] -= eps * e[k];
+    BG_CHECK(bg_model_train(&m, px, label) >= 0, "train");
+    for (int i = 0; i < 2; i++) {
+      BG_CHECK(m.layer[0].raster[i] == x[i], "sample %d: input spike %d: expected %d", sample, i, x[i]);
+      BG_CHECK(m.layer[1].raster[i] == s[i], "sample %d: hidden spike %d: expected %d", sample, i, s[i]);
+      BG_CHECK(m.layer[2].raster[i] == (i == win), "sample %d: winner: expected %d", sample, win);
+    }
+    for (int k = 0; k < 4; k++) {
+      BG_CHECK(m.layer[1].w[k] == w1[k], "sample %d: W1[%d]: expected %d, got %d", sample, k,
+               w1[k], m.layer[1].w[k]);
+      BG_CHECK(m.layer[2].w[k] == w2[k], "sample %d: V[%d]: expected %d, got %d", sample, k,
+               w2[k], m.layer[2].w[k]);
+    }
+    for (int i = 0; i < 2; i++) {
+      BG_CHECK(m.layer[1].b[i] == b1[i] && m.layer[2].b[i] == b2[i], "sample %d: bias %d", sample, i);
+    }
+  }
+  BG_CHECK(learned > 0 && grads > 0, "the case never exercised an update (%d errors, %d gradient "
+           "spikes): choose other values", learned, grads);
+  BG_CHECK(m.rng[BG_STREAM_SLEEP_NOISE].state == r3.state, "stream 3 drew a different number of words");
+  bg_model_free(&m);
+  return 0;
+}
+
 int main(void) {
   BG_RUN(every_rule_learns_the_toy_task);
   BG_RUN(every_rule_is_deterministic);
   BG_RUN(every_rule_resumes_from_a_checkpoint);
   BG_RUN(bptt_integer_path_refused);
   BG_RUN(bptt_options_change_the_update);
+  BG_RUN(ssnn_bp_step_by_hand);
   return bg_test_exit();
 }
