@@ -38,7 +38,7 @@ FUZZERS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 HDRS      := $(wildcard cmodel/*/*.h) $(wildcard tests/*.h) $(wildcard sw/cli/*.h)
 
 .PHONY: all help setup data cmodel sw gen test test-long test-asan fuzz demo bench vectors clean \
-        rtl-lint cosim hls-check hls-csim synth
+        rtl-lint cosim hls-check hls-csim synth rules-table
 .DEFAULT_GOAL := all
 
 all: cmodel sw
@@ -61,6 +61,7 @@ help:
 	@echo "  make fuzz        build the libFuzzer targets ($(BUILD)/fuzz)"
 	@echo "  make vectors     regenerate the golden vectors in tests/vectors/ (bgvec)"
 	@echo "  make bench       golden-model speed vs the dense float baseline (scripts/bench.sh)"
+	@echo "  make rules-table every seed rule on MNIST and Fashion-MNIST (scripts/rules_table.sh)"
 	@echo "  make setup       install Debian packages (scripts/setup.sh, root)"
 	@echo "  make data        fetch and verify MNIST and Fashion-MNIST into data/"
 	@echo "  make clean       remove $(BUILD)/"
@@ -161,6 +162,11 @@ bench: setup
 	@bash scripts/fetch-data.sh
 	@$(MAKE) --no-print-directory all
 	@bash scripts/bench.sh
+
+rules-table: setup
+	@bash scripts/fetch-data.sh
+	@$(MAKE) --no-print-directory all
+	@bash scripts/rules_table.sh
 
 demo: setup
 	@bash scripts/fetch-data.sh

@@ -10,6 +10,9 @@
 #if BG_HLS_BATCH != 1 || BG_HLS_LEARN_MODE != 1 || BG_HLS_INPUT_ENCODING != 0
 #error "the training kernel implements batch 1, replay mode and rate input (docs/hls.md)"
 #endif
+#if BG_HLS_RULE != 0
+#error "the training kernel implements the biograd rule only (docs/rules.md)"
+#endif
 
 #define NL BG_HLS_N_LAYERS
 #define LL (BG_HLS_N_LAYERS - 1)

@@ -22,7 +22,8 @@ bgnet="$root/build/bin/bgnet"
 reason="$("$bgnet" consts "$net" | awk '
   { c[$1] = $2 }
   END {
-    if (c["LEARN_MODE"] != 1) print "learning.mode must be \"replay\" (per-synapse traces do not fit on chip)";
+    if (c["RULE"] != 0) print "rule must be \"biograd\" (the core implements BioGrad only; the other rules live in the golden model, docs/rules.md)";
+    else if (c["LEARN_MODE"] != 1) print "learning.mode must be \"replay\" (per-synapse traces do not fit on chip)";
     else if (c["BATCH"] != 1) print "learning.batch must be 1 (the core updates after every sample)";
     else if (c["INPUT_ENCODING"] != 0) print "input.encoding must be \"rate\" (event frames are not in the core yet)";
     else if (c["OUTPUT_SIZE"] > 16) print "the output layer has " c["OUTPUT_SIZE"] " neurons; the core supports at most 16";

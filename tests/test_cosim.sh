@@ -52,6 +52,15 @@ else
   echo "FAIL cosim_envelope: $(cat "$T/env.out")"
 fi
 
+# a rule the core does not implement: refused with the reason
+if "$cosim" --net nets/rules/ssnn-bp-784-100-10.json --samples 1 > "$T/rule.out" 2>&1; then
+  echo "FAIL cosim_envelope_rule: an ssnn-bp description was accepted"
+elif grep -q 'outside the RTL core.s envelope: rule must be "biograd"' "$T/rule.out"; then
+  echo "PASS cosim_envelope_rule"
+else
+  echo "FAIL cosim_envelope_rule: $(cat "$T/rule.out")"
+fi
+
 # a planted bug must be caught and localised
 mkdir -p "$T/rtl"
 cp rtl/*.sv rtl/*.svh "$T/rtl/"

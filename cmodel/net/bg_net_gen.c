@@ -49,7 +49,7 @@ int bg_net_constants(const bg_net_t *net, bg_net_const_t *out, int max) {
     if (l > 0 && net->layers[l].q.fan_in > max_fan_in) max_fan_in = net->layers[l].q.fan_in;
   }
   add_hex(&t, "NET_HASH", q->hash, "FNV-1a of the canonical description");
-  add(&t, "RULE", net->rule, "learning rule (0 biograd)");
+  add(&t, "RULE", net->rule, "learning rule (0 biograd, 1 bptt, 2 ssnn-bp, 3 bioleaf)");
   add(&t, "N_LAYERS", net->n_layers, "layers including the input layer");
   add(&t, "N_HIDDEN", net->n_layers - 2, "hidden layers");
   add(&t, "INPUT_SIZE", net->layers[0].size, "input neurons");
