@@ -49,6 +49,28 @@ a1=$(grep test_accuracy "$T/full.out"); a2=$(grep test_accuracy "$T/resumed.out"
 if [ -n "$h1" ] && [ "$h1" = "$h2" ] && [ "$a1" = "$a2" ]; then pass resume_bit_identical
 else fail resume_bit_identical "uninterrupted $h1 ($a1), resumed $h2 ($a2): $(tail -2 "$T/half.err")"; fi
 
+# 2b. every seed rule (nets/rules/*-784-100-10.json) through the same CLI: report names the
+# rule, a resumed run is bit-identical to an uninterrupted one, bgeval reproduces the accuracy
+for rnet in nets/rules/*-784-100-10.json; do
+  rule=$(basename "$rnet" -784-100-10.json)
+  fl=""; [ "$rule" = bptt ] && fl=--float
+  RSUB=(--data mnist --train-samples 300 --val-samples 100 --test-samples 200 --quiet $fl)
+  if "$B/bgtrain" --net "$rnet" "${RSUB[@]}" --epochs 2 --report "$T/r-$rule.json" --save "$T/r-$rule.ckpt" \
+       > "$T/r-$rule.out" 2> "$T/r-$rule.err" &&
+     "$B/bgtrain" --net "$rnet" "${RSUB[@]}" --epochs 1 --save "$T/r-$rule-1.ckpt" > /dev/null 2>&1 &&
+     "$B/bgtrain" --net "$rnet" "${RSUB[@]}" --epochs 2 --resume "$T/r-$rule-1.ckpt" > "$T/r-$rule-res.out" 2>&1; then
+    h1=$(grep weight_hash "$T/r-$rule.out"); h2=$(grep weight_hash "$T/r-$rule-res.out")
+    acc=$("$B/bgeval" --net "$rnet" --ckpt "$T/r-$rule.ckpt" --data mnist --test-samples 200 $fl 2>&1 | grep '^test_accuracy' | cut -d' ' -f2)
+    want=$(grep '^test_accuracy' "$T/r-$rule.out" | cut -d' ' -f2)
+    if ! grep -Eq "\"rule\":[[:space:]]*\"$rule\"" "$T/r-$rule.json"; then fail "rule_cli_$rule" "report does not name the rule"
+    elif [ -z "$h1" ] || [ "$h1" != "$h2" ]; then fail "rule_cli_$rule" "resumed run differs: '$h1' vs '$h2'"
+    elif [ "$acc" != "$want" ]; then fail "rule_cli_$rule" "bgeval '$acc', bgtrain '$want'"
+    else pass "rule_cli_$rule"; fi
+  else
+    fail "rule_cli_$rule" "bgtrain failed: $(tail -2 "$T/r-$rule.err")"
+  fi
+done
+
 # 3. bgeval on the final checkpoint reproduces bgtrain's test accuracy
 acc=$("$B/bgeval" --net $NET --ckpt "$T/full.ckpt" --data mnist --test-samples 300 2>&1 | grep '^test_accuracy' | cut -d' ' -f2)
 want=$(grep '^test_accuracy' "$T/full.out" | cut -d' ' -f2)

@@ -47,6 +47,7 @@ static int write_report(const char *path, const bg_net_t *net, const char *netpa
   cJSON_AddStringToObject(j, "net", netpath);
   cJSON_AddStringToObject(j, "name", net->name);
   cJSON_AddStringToObject(j, "data", data);
+  cJSON_AddStringToObject(j, "rule", bg_net_rule_name(net->rule));
   cJSON_AddStringToObject(j, "mode", fl ? "float" : "integer");
   cJSON_AddStringToObject(j, "learning_mode", net->learning.mode == BG_LEARN_REPLAY ? "replay" : "trace");
   cJSON_AddNumberToObject(j, "seed", net->seed);
@@ -220,9 +221,9 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  fprintf(stderr, "bgtrain: %s (%s), %s path, %s mode, seed %u, data %s\n", net.name, netpath,
-          fl ? "float" : "integer", net.learning.mode == BG_LEARN_REPLAY ? "replay" : "trace",
-          net.seed, data);
+  fprintf(stderr, "bgtrain: %s (%s), rule %s, %s path, %s mode, seed %u, data %s\n", net.name,
+          netpath, bg_net_rule_name(net.rule), fl ? "float" : "integer",
+          net.learning.mode == BG_LEARN_REPLAY ? "replay" : "trace", net.seed, data);
   bg_train_result_t *r = calloc(1, sizeof *r);
   if (r == NULL) return 1;
   int rc = fl ? bgf_train_run(&net, &ds, &o, r, &err) : bg_train_run(&net, &ds, &o, r, &err);
