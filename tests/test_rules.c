@@ -3,7 +3,8 @@
  * test_cmodel_train: each rule learns it on every path it has; two runs with one seed give the
  * same weights and another seed other weights; a checkpoint taken mid-run resumes bit-identically
  * and another rule's checkpoint is refused; the path a rule lacks is refused with the reason;
- * BPSTA's options change the update. */
+ * BPSTA's options change the update; one BioLeaF step computed by hand, what BioLeaF refuses,
+ * and its two paths spiking alike on a first sample. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,16 +32,17 @@ static void toy_sample(uint32_t idx, uint8_t px[16], int *label) {
   "\"input\": {\"shape\": [4, 4]}, \"time\": {\"steps\": 10, \"error_start\": 2}, "            \
   "\"sleep\": {\"enabled\": false}, \"learning\": {" learning "}" extra "}"
 
-/* The FPGA net's formats: 8-bit weights with a per-layer exponent, narrow state. */
-#define TOY8(rule, opts, learning)                                                              \
-  "{\"format\": \"biograd-net/1\", \"name\": \"toy8\", \"rule\": \"" rule "\", " opts          \
-  "\"seed\": 5, \"layers\": [{\"size\": 16}, {\"size\": 12, \"weight\": {\"bits\": 8, "           \
-  "\"frac\": 8}, \"feedback\": {\"bits\": 8, \"frac\": 7}}, {\"size\": 4, \"weight\": {\"bits\": 8, " \
-  "\"frac\": 8}}], \"input\": {\"shape\": [4, 4]}, \"time\": {\"steps\": 10, "                  \
-  "\"error_start\": 2}, \"sleep\": {\"enabled\": false}, \"learning\": {" learning "}, "          \
-  "\"fixed_point\": {\"potential\": {\"bits\": 24, \"frac\": 14}, \"trace\": {\"bits\": 16, "     \
+/* 8-bit weights with a per-layer exponent, as on the FPGA net. */
+#define FX8                                                                                     \
+  ", \"fixed_point\": {\"weight\": {\"bits\": 8, \"frac\": 8}, \"feedback\": {\"bits\": 8, "       \
+  "\"frac\": 7}, \"potential\": {\"bits\": 24, \"frac\": 14}, \"trace\": {\"bits\": 16, "          \
   "\"frac\": 10}, \"error\": {\"bits\": 16, \"frac\": 10}, \"dendrite\": {\"bits\": 32, "       \
-  "\"frac\": 16}, \"accumulator_bits\": 24, \"count_bits\": 8}}"
+  "\"frac\": 16}, \"accumulator_bits\": 24, \"count_bits\": 8}"
+
+/* BioLeaF: the error cells fire once per unit of error (threshold 0.5), the labelled output's
+ * target is a spike every other step. */
+#define BIOLEAF_OPTS(fb) "\"rule_options\": {\"pre_decay\": 0.5, \"target_rate\": 0.5, " \
+  "\"error_feedback\": \"" fb "\"}, "
 
 typedef struct {
   const char *what;
@@ -61,7 +63,17 @@ static const rule_case_t kCases[] = {
      TOY("ssnn-bp", "\"rule_options\": {\"kappa\": 2}, ", "\"rate\": 0.01, \"rounding\": \"stochastic\"", ""),
      true, 400},
     {"ssnn-bp, 8-bit weights, stochastic rounding",
-     TOY8("ssnn-bp", "", "\"rate\": 0.008, \"rounding\": \"stochastic\""), true, 400},
+     TOY("ssnn-bp", "", "\"rate\": 0.008, \"rounding\": \"stochastic\"", FX8), true, 400},
+    {"bioleaf, tied feedback",
+     TOY("bioleaf", BIOLEAF_OPTS("tied"), "\"rate\": 0.01, \"error_threshold\": 0.5", ""), true,
+     400},
+    {"bioleaf, fixed feedback",
+     TOY("bioleaf", BIOLEAF_OPTS("fixed"), "\"rate\": 0.005, \"error_threshold\": 0.5", ""),
+     true, 400},
+    {"bioleaf, 8-bit weights, stochastic rounding",
+     TOY("bioleaf", BIOLEAF_OPTS("tied"),
+         "\"rate\": 0.01, \"error_threshold\": 0.5, \"rounding\": \"stochastic\"", FX8),
+     true, 400},
 };
 #define N_CASES (sizeof kCases / sizeof kCases[0])
 
@@ -375,6 +387,171 @@ static int ssnn_bp_step_by_hand(void) {
   return 0;
 }
 
+/* A 2-2-2 net in readable formats: traces, errors and weights with 8 fraction bits (ONE = 256),
+ * λ = 0.5 (128), θe = 0.5 (128), η = 2^-4 (ΔW = x̄/16), target spike at every step. */
+#define HAND(fb)                                                                                \
+  "{\"format\": \"biograd-net/1\", \"name\": \"hand\", \"rule\": \"bioleaf\", "                   \
+  "\"rule_options\": {\"pre_decay\": 0.5, \"target_rate\": 1.0, \"error_feedback\": \"" fb "\"}, " \
+  "\"layers\": [{\"size\": 2}, {\"size\": 2}, {\"size\": 2}], \"input\": {\"shape\": [1, 2]}, "  \
+  "\"time\": {\"steps\": 4, \"error_start\": 1}, \"sleep\": {\"enabled\": false}, "              \
+  "\"learning\": {\"rate\": 0.0625, \"error_threshold\": 0.5}, \"fixed_point\": {"                \
+  "\"weight\": {\"bits\": 16, \"frac\": 8}, \"feedback\": {\"bits\": 16, \"frac\": 8}, "           \
+  "\"trace\": {\"bits\": 16, \"frac\": 8}, \"error\": {\"bits\": 16, \"frac\": 8}}}"
+
+/* Set the state before step t = 1 by hand (label 0):
+ *   x̄0 = [256, 0], x̄1 = [128, 70]; spikes x = [1, 1], hidden s = [1, 0] with window bits g,
+ *   output s = [0, 1]; output cells u⁺ = [100, 0], u⁻ = [0, 200], ρ⁻ = [0, 1] (last step);
+ *   hidden u⁺ = [120, 0]; W1 = [[1, 2], [3, 4]], b1 = [10, −10], W2 = [[64, −32], [16, 128]],
+ *   b2 = 0; B = [[0, 0], [0, −200]]. */
+static void hand_setup(bg_model_t *m, const uint8_t g[2]) {
+  bg_bioleaf_state_t *st = m->rule_state;
+  const uint32_t t = 1;
+  st->xbar[0][0] = 256, st->xbar[0][1] = 0;
+  st->xbar[1][0] = 128, st->xbar[1][1] = 70;
+  const uint8_t x[2] = {1, 1}, s1[2] = {1, 0}, s2[2] = {0, 1};
+  memcpy(m->layer[0].raster + 2 * t, x, 2);
+  memcpy(m->layer[1].raster + 2 * t, s1, 2);
+  memcpy(m->layer[1].g_rec + 2 * t, g, 2);
+  memcpy(m->layer[2].raster + 2 * t, s2, 2);
+  st->up[2][0] = 100, st->up[2][1] = 0, st->um[2][0] = 0, st->um[2][1] = 200;
+  st->rp[2][0] = st->rp[2][1] = 0, st->rm[2][0] = 0, st->rm[2][1] = 1;
+  st->up[1][0] = 120, st->up[1][1] = 0, st->um[1][0] = st->um[1][1] = 0;
+  st->rp[1][0] = st->rp[1][1] = st->rm[1][0] = st->rm[1][1] = 0;
+  const int32_t w1[4] = {1, 2, 3, 4}, w2[4] = {64, -32, 16, 128}, fb[4] = {0, 0, 0, -200};
+  memcpy(m->layer[1].w, w1, sizeof w1);
+  memcpy(m->layer[2].w, w2, sizeof w2);
+  memcpy(m->layer[1].fb, fb, sizeof fb);
+  m->layer[1].b[0] = 10, m->layer[1].b[1] = -10;
+  m->layer[2].b[0] = m->layer[2].b[1] = 0;
+  m->ctr.weight_writes = 0;
+}
+
+#define EQ4(a, b0, b1, b2, b3, what)                                                          \
+  BG_CHECK((a)[0] == (b0) && (a)[1] == (b1) && (a)[2] == (b2) && (a)[3] == (b3),                \
+           "%s: %d %d %d %d, expected %d %d %d %d", what, (int)(a)[0], (int)(a)[1],          \
+           (int)(a)[2], (int)(a)[3], b0, b1, b2, b3)
+#define EQ2(a, b0, b1, what)                                                                  \
+  BG_CHECK((a)[0] == (b0) && (a)[1] == (b1), "%s: %d %d, expected %d %d", what, (int)(a)[0],   \
+           (int)(a)[1], b0, b1)
+
+static int bioleaf_step_by_hand(void) {
+  static bg_net_t tied, fixed;
+  bg_err_t err;
+  BG_CHECK(parse(HAND("tied"), &tied) == 0 && parse(HAND("fixed"), &fixed) == 0, "parse");
+  bg_model_t m;
+  BG_CHECK(bg_model_init(&m, &tied, &err) == BG_OK, "init: %s", err.msg);
+  bg_bioleaf_state_t *st = m.rule_state;
+  BG_CHECK(st->lambda == 128 && st->r16 == 65536 && st->eta_m == 16384 && st->eta_sh == 18,
+           "constants: λ %d r16 %u η %u·2^-%u", (int)st->lambda, st->r16, st->eta_m, st->eta_sh);
+  const uint8_t open[2] = {1, 1};
+  hand_setup(&m, open);
+  bg_bioleaf_step(&m, 1, 0);
+  /* traces: x̄ = RND(128·x̄, 8) + 256·x */
+  EQ2(st->xbar[0], 384, 256, "x̄0");
+  EQ2(st->xbar[1], 64 + 256, 35, "x̄1");
+  /* output: ε = [+256, −256]; u⁺0 = 100 + 256, u⁻1 = 200 − 128 + 256 */
+  EQ2(st->up[2], 356, -256, "output u+");
+  EQ2(st->um[2], -256, 328, "output u-");
+  EQ2(st->rp[2], 1, 0, "output ρ+");
+  EQ2(st->rm[2], 0, 1, "output ρ-");
+  /* hidden, tied: c = W2·(ρ⁺ − ρ⁻) = [64 + 32, 16 − 128] = [96, −112] */
+  EQ2(st->up[1], 120 + 96, -112, "hidden u+");
+  EQ2(st->um[1], -96, 112, "hidden u-");
+  EQ2(st->rp[1], 1, 0, "hidden ρ+");
+  EQ2(st->rm[1], 0, 0, "hidden ρ-");
+  /* updates: ΔW = RND(x̄·16384, 18) = x̄/16 rounded; column 0 of W1 up, W2 columns ±; biases ±16 */
+  EQ4(m.layer[1].w, 1 + 24, 2, 3 + 16, 4, "W1");
+  EQ2(m.layer[1].b, 10 + 16, -10, "b1");
+  EQ4(m.layer[2].w, 64 + 20, -32 - 20, 16 + 2, 128 - 2, "W2");
+  EQ2(m.layer[2].b, 16, -16, "b2");
+  BG_CHECK(m.ctr.weight_writes == 6, "weight writes %llu, expected 6",
+           (unsigned long long)m.ctr.weight_writes);
+  /* gate closed on hidden 0: no current, no hidden spike, W1 and b1 untouched */
+  const uint8_t gate0[2] = {0, 1};
+  hand_setup(&m, gate0);
+  bg_bioleaf_step(&m, 1, 0);
+  EQ2(st->up[1], 120, -112, "gated hidden u+");
+  EQ2(st->rp[1], 0, 0, "gated hidden ρ+");
+  EQ4(m.layer[1].w, 1, 2, 3, 4, "gated W1");
+  EQ2(m.layer[1].b, 10, -10, "gated b1");
+  bg_model_free(&m);
+  /* fixed feedback: c = B·(ρ⁺ − ρ⁻) over the output cells = [0, −200·(−1)] = [0, 200] */
+  BG_CHECK(bg_model_init(&m, &fixed, &err) == BG_OK, "init: %s", err.msg);
+  st = m.rule_state;
+  hand_setup(&m, open);
+  bg_bioleaf_step(&m, 1, 0);
+  EQ2(st->up[1], 120, 200, "fixed hidden u+");
+  EQ2(st->rp[1], 0, 1, "fixed hidden ρ+");
+  EQ4(m.layer[1].w, 1, 2 + 24, 3, 4 + 16, "fixed W1");
+  EQ2(m.layer[1].b, 10, -10 + 16, "fixed b1");
+  bg_model_free(&m);
+  /* before t0 only the traces run */
+  BG_CHECK(bg_model_init(&m, &tied, &err) == BG_OK, "init: %s", err.msg);
+  st = m.rule_state;
+  hand_setup(&m, open);
+  m.t0 = 2;
+  bg_bioleaf_step(&m, 1, 0);
+  EQ2(st->xbar[0], 384, 256, "x̄0 before t0");
+  EQ2(st->up[2], 100, 0, "output u+ before t0");
+  EQ4(m.layer[2].w, 64, -32, 16, 128, "W2 before t0");
+  bg_model_free(&m);
+  return 0;
+}
+
+/* The rule learns online: a batch is refused, naming the field; so is a λ whose trace does
+ * not fit the trace format. */
+static int bioleaf_refuses_what_it_cannot_run(void) {
+  static bg_net_t net;
+  bg_err_t err;
+  bg_model_t m;
+  BG_CHECK(parse(TOY("bioleaf", "", "\"rate\": 0.01, \"batch\": 4", ""), &net) == 0, "parse");
+  BG_CHECK(bg_model_init(&m, &net, &err) == BG_E_ARG, "integer path took batch 4");
+  BG_CHECK(strstr(err.msg, "learning.batch") && strstr(err.msg, "online"), "message: %s", err.msg);
+  bgf_model_t f;
+  BG_CHECK(bgf_model_init(&f, &net, &err) == BG_E_ARG, "float path took batch 4");
+  BG_CHECK(parse(TOY("bioleaf", "\"rule_options\": {\"pre_decay\": 0.99}, ", "\"rate\": 0.01", FX8),
+                 &net) == 0, "parse");
+  BG_CHECK(bg_model_init(&m, &net, &err) == BG_E_ARG, "λ = 0.99 accepted with a Q10 16-bit trace");
+  BG_CHECK(strstr(err.msg, "rule_options.pre_decay"), "message: %s", err.msg);
+  return 0;
+}
+
+/* With the default 32-bit formats, the integer and float paths spike identically on the whole
+ * first sample (the online updates included), in every layer and in every error cell. */
+static int bioleaf_paths_agree_on_the_first_sample(void) {
+  static bg_net_t net;
+  bg_err_t err;
+  BG_CHECK(parse(TOY("bioleaf", BIOLEAF_OPTS("tied"), "\"rate\": 0.01, \"error_threshold\": 0.5", ""),
+                 &net) == 0, "parse");
+  bg_model_t m;
+  bgf_model_t f;
+  BG_CHECK(bg_model_init(&m, &net, &err) == BG_OK && bgf_model_init(&f, &net, &err) == BG_OK,
+           "init: %s", err.msg);
+  uint8_t px[16];
+  int lab;
+  toy_sample(0, px, &lab);
+  m.rule->train_sample(&m, px, lab);
+  f.rule->train_sample(&f, px, lab);
+  for (int l = 0; l < m.n_layers; l++) {
+    const size_t cells = (size_t)m.T * m.layer[l].n;
+    BG_CHECK(memcmp(m.layer[l].raster, f.layer[l].raster, cells) == 0,
+             "layer %d: the paths spiked differently", l);
+  }
+  const bg_bioleaf_state_t *si = m.rule_state;
+  const bgf_bioleaf_state_t *sf = f.rule_state;
+  for (int l = 1; l < m.n_layers; l++) {
+    BG_CHECK(memcmp(si->rp[l], sf->rp[l], m.layer[l].n) == 0 &&
+                 memcmp(si->rm[l], sf->rm[l], m.layer[l].n) == 0,
+             "layer %d: the error cells ended differently", l);
+  }
+  BG_CHECK(m.ctr.weight_writes > 0 && m.ctr.weight_writes == f.ctr.weight_writes,
+           "weight writes: integer %llu, float %llu", (unsigned long long)m.ctr.weight_writes,
+           (unsigned long long)f.ctr.weight_writes);
+  bg_model_free(&m);
+  bgf_model_free(&f);
+  return 0;
+}
+
 int main(void) {
   BG_RUN(every_rule_learns_the_toy_task);
   BG_RUN(every_rule_is_deterministic);
@@ -382,5 +559,8 @@ int main(void) {
   BG_RUN(bptt_integer_path_refused);
   BG_RUN(bptt_options_change_the_update);
   BG_RUN(ssnn_bp_step_by_hand);
+  BG_RUN(bioleaf_step_by_hand);
+  BG_RUN(bioleaf_refuses_what_it_cannot_run);
+  BG_RUN(bioleaf_paths_agree_on_the_first_sample);
   return bg_test_exit();
 }

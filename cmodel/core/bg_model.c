@@ -275,7 +275,7 @@ const BG(rule_t) *BG(rule_find)(bg_rule_e rule) {
   case BG_RULE_BPTT: return NULL;
 #endif
   case BG_RULE_SSNN_BP: return &BG(rule_ssnn_bp);
-  case BG_RULE_BIOLEAF: return NULL;
+  case BG_RULE_BIOLEAF: return &BG(rule_bioleaf);
   }
   return NULL;
 }

@@ -207,6 +207,26 @@ extern const BG(rule_t) bgf_rule_bptt;    /* float path only: BPTT is not a loca
 /* The rule's table for this path, or NULL when the path has none. */
 const BG(rule_t) *BG(rule_find)(bg_rule_e rule);
 
+/* BioLeaF (rule_bioleaf.c, docs/rules-bioleaf.md): the rule's state, m->rule_state. Traces and
+ * error cells are per sample (cleared at its start); the constants follow the description and
+ * the learning rate. Arrays indexed by layer; unused entries are NULL. */
+typedef struct {
+  BG_VAL *xbar[BG_NET_MAX_LAYERS];    /* layers 0 … L−1: presynaptic trace x̄ (trace format) */
+  BG_VAL *up[BG_NET_MAX_LAYERS];      /* layers 1 … L: error-cell potentials u⁺, u⁻ */
+  BG_VAL *um[BG_NET_MAX_LAYERS];      /*   (error format) */
+  uint8_t *rp[BG_NET_MAX_LAYERS];     /* layers 1 … L: their spikes ρ⁺, ρ⁻ of the last step run */
+  uint8_t *rm[BG_NET_MAX_LAYERS];
+  uint32_t *cols;                     /* widest layer: the cells with ρ⁺ != ρ⁻ this step */
+  int8_t *sign;                       /*   and their signs ρ⁺ − ρ⁻ */
+  BG_WIDE lambda;                     /* λ (trace format) */
+  uint32_t r16;                       /* target rate: round(target_rate · 2^16) */
+  uint32_t eta_m, eta_sh;             /* η = eta_m · 2^-eta_sh (integer path) */
+  double eta;                         /* η (float path) */
+} BG(bioleaf_state_t);
+/* One BioLeaF step after the forward pass of step t (every layer's raster and window bits of
+ * step t recorded): traces, error cells (t >= t0), online weight update. */
+void BG(bioleaf_step)(BG(model_t) *m, uint32_t t, int label);
+
 /* Initialisation (bg_init.c): weights from stream 0, then feedback. */
 void BG(init_weights)(BG(model_t) *m);
 void BG(init_feedback_aligned)(BG(model_t) *m);

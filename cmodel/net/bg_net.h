@@ -173,6 +173,9 @@ int bg_net_load(const char *path, bg_net_t *net, bg_err_t *err);
 /* η/(F·batch) for a learning rate `rate` as a 15-bit mantissa and a shift (the ETA_M/ETA_SH of a
  * later epoch under learning.rate_decay). Returns false when it is not representable. */
 bool bg_net_eta_q(const bg_net_t *net, double rate, uint32_t *m, uint32_t *sh);
+/* A learning rate itself (not divided by F·batch) as the same 15-bit mantissa and shift: the
+ * per-step rate of a rule that learns online (BioLeaF). False when it is not representable. */
+bool bg_net_rate_q(double rate, uint32_t *m, uint32_t *sh);
 
 /* Canonical JSON (every default filled in, fixed key order, 2-space indent) into a malloc'd
  * string the caller frees. Loading it yields the same net. Returns NULL on allocation failure. */

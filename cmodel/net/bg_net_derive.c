@@ -177,6 +177,8 @@ bool bg_net_eta_q(const bg_net_t *net, double rate, uint32_t *m, uint32_t *sh) {
   return mantissa_shift(rate / ((double)net->q.error_steps * net->learning.batch), m, sh);
 }
 
+bool bg_net_rate_q(double rate, uint32_t *m, uint32_t *sh) { return mantissa_shift(rate, m, sh); }
+
 int bg_net_derive(bg_net_t *net, bg_rd_t *rd) {
   int before = rd->count;
   bg_net_q_t *q = &net->q;
