@@ -12,18 +12,7 @@
 #include "bgf_model.h"
 #include "bg_test.h"
 #include "bg_test_files.h"
-
-/* 16 inputs, 4 classes: class c lights pixels 4c..4c+3; the rest is faint noise. */
-static void toy_sample(uint32_t idx, uint8_t px[16], int *label) {
-  uint32_t h = idx * 2654435761u + 12345u;
-  *label = (int)(idx % 4);
-  for (int j = 0; j < 16; j++) {
-    h ^= h << 13;
-    h ^= h >> 17;
-    h ^= h << 5;
-    px[j] = j / 4 == *label ? (uint8_t)(200 + (h & 31)) : (uint8_t)(h & 31);
-  }
-}
+#include "bg_test_toy.h"
 
 #define TOY_SLEEP "\"sleep\": {\"period\": 16, \"steps\": 10, \"samples\": 4}"
 #define TOY_NET(hidden, sleep, extra)                                                         \
@@ -41,25 +30,6 @@ static int parse(const char *text, bg_net_t *net) {
   return 0;
 }
 
-/* Train n samples, then accuracy on 200 fresh ones. */
-#define TRAIN_AND_TEST(P, m, n, acc)                                        \
-  do {                                                                      \
-    uint8_t px[16];                                                         \
-    int lab, ok = 0;                                                        \
-    for (uint32_t s = 0, n_ = (n); s < n_; s++) {                           \
-      toy_sample(s, px, &lab);                                              \
-      P##_model_train(m, px, lab);                                          \
-    }                                                                       \
-    P##_model_flush(m);                                                     \
-    bg_rng_t er;                                                            \
-    bg_rng_seed(&er, 99);                                                   \
-    for (uint32_t s = 0; s < 200; s++) {                                    \
-      toy_sample(100000 + s, px, &lab);                                     \
-      ok += P##_model_infer(m, px, &er) == lab;                             \
-    }                                                                       \
-    acc = ok / 2.0;                                                         \
-  } while (0)
-
 static int learn(const char *text, const char *what, bool fl) {
   static bg_net_t net;
   bg_err_t err;
@@ -68,14 +38,14 @@ static int learn(const char *text, const char *what, bool fl) {
   if (fl) {
     bgf_model_t m;
     BG_CHECK(bgf_model_init(&m, &net, &err) == BG_OK, "%s", err.msg);
-    TRAIN_AND_TEST(bgf, &m, 0, before);
-    TRAIN_AND_TEST(bgf, &m, 400, after);
+    TOY_TRAIN_AND_TEST(bgf, &m, 0, 0, before);
+    TOY_TRAIN_AND_TEST(bgf, &m, 0, 400, after);
     bgf_model_free(&m);
   } else {
     bg_model_t m;
     BG_CHECK(bg_model_init(&m, &net, &err) == BG_OK, "%s", err.msg);
-    TRAIN_AND_TEST(bg, &m, 0, before);
-    TRAIN_AND_TEST(bg, &m, 400, after);
+    TOY_TRAIN_AND_TEST(bg, &m, 0, 0, before);
+    TOY_TRAIN_AND_TEST(bg, &m, 0, 400, after);
     /* states never clip; 8-bit weights may hit their range (the update clamps, by design) */
     uint64_t sat = m.sat.v + m.sat.z + m.sat.e + m.sat.k + m.sat.u + m.sat.d + m.sat.acc;
     BG_CHECK(sat == 0, "%s: %llu state saturations (v %llu z %llu e %llu k %llu u %llu d %llu)",

@@ -13,18 +13,7 @@
 #include "bgf_model.h"
 #include "bg_test.h"
 #include "bg_test_files.h"
-
-/* 16 inputs, 4 classes: class c lights pixels 4c..4c+3; the rest is faint noise. */
-static void toy_sample(uint32_t idx, uint8_t px[16], int *label) {
-  uint32_t h = idx * 2654435761u + 12345u;
-  *label = (int)(idx % 4);
-  for (int j = 0; j < 16; j++) {
-    h ^= h << 13;
-    h ^= h >> 17;
-    h ^= h << 5;
-    px[j] = j / 4 == *label ? (uint8_t)(200 + (h & 31)) : (uint8_t)(h & 31);
-  }
-}
+#include "bg_test_toy.h"
 
 #define TOY(rule, opts, learning, extra)                                                        \
   "{\"format\": \"biograd-net/1\", \"name\": \"toy\", \"rule\": \"" rule "\", " opts            \
@@ -86,25 +75,6 @@ static int parse(const char *text, bg_net_t *net) {
   return 0;
 }
 
-/* Train n samples, then accuracy on 200 fresh ones. */
-#define TRAIN_AND_TEST(P, m, from, n, acc)                                  \
-  do {                                                                      \
-    uint8_t px_[16];                                                        \
-    int lab_, ok = 0;                                                       \
-    for (uint32_t s = (from), e_ = (from) + (n); s < e_; s++) {             \
-      toy_sample(s, px_, &lab_);                                            \
-      P##_model_train(m, px_, lab_);                                        \
-    }                                                                       \
-    P##_model_flush(m);                                                     \
-    bg_rng_t er;                                                            \
-    bg_rng_seed(&er, 99);                                                   \
-    for (uint32_t s = 0; s < 200; s++) {                                    \
-      toy_sample(100000 + s, px_, &lab_);                                   \
-      ok += P##_model_infer(m, px_, &er) == lab_;                           \
-    }                                                                       \
-    acc = ok / 2.0;                                                         \
-  } while (0)
-
 #define HASH_W(m, h)                                                                            \
   do {                                                                                          \
     h = 1469598103934665603ull;                                                                 \
@@ -132,14 +102,14 @@ static int learn_one(const rule_case_t *c, bool fl) {
   if (fl) {
     bgf_model_t m;
     BG_CHECK(bgf_model_init(&m, &net, &err) == BG_OK, "%s", err.msg);
-    TRAIN_AND_TEST(bgf, &m, 0, 0, before);
-    TRAIN_AND_TEST(bgf, &m, 0, c->samples, after);
+    TOY_TRAIN_AND_TEST(bgf, &m, 0, 0, before);
+    TOY_TRAIN_AND_TEST(bgf, &m, 0, c->samples, after);
     bgf_model_free(&m);
   } else {
     bg_model_t m;
     BG_CHECK(bg_model_init(&m, &net, &err) == BG_OK, "%s", err.msg);
-    TRAIN_AND_TEST(bg, &m, 0, 0, before);
-    TRAIN_AND_TEST(bg, &m, 0, c->samples, after);
+    TOY_TRAIN_AND_TEST(bg, &m, 0, 0, before);
+    TOY_TRAIN_AND_TEST(bg, &m, 0, c->samples, after);
     bg_model_free(&m);
   }
   printf("  %s (%s): %.1f %% -> %.1f %%\n", c->what, fl ? "float" : "integer", before, after);
@@ -171,9 +141,9 @@ static int every_rule_learns_the_toy_task(void) {
     BG_CHECK(P##_model_init(&a, &n1, &err) == BG_OK && P##_model_init(&b, &n1, &err) == BG_OK && \
                  P##_model_init(&c, &n2, &err) == BG_OK, "init: %s", err.msg);                  \
     double acc_;                                                                                \
-    TRAIN_AND_TEST(P, &a, 0, 100, acc_);                                                        \
-    TRAIN_AND_TEST(P, &b, 0, 100, acc_);                                                        \
-    TRAIN_AND_TEST(P, &c, 0, 100, acc_);                                                        \
+    TOY_TRAIN_AND_TEST(P, &a, 0, 100, acc_);                                                        \
+    TOY_TRAIN_AND_TEST(P, &b, 0, 100, acc_);                                                        \
+    TOY_TRAIN_AND_TEST(P, &c, 0, 100, acc_);                                                        \
     (void)acc_;                                                                                 \
     uint64_t ha, hb, hc;                                                                        \
     HASH_W(&a, ha);                                                                             \
@@ -214,10 +184,10 @@ static int every_rule_is_deterministic(void) {
       P##_model_train(&a, px, lab);                                                             \
     }                                                                                           \
     BG_CHECK(P##_model_save(&a, path, 2, &err) == BG_OK, "save: %s", err.msg);                  \
-    TRAIN_AND_TEST(P, &a, 61, 89, acc_);                                                        \
+    TOY_TRAIN_AND_TEST(P, &a, 61, 89, acc_);                                                        \
     uint32_t ep = 0;                                                                            \
     BG_CHECK(P##_model_load(&b, path, &ep, &err) == BG_OK && ep == 2, "load: %s", err.msg);     \
-    TRAIN_AND_TEST(P, &b, 61, 89, acc_);                                                        \
+    TOY_TRAIN_AND_TEST(P, &b, 61, 89, acc_);                                                        \
     (void)acc_;                                                                                 \
     uint64_t ha, hb;                                                                            \
     HASH_W(&a, ha);                                                                             \

@@ -207,7 +207,7 @@ extern const BG(rule_t) bgf_rule_bptt;    /* float path only: BPTT is not a loca
 /* The rule's table for this path, or NULL when the path has none. */
 const BG(rule_t) *BG(rule_find)(bg_rule_e rule);
 
-/* BioLeaF (rule_bioleaf.c, docs/rules-bioleaf.md): the rule's state, m->rule_state. Traces and
+/* BioLeaF (rule_bioleaf.c, docs/rules.md): the rule's state, m->rule_state. Traces and
  * error cells are per sample (cleared at its start); the constants follow the description and
  * the learning rate. Arrays indexed by layer; unused entries are NULL. */
 typedef struct {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* BioLeaF (Yang & Li; ALGORITHM.md §4, our reconstruction; docs/rules-bioleaf.md): principal
+/* BioLeaF (Yang & Li; ALGORITHM.md §4, our reconstruction; docs/rules.md): principal
  * cells (the shared LIF soma) and a pair of error cells per principal cell, updating the
  * feedforward weights online at every step by error-gated STDP. One step, in this order:
  *
