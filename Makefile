@@ -16,14 +16,15 @@ CSTD      := -std=c11 -D_POSIX_C_SOURCE=200809L
 OPT       ?= -O3 -g
 ASANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SANFLAGS  := $(if $(SAN),$(ASANFLAGS))
-INCLUDES  := -Icmodel/common -Icmodel/net -Icmodel/data -Icmodel/io -Icmodel/core -Icmodel/train
+INCLUDES  := -Icmodel/common -Icmodel/net -Icmodel/data -Icmodel/io -Icmodel/core -Icmodel/train \
+             -Isw/regmap
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(INCLUDES)
 # The golden model (and everything it links) is held to -Wconversion: every narrowing goes
 # through a named helper or an explicit cast.
 CFLAGS_LIB = $(CFLAGS_ALL) -Wconversion
 LDLIBS    := -lcjson -lz -lm
 
-LIB_SRCS  := $(sort $(wildcard cmodel/*/*.c))
+LIB_SRCS  := $(sort $(wildcard cmodel/*/*.c) $(wildcard sw/regmap/*.c))
 # The golden model's core and trainer are compiled twice: integer path (bg_*) and float path
 # (bgf_*, -DBG_FLOAT=1); docs/cmodel.md explains why.
 TWICE_SRCS := $(filter cmodel/core/% cmodel/train/%,$(LIB_SRCS))
@@ -35,10 +36,11 @@ TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZERS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-HDRS      := $(wildcard cmodel/*/*.h) $(wildcard tests/*.h) $(wildcard sw/cli/*.h)
+HDRS      := $(wildcard cmodel/*/*.h) $(wildcard tests/*.h) $(wildcard sw/cli/*.h) \
+             $(wildcard sw/regmap/*.h)
 
 .PHONY: all help setup data cmodel sw gen test test-long test-asan fuzz demo bench vectors clean \
-        rtl-lint cosim hls-check hls-csim synth rules-table
+        rtl-lint cosim hls-check hls-csim synth rules-table regmap
 .DEFAULT_GOAL := all
 
 all: cmodel sw
@@ -58,6 +60,7 @@ help:
 	@echo "  make synth       FPGA flow: report + UP5K bitstream (NET=nets/mnist-fpga.json TARGET=up5k;"
 	@echo "                   TARGET=up5k|hx8k|ecp5|xilinx, SEEDS=\"1 2 3\" FREQ=24 TOP=board|core)"
 	@echo "  make gen NET=F   generated headers for one network description ($(BUILD)/gen/<name>)"
+	@echo "  make regmap      the register map's C header, SV package and page ($(BUILD)/gen/regmap)"
 	@echo "  make fuzz        build the libFuzzer targets ($(BUILD)/fuzz)"
 	@echo "  make vectors     regenerate the golden vectors in tests/vectors/ (bgvec)"
 	@echo "  make bench       golden-model speed vs the dense float baseline (scripts/bench.sh)"
@@ -162,6 +165,10 @@ bench: setup
 	@bash scripts/fetch-data.sh
 	@$(MAKE) --no-print-directory all
 	@bash scripts/bench.sh
+
+regmap: $(BUILD)/bin/bgregmap
+	@mkdir -p $(BUILD)/gen/regmap
+	@for k in c verilog md; do $(BUILD)/bin/bgregmap gen $$k sw/regmap/regmap.json -o $(BUILD)/gen/regmap; done
 
 rules-table: setup
 	@bash scripts/fetch-data.sh
