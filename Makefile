@@ -17,14 +17,19 @@ OPT       ?= -O3 -g
 ASANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SANFLAGS  := $(if $(SAN),$(ASANFLAGS))
 INCLUDES  := -Icmodel/common -Icmodel/net -Icmodel/data -Icmodel/io -Icmodel/core -Icmodel/train \
-             -Isw/regmap
+             -Isw/regmap -Isw/driver -I$(BUILD)/gen/regmap
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(INCLUDES)
 # The golden model (and everything it links) is held to -Wconversion: every narrowing goes
 # through a named helper or an explicit cast.
 CFLAGS_LIB = $(CFLAGS_ALL) -Wconversion
 LDLIBS    := -lcjson -lz -lm
 
-LIB_SRCS  := $(sort $(wildcard cmodel/*/*.c) $(wildcard sw/regmap/*.c))
+LIB_SRCS  := $(sort $(wildcard cmodel/*/*.c) $(wildcard sw/regmap/*.c) $(wildcard sw/driver/*.c))
+# The driver includes the register map's generated header: bgregmap is built from its own
+# sources (not from the library that holds the driver), then writes bg_regs.h.
+REGMAP_TOOL_SRCS := sw/cli/bgregmap.c $(wildcard sw/regmap/*.c) cmodel/net/bg_net_read.c \
+                    cmodel/common/bg_err.c
+REGS_H    := $(BUILD)/gen/regmap/bg_regs.h
 # The golden model's core and trainer are compiled twice: integer path (bg_*) and float path
 # (bgf_*, -DBG_FLOAT=1); docs/cmodel.md explains why.
 TWICE_SRCS := $(filter cmodel/core/% cmodel/train/%,$(LIB_SRCS))
@@ -37,7 +42,7 @@ TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZERS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 HDRS      := $(wildcard cmodel/*/*.h) $(wildcard tests/*.h) $(wildcard sw/cli/*.h) \
-             $(wildcard sw/regmap/*.h)
+             $(wildcard sw/regmap/*.h) $(wildcard sw/driver/*.h)
 
 .PHONY: all help setup data cmodel sw gen test test-long test-asan fuzz demo bench vectors clean \
         rtl-lint cosim hls-check hls-csim synth rules-table regmap
@@ -114,6 +119,16 @@ $(BUILD)/obj/float/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_LIB) -DBG_FLOAT=1 -c $< -o $@
 
+$(BUILD)/bin/bgregmap: $(REGMAP_TOOL_SRCS) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_LIB) $(REGMAP_TOOL_SRCS) -lcjson -o $@
+
+$(REGS_H): sw/regmap/regmap.json $(BUILD)/bin/bgregmap
+	@mkdir -p $(dir $@)
+	$(BUILD)/bin/bgregmap gen c $< -o $(dir $@) > /dev/null
+
+$(filter $(BUILD)/obj/sw/driver/%,$(LIB_OBJS)): $(REGS_H)
+
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
@@ -127,7 +142,7 @@ $(BUILD)/tests/%: tests/%.c $(LIB) $(HDRS)
 	$(CC) $(CFLAGS_ALL) -Itests $< $(LIB) $(LDLIBS) -o $@
 
 # libFuzzer targets are always built with clang, ASan and UBSan, straight from the sources.
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(HDRS)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(HDRS) $(REGS_H)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CSTD) -g -O1 $(INCLUDES) -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=all $< $(LIB_SRCS) $(LDLIBS) -o $@
