@@ -59,7 +59,7 @@ int bg_dev_reg_write(bg_dev_t *dev, uint32_t off, uint32_t val, bg_err_t *err) {
 }
 
 int bg_dev_reg_read64(bg_dev_t *dev, uint32_t off, uint64_t *val, bg_err_t *err) {
-  uint32_t lo, hi;
+  uint32_t lo = 0, hi = 0;
   int rc = bg_dev_reg_read(dev, off, &lo, err);
   if (rc == BG_OK) rc = bg_dev_reg_read(dev, off + 4, &hi, err);
   if (rc == BG_OK) *val = (uint64_t)hi << 32 | lo;
@@ -139,7 +139,7 @@ int bg_dev_mem_read(bg_dev_t *dev, bg_mem_e sel, uint32_t addr, uint32_t count, 
   int rc = window(dev, sel, addr, count, err);
   const int bits = dev->lay.width[sel];
   for (uint32_t k = 0; rc == BG_OK && k < count; k++) {
-    uint32_t lo, hi;
+    uint32_t lo = 0, hi = 0;
     rc = bg_dev_reg_read(dev, BG_REG_MEM_DATA_LO, &lo, err);
     if (rc == BG_OK) rc = bg_dev_reg_read(dev, BG_REG_MEM_DATA_HI, &hi, err);
     uint64_t w = (uint64_t)hi << 32 | lo;
