@@ -17,14 +17,15 @@ OPT       ?= -O3 -g
 ASANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SANFLAGS  := $(if $(SAN),$(ASANFLAGS))
 INCLUDES  := -Icmodel/common -Icmodel/net -Icmodel/data -Icmodel/io -Icmodel/core -Icmodel/train \
-             -Isw/regmap -Isw/driver -I$(BUILD)/gen/regmap
+             -Isw/regmap -Isw/driver -Isw/mapping -I$(BUILD)/gen/regmap
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(INCLUDES)
 # The golden model (and everything it links) is held to -Wconversion: every narrowing goes
 # through a named helper or an explicit cast.
 CFLAGS_LIB = $(CFLAGS_ALL) -Wconversion
 LDLIBS    := -lcjson -lz -lm
 
-LIB_SRCS  := $(sort $(wildcard cmodel/*/*.c) $(wildcard sw/regmap/*.c) $(wildcard sw/driver/*.c))
+LIB_SRCS  := $(sort $(wildcard cmodel/*/*.c) $(wildcard sw/regmap/*.c) $(wildcard sw/driver/*.c) \
+                    $(wildcard sw/mapping/*.c))
 # The driver includes the register map's generated header: bgregmap is built from its own
 # sources (not from the library that holds the driver), then writes bg_regs.h.
 REGMAP_TOOL_SRCS := sw/cli/bgregmap.c $(wildcard sw/regmap/*.c) cmodel/net/bg_net_read.c \
@@ -42,7 +43,7 @@ TESTS     := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZERS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 HDRS      := $(wildcard cmodel/*/*.h) $(wildcard tests/*.h) $(wildcard sw/cli/*.h) \
-             $(wildcard sw/regmap/*.h) $(wildcard sw/driver/*.h)
+             $(wildcard sw/regmap/*.h) $(wildcard sw/driver/*.h) $(wildcard sw/mapping/*.h)
 
 .PHONY: all help setup data cmodel sw gen test test-long test-asan fuzz demo bench vectors clean \
         rtl-lint cosim hls-check hls-csim synth rules-table regmap

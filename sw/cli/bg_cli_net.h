@@ -10,7 +10,7 @@
 
 #include "bg_net.h"
 
-static int bg_cli_load_net(const char *path, const char *seed_arg, bg_net_t *net, bg_err_t *err) {
+static inline int bg_cli_load_net(const char *path, const char *seed_arg, bg_net_t *net, bg_err_t *err) {
   int rc = bg_net_load(path, net, err);
   if (rc != BG_OK || seed_arg == NULL) return rc;
   char *end;
@@ -28,7 +28,7 @@ static int bg_cli_load_net(const char *path, const char *seed_arg, bg_net_t *net
 }
 
 /* A non-negative integer option value, or exit 2 with a message. */
-static uint32_t bg_cli_u32(const char *opt, const char *v) {
+static inline uint32_t bg_cli_u32(const char *opt, const char *v) {
   char *end;
   unsigned long long x = strtoull(v ? v : "", &end, 10);
   if (v == NULL || *v == '\0' || *end != '\0' || x > 0xFFFFFFFFull || v[0] == '-') {

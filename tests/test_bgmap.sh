@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# bgmap (docs/mapping.md): the shipped nets onto loihi1, loihi2 and fpga; the per-core table and
+# the JSON mapping agree with the description (every neuron placed once, compartments, synaptic
+# bits, no core over a limit, routes from every hidden core to every core of the next layer); a
+# net that does not fit names the limit and the smallest change and exits 3; a target that
+# forces several cores and chips; malformed targets and bad arguments are refused.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+B=${BG_BUILD:-build}/bin
+T="$(mktemp -d)"
+trap 'rm -rf "$T"' EXIT
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+
+check_report() {  # report.json net.json: the placement is complete and within the limits
+  python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1])); net = json.load(open(sys.argv[2])); t = json.load(open(sys.argv[3]))
+sizes = [ly["size"] for ly in net["layers"]]
+L = len(sizes) - 1
+assert r["fits"] and r["cores"] == len(r["core_table"]), r["reason"]
+placed = {l: [] for l in range(1, L + 1)}
+for c in r["core_table"]:
+    for k in ("compartments", "synaptic_bits", "input_axons", "output_axons"):
+        lim = {"compartments": t["core"]["compartments"], "synaptic_bits": t["core"]["synaptic_memory_bits"],
+               "input_axons": t["core"]["input_axons"], "output_axons": t["core"]["output_axons"]}[k]
+        assert c[k] <= lim, (c["core"], k, c[k], lim)
+    comp = 0
+    for n in c["neurons"]:
+        placed[n["layer"]] += range(n["first"], n["first"] + n["count"])
+        comp += n["count"] * (4 if n["layer"] == L else 2)
+    assert comp == c["compartments"], (c["core"], comp, c["compartments"])
+    assert c["chip"] == c["core"] // t["chip"]["cores"]
+for l in range(1, L + 1):
+    assert sorted(placed[l]) == list(range(sizes[l])), ("layer", l)
+# every core holding layer l routes to every core holding layer l+1
+holds = {l: {c["core"] for c in r["core_table"] for n in c["neurons"] if n["layer"] == l} for l in placed}
+for c in r["core_table"]:
+    to = {x["to_core"] for x in c["routes"]}
+    for n in c["neurons"]:
+        if n["layer"] < L:
+            assert holds[n["layer"] + 1] <= to, (c["core"], n["layer"])
+PY
+}
+
+for net in nets/mnist-fpga.json nets/small.json; do
+  for tgt in loihi1 loihi2 fpga; do
+    name="bgmap_$(basename "$net" .json)_$tgt"
+    if "$B/bgmap" --target "$tgt" "$net" --report "$T/r.json" > "$T/out.txt" 2>&1 &&
+       grep -q "onto $tgt: fits" "$T/out.txt" && check_report "$T/r.json" "$net" "sw/mapping/targets/$tgt.json"; then
+      pass "$name"
+    else fail "$name" "$(head -3 "$T/out.txt")"; fi
+  done
+done
+
+# mnist-full: 32-bit weights do not fit Loihi's 9; the FPGA core takes it on several chips
+"$B/bgmap" --target loihi1 nets/mnist-full.json --report "$T/full.json" > "$T/full.txt" 2>&1
+rc=$?
+if [ $rc -eq 3 ] && grep -q "32-bit weights, the loihi1 holds at most 9 bits (23 over)" "$T/full.txt" &&
+   grep -q "smallest change: weights of at most 9 bits" "$T/full.txt" &&
+   python3 -c "import json; r=json.load(open('$T/full.json')); assert not r['fits'] and 'smallest_change' in r"; then
+  pass bgmap_full_on_loihi1_refused
+else fail bgmap_full_on_loihi1_refused "rc $rc: $(head -3 "$T/full.txt")"; fi
+if "$B/bgmap" --target fpga nets/mnist-full.json --report "$T/ff.json" > "$T/ff.txt" 2>&1 &&
+   check_report "$T/ff.json" nets/mnist-full.json sw/mapping/targets/fpga.json &&
+   python3 -c "import json; r=json.load(open('$T/ff.json')); assert r['cores'] > 1 and r['chips'] > 1"; then
+  pass bgmap_full_on_fpga_multichip
+else fail bgmap_full_on_fpga_multichip "$(head -3 "$T/ff.txt")"; fi
+
+# a small target: many cores, several per chip, and a fan-in too large for one core
+python3 - <<'PY' > "$T/tiny.json"
+import json
+t = json.load(open("sw/mapping/targets/loihi1.json"))
+t["name"] = "tinycore"; t["chip"]["cores"] = 4; t["core"]["compartments"] = 16
+print(json.dumps(t))
+PY
+if "$B/bgmap" --target "$T/tiny.json" nets/mnist-fpga.json --report "$T/t.json" > "$T/t.txt" 2>&1 &&
+   check_report "$T/t.json" nets/mnist-fpga.json "$T/tiny.json" &&
+   python3 -c "import json; r=json.load(open('$T/t.json')); assert r['cores'] == 15 and r['chips'] == 4, (r['cores'], r['chips'])"; then
+  pass bgmap_small_cores
+else fail bgmap_small_cores "$(head -4 "$T/t.txt")"; fi
+python3 - <<'PY' > "$T/axons.json"
+import json
+t = json.load(open("sw/mapping/targets/loihi1.json"))
+t["name"] = "fewaxons"; t["core"]["input_axons"] = 500
+print(json.dumps(t))
+PY
+"$B/bgmap" --target "$T/axons.json" nets/mnist-fpga.json > "$T/a.txt" 2>&1
+if [ $? -eq 3 ] && grep -q "needs 804 input axons, a fewaxons core has 500 (304 over)" "$T/a.txt" &&
+   grep -q "a fan-in of at most 480 into layer 1 (now 784)" "$T/a.txt"; then
+  pass bgmap_axon_limit
+else fail bgmap_axon_limit "$(cat "$T/a.txt")"; fi
+
+# malformed targets and usage
+printf '{"format": "biograd-target/1", "name": "x", "chip": {"cores": 0}, "core": {"compartments": 4}}' > "$T/bad.json"
+"$B/bgmap" --target "$T/bad.json" nets/small.json > "$T/b.txt" 2>&1
+if [ $? -eq 1 ] && grep -q "chip.cores" "$T/b.txt" && grep -q "core.synaptic_memory_bits: required" "$T/b.txt" &&
+   grep -q "weights: required" "$T/b.txt"; then pass bgmap_bad_target
+else fail bgmap_bad_target "$(cat "$T/b.txt")"; fi
+"$B/bgmap" --target nosuch nets/small.json > "$T/n.txt" 2>&1
+if [ $? -eq 1 ] && grep -q "sw/mapping/targets/nosuch.json: cannot open" "$T/n.txt"; then pass bgmap_unknown_target
+else fail bgmap_unknown_target "$(cat "$T/n.txt")"; fi
+"$B/bgmap" nets/small.json > /dev/null 2>&1
+[ $? -eq 2 ] && pass bgmap_usage || fail bgmap_usage "missing --target not a usage error"
