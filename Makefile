@@ -29,7 +29,7 @@ LIB_SRCS  := $(sort $(wildcard cmodel/*/*.c) $(wildcard sw/regmap/*.c) $(wildcar
 # The driver includes the register map's generated header: bgregmap is built from its own
 # sources (not from the library that holds the driver), then writes bg_regs.h.
 REGMAP_TOOL_SRCS := sw/cli/bgregmap.c $(wildcard sw/regmap/*.c) cmodel/net/bg_net_read.c \
-                    cmodel/common/bg_err.c
+                    cmodel/common/bg_err.c cmodel/data/bg_file.c
 REGS_H    := $(BUILD)/gen/regmap/bg_regs.h
 # The golden model's core and trainer are compiled twice: integer path (bg_*) and float path
 # (bgf_*, -DBG_FLOAT=1); docs/cmodel.md explains why.
@@ -122,7 +122,7 @@ $(BUILD)/obj/float/%.o: %.c $(HDRS)
 
 $(BUILD)/bin/bgregmap: $(REGMAP_TOOL_SRCS) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_LIB) $(REGMAP_TOOL_SRCS) -lcjson -o $@
+	$(CC) $(CFLAGS_LIB) $(REGMAP_TOOL_SRCS) -lcjson -lz -o $@
 
 $(REGS_H): sw/regmap/regmap.json $(BUILD)/bin/bgregmap
 	@mkdir -p $(dir $@)

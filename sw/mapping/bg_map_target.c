@@ -2,11 +2,11 @@
 /* Target descriptions (bg_map.h; the schema is in docs/mapping.md), read with the network
  * description's path-aware reader: every problem as `<file>: <json.path>: expected ..., found`. */
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bg_map.h"
+#include "bg_file.h"
 #include "bg_net_read.h"
 
 #define TARGET_MAX_FILE (1u << 20)
@@ -108,18 +108,11 @@ int bg_target_parse(const char *text, size_t len, const char *name, bg_target_t 
 }
 
 int bg_target_load(const char *path, bg_target_t *t, bg_err_t *err) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) return bg_err_set(err, BG_E_IO, "%s: cannot open: %s", path, strerror(errno));
-  char *buf = malloc(TARGET_MAX_FILE + 1);
-  if (buf == NULL) {
-    fclose(f);
-    return bg_err_set(err, BG_E_NOMEM, "%s: out of memory", path);
-  }
-  size_t len = fread(buf, 1, TARGET_MAX_FILE + 1, f);
-  int bad = ferror(f);
-  fclose(f);
-  int rc = bad ? bg_err_set(err, BG_E_IO, "%s: read error", path)
-               : bg_target_parse(buf, len, path, t, err);
+  uint8_t *buf = NULL;
+  size_t len = 0;
+  int rc = bg_read_file(path, TARGET_MAX_FILE, &buf, &len, err);
+  if (rc != BG_OK) return rc;
+  rc = bg_target_parse((const char *)buf, len, path, t, err);
   free(buf);
   return rc;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bg_file.h"
 #include "bg_net_read.h"
 
 #define REGMAP_MAX_FILE (1u << 20)
@@ -328,18 +329,11 @@ int bg_regmap_parse(const char *text, size_t len, const char *name, bg_regmap_t 
 }
 
 int bg_regmap_load(const char *path, bg_regmap_t *rm, bg_err_t *err) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) return bg_err_set(err, BG_E_IO, "%s: cannot open: %s", path, strerror(errno));
-  char *buf = malloc(REGMAP_MAX_FILE + 1);
-  if (buf == NULL) {
-    fclose(f);
-    return bg_err_set(err, BG_E_NOMEM, "%s: out of memory", path);
-  }
-  size_t len = fread(buf, 1, REGMAP_MAX_FILE + 1, f);
-  int bad = ferror(f);
-  fclose(f);
-  int rc = bad ? bg_err_set(err, BG_E_IO, "%s: read error", path)
-               : bg_regmap_parse(buf, len, path, rm, err);
+  uint8_t *buf = NULL;
+  size_t len = 0;
+  int rc = bg_read_file(path, REGMAP_MAX_FILE, &buf, &len, err);
+  if (rc != BG_OK) return rc;
+  rc = bg_regmap_parse((const char *)buf, len, path, rm, err);
   free(buf);
   return rc;
 }
