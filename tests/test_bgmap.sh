@@ -103,3 +103,34 @@ if [ $? -eq 1 ] && grep -q "sw/mapping/targets/nosuch.json: cannot open" "$T/n.t
 else fail bgmap_unknown_target "$(cat "$T/n.txt")"; fi
 "$B/bgmap" nets/small.json > /dev/null 2>&1
 [ $? -eq 2 ] && pass bgmap_usage || fail bgmap_usage "missing --target not a usage error"
+
+# the partitioned simulator (golden semantics) agrees with the golden model, value for value
+python3 - <<'PY' > "$T/fpga6.json"
+import json
+t = json.load(open("sw/mapping/targets/fpga.json"))
+t["name"] = "fpga6"; t["chip"]["cores"] = 4; t["core"]["compartments"] = 6
+print(json.dumps(t))
+PY
+python3 - <<'PY' > "$T/l1small.json"
+import json
+t = json.load(open("sw/mapping/targets/loihi1.json"))
+t["name"] = "loihi1-small"; t["core"]["compartments"] = 64
+print(json.dumps(t))
+PY
+sim_ok() {  # name, then bgmap arguments
+  local name=$1; shift
+  if "$B/bgmap" "$@" --simulate --no-sleep > "$T/sim.txt" 2>&1 &&
+     grep -q "identical to the golden model" "$T/sim.txt" && ! grep -q DIVERGENCE "$T/sim.txt"; then
+    pass "$name ($(grep -o 'on [0-9]* cores:' "$T/sim.txt"))"
+  else fail "$name" "$(grep -m2 'DIVERGENCE\|error' "$T/sim.txt")"; fi
+}
+sim_ok bgmap_sim_tiny_7_cores --target "$T/fpga6.json" tests/cosim/nets/tiny-replay.json --samples 20
+sim_ok bgmap_sim_mnist_4_cores --target "$T/l1small.json" nets/mnist-fpga.json --samples 20 --data mnist
+for s in 3 4 5 12 20; do
+  python3 tests/cosim/random_net.py $s "$T/random-$s.json"
+  sim_ok "bgmap_sim_random_$s" --target "$T/fpga6.json" "$T/random-$s.json" --samples 8 --seed $s
+done
+"$B/bgmap" --target loihi1 nets/mnist-fpga.json --simulate > "$T/sl.txt" 2>&1
+if [ $? -eq 1 ] && grep -q "sleep.enabled: the sleep phase is not partitioned yet" "$T/sl.txt"; then
+  pass bgmap_sim_sleep_refused
+else fail bgmap_sim_sleep_refused "$(tail -2 "$T/sl.txt")"; fi

@@ -5,17 +5,112 @@
 
 #include "bg_cli_net.h"
 #include "bg_map.h"
+#include "bg_psim.h"
+#include "bg_samples.h"
 
 static const char usage[] =
     "usage: bgmap --target T NET [--report FILE.json] [--targets DIR]\n"
+    "       bgmap --target T NET --simulate [--samples N] [--data mnist|random] [--seed S]\n"
+    "             [--no-sleep] [--data-dir D]\n"
     "Places NET's compartments and synapses onto the cores of target T (a name from DIR, default\n"
     "sw/mapping/targets: loihi1, loihi2, fpga; or a path to a target JSON file), prints the\n"
     "per-core utilisation table, and writes the mapping as JSON with --report. A network that\n"
     "does not fit gets the limit, by how much, and the smallest change that would fit.\n"
-    "Exit status: 0 it fits, 3 it does not fit, 1 a bad description or target, 2 usage error.\n";
+    "--simulate runs the partitioned simulator (golden semantics, core by core, spikes through\n"
+    "the routes) beside the golden model on N training samples (default 20) and N inferences,\n"
+    "comparing every weight, bias, dendrite and spike count after each sample; --no-sleep\n"
+    "disables the sleep phase in both (it is not partitioned yet).\n"
+    "Exit status: 0 it fits (and with --simulate every value agreed), 3 it does not fit, 4 the\n"
+    "simulation diverged (the first difference is printed), 1 a bad description, target or\n"
+    "data, 2 usage error.\n";
+
+static int simulate(const bg_map_t *map, const bg_net_t *net, uint32_t n, const char *data,
+                    const char *data_dir, uint32_t seed) {
+  bg_err_t err;
+  static bg_model_t g;
+  if (bg_model_init(&g, net, &err) != BG_OK) {
+    fprintf(stderr, "error: %s\n", err.msg);
+    return 1;
+  }
+  bg_psim_t *ps = NULL;
+  int rc = bg_psim_new(&ps, map, &g, &err);
+  bg_samples_t ds;
+  bool mnist = strcmp(data, "random") != 0;
+  if (rc == BG_OK && mnist) {
+    rc = bg_samples_open(data, data_dir, net->layers[0].size, net->time.steps, net->input.bin_ms, &ds, &err);
+  }
+  if (rc != BG_OK) {
+    fprintf(stderr, "error: %s\n", err.msg);
+    bg_psim_free(ps);
+    bg_model_free(&g);
+    return 1;
+  }
+  const uint32_t n_in = net->layers[0].size, n_out = net->layers[net->n_layers - 1].size;
+  uint8_t *px = calloc(n_in, 1);
+  bg_rng_t r;
+  bg_rng_seed(&r, seed);
+  int status = 0;
+  char what[256];
+  for (uint32_t k = 0; k < 2 * n && status == 0; k++) {
+    const bool train = k < n;
+    const uint8_t *in = px;
+    int label = 0;
+    if (mnist) {
+      rc = bg_samples_get(&ds, train ? BG_SPLIT_TRAIN : BG_SPLIT_TEST, train ? k : k - n, &in, &label, &err);
+      if (rc != BG_OK) {
+        fprintf(stderr, "error: %s\n", err.msg);
+        status = 1;
+        break;
+      }
+    } else {
+      for (uint32_t j = 0; j < n_in; j++) px[j] = (uint8_t)(bg_rng_next(&r) >> 24);
+      label = (int)bg_rng_below(&r, n_out);
+    }
+    int pg, pp;
+    if (train) {
+      pg = bg_model_train(&g, in, label);
+      bg_psim_train(ps, in, label, &pp, &err);
+    } else {
+      bg_rng_t e1, e2;
+      bg_rng_seed(&e1, net->q.stream_seed[BG_STREAM_EVAL] + k);
+      e2 = e1;
+      pg = bg_model_infer(&g, in, &e1);
+      bg_psim_infer(ps, in, &e2, &pp, &err);
+    }
+    if (pg != pp) {
+      printf("FIRST DIVERGENCE at %s sample %u: prediction: expected %d, got %d\n",
+             train ? "training" : "inference", train ? k : k - n, pg, pp);
+      status = 4;
+    } else if (bg_psim_compare(ps, &g, what, sizeof what)) {
+      printf("FIRST DIVERGENCE at %s sample %u: %s\n", train ? "training" : "inference",
+             train ? k : k - n, what);
+      status = 4;
+    }
+  }
+  if (status == 0) {
+    const bg_psim_counters_t *c = bg_psim_counters(ps);
+    printf("partitioned simulation (golden semantics) on %u cores: %u training samples and %u "
+           "inferences, every weight, bias, dendrite, spike count and prediction identical to "
+           "the golden model\n", map->n_cores, n, n);
+    printf("per sample (training and inference): %.0f input spikes delivered, %.0f spikes routed "
+           "between cores, %.0f delivered on their own core; per training sample: %.0f synaptic "
+           "events, %.0f weight writes; %.0f neuron updates per sample\n",
+           (double)c->input_spikes / (2 * n), (double)c->routed_spikes / (2 * n),
+           (double)c->local_spikes / (2 * n),
+           (double)c->syn_events / n, (double)c->weight_writes / n, (double)c->neuron_updates / (2 * n));
+  }
+  free(px);
+  if (mnist) bg_samples_close(&ds);
+  bg_psim_free(ps);
+  bg_model_free(&g);
+  return status;
+}
 
 int main(int argc, char **argv) {
   const char *target = NULL, *netpath = NULL, *report = NULL, *dir = "sw/mapping/targets";
+  const char *data = "random", *data_dir = "data";
+  bool sim = false, no_sleep = false;
+  uint32_t samples = 20, seed = 1;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -27,6 +122,18 @@ int main(int argc, char **argv) {
       report = argv[++i];
     } else if (!strcmp(a, "--targets") && v) {
       dir = argv[++i];
+    } else if (!strcmp(a, "--simulate")) {
+      sim = true;
+    } else if (!strcmp(a, "--no-sleep")) {
+      no_sleep = true;
+    } else if (!strcmp(a, "--samples") && v) {
+      samples = bg_cli_u32(a, argv[++i]);
+    } else if (!strcmp(a, "--seed") && v) {
+      seed = bg_cli_u32(a, argv[++i]);
+    } else if (!strcmp(a, "--data") && v) {
+      data = argv[++i];
+    } else if (!strcmp(a, "--data-dir") && v) {
+      data_dir = argv[++i];
     } else if (a[0] != '-' && netpath == NULL) {
       netpath = a;
     } else {
@@ -51,6 +158,16 @@ int main(int argc, char **argv) {
     fprintf(stderr, "error: %s\n", err.msg);
     return 1;
   }
+  if (no_sleep && net.sleep.enabled) {
+    net.sleep.enabled = false;
+    char *dump = bg_net_dump(&net);
+    int prc = dump ? bg_net_parse(dump, strlen(dump), netpath, &net, &err) : BG_E_NOMEM;
+    free(dump);
+    if (prc != BG_OK) {
+      fprintf(stderr, "error: %s\n", err.msg);
+      return 1;
+    }
+  }
   bg_map_t m;
   if (bg_map_compile(&net, &t, &m, &err) != BG_OK) {
     fprintf(stderr, "error: %s\n", err.msg);
@@ -58,6 +175,7 @@ int main(int argc, char **argv) {
   }
   bg_map_print(&m, stdout);
   int rc = m.fits ? 0 : 3;
+  if (rc == 0 && sim) rc = simulate(&m, &net, samples ? samples : 1, data, data_dir, seed);
   if (report && bg_map_write_json(&m, report, &err) != BG_OK) {
     fprintf(stderr, "error: %s\n", err.msg);
     rc = 1;
