@@ -119,18 +119,16 @@ print(json.dumps(t))
 PY
 sim_ok() {  # name, then bgmap arguments
   local name=$1; shift
-  if "$B/bgmap" "$@" --simulate --no-sleep > "$T/sim.txt" 2>&1 &&
+  if "$B/bgmap" "$@" --simulate > "$T/sim.txt" 2>&1 &&
      grep -q "identical to the golden model" "$T/sim.txt" && ! grep -q DIVERGENCE "$T/sim.txt"; then
     pass "$name ($(grep -o 'on [0-9]* cores:' "$T/sim.txt"))"
   else fail "$name" "$(grep -m2 'DIVERGENCE\|error' "$T/sim.txt")"; fi
 }
+# tiny-replay sleeps every 4 samples, mnist-fpga every 128: both phases are compared
 sim_ok bgmap_sim_tiny_7_cores --target "$T/fpga6.json" tests/cosim/nets/tiny-replay.json --samples 20
-sim_ok bgmap_sim_mnist_4_cores --target "$T/l1small.json" nets/mnist-fpga.json --samples 20 --data mnist
+sim_ok bgmap_sim_mnist_4_cores --target "$T/l1small.json" nets/mnist-fpga.json --samples 130 --data mnist
+sim_ok bgmap_sim_mnist_no_sleep --target "$T/l1small.json" nets/mnist-fpga.json --samples 20 --data mnist --no-sleep
 for s in 3 4 5 12 20; do
   python3 tests/cosim/random_net.py $s "$T/random-$s.json"
-  sim_ok "bgmap_sim_random_$s" --target "$T/fpga6.json" "$T/random-$s.json" --samples 8 --seed $s
+  sim_ok "bgmap_sim_random_$s" --target "$T/fpga6.json" "$T/random-$s.json" --samples 12 --seed $s
 done
-"$B/bgmap" --target loihi1 nets/mnist-fpga.json --simulate > "$T/sl.txt" 2>&1
-if [ $? -eq 1 ] && grep -q "sleep.enabled: the sleep phase is not partitioned yet" "$T/sl.txt"; then
-  pass bgmap_sim_sleep_refused
-else fail bgmap_sim_sleep_refused "$(tail -2 "$T/sl.txt")"; fi

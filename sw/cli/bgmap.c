@@ -18,8 +18,8 @@ static const char usage[] =
     "does not fit gets the limit, by how much, and the smallest change that would fit.\n"
     "--simulate runs the partitioned simulator (golden semantics, core by core, spikes through\n"
     "the routes) beside the golden model on N training samples (default 20) and N inferences,\n"
-    "comparing every weight, bias, dendrite and spike count after each sample; --no-sleep\n"
-    "disables the sleep phase in both (it is not partitioned yet).\n"
+    "comparing every weight, bias, feedback weight, dendrite and spike count after each sample\n"
+    "(sleep calls included, on the description's schedule); --no-sleep disables sleep in both.\n"
     "Exit status: 0 it fits (and with --simulate every value agreed), 3 it does not fit, 4 the\n"
     "simulation diverged (the first difference is printed), 1 a bad description, target or\n"
     "data, 2 usage error.\n";
@@ -90,7 +90,7 @@ static int simulate(const bg_map_t *map, const bg_net_t *net, uint32_t n, const 
   if (status == 0) {
     const bg_psim_counters_t *c = bg_psim_counters(ps);
     printf("partitioned simulation (golden semantics) on %u cores: %u training samples and %u "
-           "inferences, every weight, bias, dendrite, spike count and prediction identical to "
+           "inferences, every weight, bias, feedback weight, dendrite, spike count and prediction identical to "
            "the golden model\n", map->n_cores, n, n);
     printf("per sample (training and inference): %.0f input spikes delivered, %.0f spikes routed "
            "between cores, %.0f delivered on their own core; per training sample: %.0f synaptic "

@@ -16,6 +16,8 @@ typedef struct {
   bg_net_t net;
   bg_model_t m;
   int32_t *fb;                  /* count × n_out */
+  int32_t *h;                   /* count: noise sums of one sleep sample (hidden slices) */
+  int64_t *c;                   /* count × n_out: the sleep correlation C */
 } slice_t;
 
 struct bg_psim {
@@ -33,6 +35,10 @@ struct bg_psim {
   uint32_t *counts, *fb_k;
   int8_t *fb_sg;
   uint32_t *act;                /* one step of a layer's spikes, ascending (routing buffer) */
+  bg_rng_t rng_sleep_rate, rng_sleep_noise;
+  uint32_t *noise_p, *noise_m;  /* one sleep step's ξ⁺ / ξ⁻ lists of a hidden layer */
+  int32_t *sleep_o;             /* n_out: output spikes of one noise sample */
+  int64_t *sleep_q;             /* n_out */
   uint32_t batch_fill;
   uint64_t train_samples;
   bg_psim_counters_t ctr;
@@ -75,9 +81,12 @@ void bg_psim_free(bg_psim_t *ps) {
   for (int k = 0; k < ps->n_slices; k++) {
     bg_model_free(&ps->s[k].m);
     free(ps->s[k].fb);
+    free(ps->s[k].h);
+    free(ps->s[k].c);
   }
   free(ps->s);
-  void *p[] = {ps->eps, ps->up, ps->um, ps->sp, ps->sm, ps->counts, ps->fb_k, ps->fb_sg, ps->act};
+  void *p[] = {ps->eps, ps->up, ps->um, ps->sp, ps->sm, ps->counts, ps->fb_k, ps->fb_sg, ps->act,
+               ps->noise_p, ps->noise_m, ps->sleep_o, ps->sleep_q};
   for (size_t k = 0; k < sizeof p / sizeof p[0]; k++) free(p[k]);
   free(ps);
 }
@@ -86,10 +95,6 @@ int bg_psim_new(bg_psim_t **out, const bg_map_t *map, const bg_model_t *init, bg
   const bg_net_t *net = map->net;
   *out = NULL;
   if (!map->fits) return bg_err_set(err, BG_E_ARG, "%s: the mapping does not fit: %s", net->file, map->reason);
-  if (net->sleep.enabled) {
-    return bg_err_set(err, BG_E_ARG, "%s: sleep.enabled: the sleep phase is not partitioned yet "
-                      "(docs/mapping.md); simulate with sleep disabled (bgmap --no-sleep)", net->file);
-  }
   if (net->input.encoding != BG_ENC_RATE) {
     return bg_err_set(err, BG_E_ARG, "%s: input.encoding: the simulator takes rate input", net->file);
   }
@@ -116,6 +121,14 @@ int bg_psim_new(bg_psim_t **out, const bg_map_t *map, const bg_model_t *init, bg
   ps->fb_k = calloc(ps->n_out, sizeof *ps->fb_k);
   ps->fb_sg = calloc(ps->n_out, 1);
   ps->act = calloc(widest, sizeof *ps->act);
+  ps->noise_p = calloc(widest, sizeof *ps->noise_p);
+  ps->noise_m = calloc(widest, sizeof *ps->noise_m);
+  ps->sleep_o = calloc(ps->n_out, sizeof *ps->sleep_o);
+  ps->sleep_q = calloc(ps->n_out, sizeof *ps->sleep_q);
+  if (!ps->noise_p || !ps->noise_m || !ps->sleep_o || !ps->sleep_q) {
+    bg_psim_free(ps);
+    return bg_err_set(err, BG_E_NOMEM, "out of memory for the partitioned simulator");
+  }
   if (!ps->s || !ps->eps || !ps->up || !ps->um || !ps->sp || !ps->sm || !ps->counts || !ps->fb_k ||
       !ps->fb_sg || !ps->act) {
     bg_psim_free(ps);
@@ -154,6 +167,13 @@ int bg_psim_new(bg_psim_t **out, const bg_map_t *map, const bg_model_t *init, bg
           return bg_err_set(err, BG_E_NOMEM, "out of memory");
         }
         memcpy(s->fb, g->fb + (size_t)s->first * ps->n_out, (size_t)s->count * ps->n_out * sizeof *s->fb);
+        s->h = calloc(s->count, sizeof *s->h);
+        s->c = calloc((size_t)s->count * ps->n_out, sizeof *s->c);
+        if (s->h == NULL || s->c == NULL) {
+          ps->n_slices = k;
+          bg_psim_free(ps);
+          return bg_err_set(err, BG_E_NOMEM, "out of memory");
+        }
       }
     }
     ps->n_layer_slices[l] = k - ps->first_slice[l];
@@ -161,6 +181,8 @@ int bg_psim_new(bg_psim_t **out, const bg_map_t *map, const bg_model_t *init, bg
   ps->n_slices = k;
   bg_rng_seed(&ps->rng_input, net->q.stream_seed[BG_STREAM_INPUT]);
   bg_rng_seed(&ps->rng_round, net->q.stream_seed[BG_STREAM_ROUND]);
+  bg_rng_seed(&ps->rng_sleep_rate, net->q.stream_seed[BG_STREAM_SLEEP_RATE]);
+  bg_rng_seed(&ps->rng_sleep_noise, net->q.stream_seed[BG_STREAM_SLEEP_NOISE]);
   *out = ps;
   return BG_OK;
 }
@@ -376,6 +398,107 @@ static void apply_update(bg_psim_t *ps) {
   }
 }
 
+
+/* The sleep phase across the slices, in sleep_unit_run's order: ρ from stream 2; per hidden
+ * layer l, top down, K noise samples of Ts steps. The management core draws each step's noise
+ * for all of layer l's neurons (stream 3, two words per neuron, ascending) and sends ξ⁺/ξ⁻ to
+ * the slices of l (they sum h) and, as signed spikes, to the slices of l + 1, which integrate
+ * Σ_{ξ⁺} W − Σ_{ξ⁻} W without bias; the layers above run their normal step. The output slices
+ * count their spikes; the management core keeps Q = Σ o²; each slice of l keeps C = Σ h·o for
+ * its neurons and, at the end, steps its rows of B in neuron order with the shared rounding
+ * stream (feedback_step). */
+static void sleep_phase(bg_psim_t *ps) {
+  const bg_net_t *net = ps->net;
+  const int L = net->n_layers - 1;
+  const uint32_t n_out = ps->n_out, K = net->sleep.samples, Ts = net->sleep.steps;
+  const uint32_t rho = net->q.sleep_rate16 ? net->q.sleep_rate16 : bg_rng_r16(&ps->rng_sleep_rate);
+  uint64_t draws = 0, sat = 0;
+  for (int k = 0; k < ps->n_slices; k++) ps->s[k].m.record = false;
+  for (int l = L - 1; l >= 1; l--) {
+    const uint32_t n = net->layers[l].size;
+    memset(ps->sleep_q, 0, n_out * sizeof *ps->sleep_q);
+    for (int q = ps->first_slice[l]; q < ps->first_slice[l] + ps->n_layer_slices[l]; q++) {
+      memset(ps->s[q].c, 0, (size_t)ps->s[q].count * n_out * sizeof *ps->s[q].c);
+    }
+    for (uint32_t smp = 0; smp < K; smp++) {
+      for (int q = 0; q < ps->n_slices; q++) {
+        slice_t *s = &ps->s[q];
+        if (s->layer < l + 1) continue;
+        bg_model_layer_t *ly = &s->m.layer[1];
+        memset(ly->v, 0, ly->n * sizeof *ly->v);
+        memset(ly->s, 0, ly->n);
+        memset(ly->refr, 0, ly->n);
+      }
+      for (int q = ps->first_slice[l]; q < ps->first_slice[l] + ps->n_layer_slices[l]; q++) {
+        memset(ps->s[q].h, 0, ps->s[q].count * sizeof *ps->s[q].h);
+      }
+      memset(ps->sleep_o, 0, n_out * sizeof *ps->sleep_o);
+      for (uint32_t u = 0; u < Ts; u++) {
+        uint32_t np = 0, nm = 0;
+        int q = ps->first_slice[l];
+        for (uint32_t i = 0; i < n; i++) {
+          const uint32_t xp = bg_rng_r16(&ps->rng_sleep_noise) < rho;
+          const uint32_t xm = bg_rng_r16(&ps->rng_sleep_noise) < rho;
+          while (i >= ps->s[q].first + ps->s[q].count) q++;
+          ps->s[q].h[i - ps->s[q].first] += (int32_t)xp - (int32_t)xm;
+          ps->noise_p[np] = i;
+          np += xp;
+          ps->noise_m[nm] = i;
+          nm += xm;
+        }
+        for (int d = ps->first_slice[l + 1]; d < ps->first_slice[l + 1] + ps->n_layer_slices[l + 1]; d++) {
+          slice_t *s = &ps->s[d];
+          bg_model_layer_t *ly = &s->m.layer[1];
+          int64_t *I = ly->scratch;
+          for (uint32_t i = 0; i < ly->n; i++) I[i] = 0;
+          bg_rows_add(I, ly->w, ps->noise_p, np, ly->n);
+          bg_rows_sub(I, ly->w, ps->noise_m, nm, ly->n);
+          bg_soma_update(&s->m, 1, I, 0);
+          ps->ctr.routed_spikes += np + nm;
+          ps->ctr.neuron_updates += ly->n;
+        }
+        for (int q2 = l + 2; q2 <= L; q2++) {
+          uint32_t na = gather(ps, q2 - 1, 0);
+          deliver(ps, q2, 0, na, 0);
+          for (int d = ps->first_slice[q2]; d < ps->first_slice[q2] + ps->n_layer_slices[q2]; d++) {
+            bg_neuron_core_step(&ps->s[d].m, 1, 0);
+            ps->ctr.neuron_updates += ps->s[d].count;
+          }
+        }
+        for (int d = ps->first_slice[L]; d < ps->first_slice[L] + ps->n_layer_slices[L]; d++) {
+          const slice_t *s = &ps->s[d];
+          for (uint32_t i = 0; i < s->count; i++) ps->sleep_o[s->first + i] += s->m.layer[1].raster[i];
+        }
+      }
+      for (int q = ps->first_slice[l]; q < ps->first_slice[l] + ps->n_layer_slices[l]; q++) {
+        slice_t *s = &ps->s[q];
+        for (uint32_t i = 0; i < s->count; i++) {
+          if (s->h[i] == 0) continue;
+          for (uint32_t o = 0; o < n_out; o++) s->c[(size_t)i * n_out + o] += (int64_t)s->h[i] * ps->sleep_o[o];
+        }
+      }
+      for (uint32_t o = 0; o < n_out; o++) ps->sleep_q[o] += (int64_t)ps->sleep_o[o] * ps->sleep_o[o];
+    }
+    /* B += ROUND((C·ONE_B − RND(B·Q, log2 K))·η_s), neurons ascending, outputs ascending */
+    const bool oja = net->sleep.decay == BG_SLEEP_DECAY_OJA;
+    const int bf = net->layers[l].feedback.frac, bb = net->layers[l].feedback.bits;
+    for (int q = ps->first_slice[l]; q < ps->first_slice[l] + ps->n_layer_slices[l]; q++) {
+      slice_t *s = &ps->s[q];
+      for (uint32_t i = 0; i < s->count; i++) {
+        for (uint32_t o = 0; o < n_out; o++) {
+          int32_t *b = &s->fb[(size_t)i * n_out + o];
+          int64_t corr = bg_sat(s->c[(size_t)i * n_out + o], 63 - bf, &sat) * (INT64_C(1) << bf);
+          int64_t dec = oja ? bg_rnd((int64_t)*b * ps->sleep_q[o], (int)net->q.sleep_k_shift) : 0;
+          int64_t delta = bg_scale_round(corr - dec, net->q.sleep_eta_m, (int)net->q.sleep_eta_sh,
+                                         net->learning.rounding == BG_ROUND_STOCHASTIC,
+                                         &ps->rng_round, &draws, &sat);
+          *b = (int32_t)bg_sat((int64_t)*b + delta, bb, &sat);
+        }
+      }
+    }
+  }
+}
+
 int bg_psim_train(bg_psim_t *ps, const uint8_t *input, int label, int *pred, bg_err_t *err) {
   (void)err;
   const int L = ps->net->n_layers - 1;
@@ -395,6 +518,7 @@ int bg_psim_train(bg_psim_t *ps, const uint8_t *input, int label, int *pred, bg_
     apply_update(ps);
     ps->batch_fill = 0;
   }
+  if (ps->net->sleep.enabled && ps->train_samples % ps->net->sleep.period == 0) sleep_phase(ps);
   return BG_OK;
 }
 
@@ -422,6 +546,13 @@ int bg_psim_compare(const bg_psim_t *ps, const bg_model_t *g, char *what, size_t
       if (gl->d[n] != sl->d[i]) {
         snprintf(what, cap, "layer %d neuron %u (core %u) field dendrite: expected %lld, got %lld", s->layer, n, s->core, (long long)gl->d[n], (long long)sl->d[i]);
         return 1;
+      }
+      for (uint32_t o = 0; s->fb != NULL && o < ps->n_out; o++) {
+        int32_t a = gl->fb[(size_t)n * ps->n_out + o], b = s->fb[(size_t)i * ps->n_out + o];
+        if (a != b) {
+          snprintf(what, cap, "layer %d feedback %u <- output %u (core %u) field B: expected %d, got %d", s->layer, n, o, s->core, a, b);
+          return 1;
+        }
       }
       for (uint32_t j = 0; j < gl->fan_in; j++) {
         int32_t a = gl->w[(size_t)j * gl->n + n], b = sl->w[(size_t)j * sl->n + i];

@@ -4,7 +4,8 @@
  * state and synapses; spikes reach other slices only through the mapping's routes; the error unit
  * runs on the management core with the gathered output counts, and the error spikes are routed
  * back to the dendrites; the weight update follows the golden model's schedule (rows, then the
- * columns of every slice in order, one rounding stream). Integer path. */
+ * columns of every slice in order, one rounding stream); the sleep phase draws its noise on the
+ * management core and routes it as signed spikes. Integer path. */
 #ifndef BG_PSIM_H
 #define BG_PSIM_H
 
@@ -35,7 +36,7 @@ int bg_psim_infer(bg_psim_t *ps, const uint8_t *input, bg_rng_t *rng, int *predi
                   bg_err_t *err);
 
 /* The first difference between the partitioned state and a golden model's (weights, biases,
- * dendrites, output counts), described in `what`; 0 when every value agrees. */
+ * feedback weights, dendrites, spike counts), described in `what`; 0 when every value agrees. */
 int bg_psim_compare(const bg_psim_t *ps, const bg_model_t *golden, char *what, size_t cap);
 
 const bg_psim_counters_t *bg_psim_counters(const bg_psim_t *ps);
