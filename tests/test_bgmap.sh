@@ -132,3 +132,11 @@ for s in 3 4 5 12 20; do
   python3 tests/cosim/random_net.py $s "$T/random-$s.json"
   sim_ok "bgmap_sim_random_$s" --target "$T/fpga6.json" "$T/random-$s.json" --samples 12 --seed $s
 done
+
+# the estimate: printed with its label and its parts on a target with per-operation figures
+if "$B/bgmap" --target loihi1 nets/mnist-fpga.json --simulate --samples 4 --data mnist > "$T/e.txt" 2>&1 &&
+   grep -q "^ESTIMATE, energy per training sample on loihi1 (counts x the per-operation figures of Davies" "$T/e.txt" &&
+   grep -q "^ESTIMATE, time per training sample on loihi1: " "$T/e.txt" &&
+   ! "$B/bgmap" --target loihi2 nets/mnist-fpga.json --simulate --samples 2 --data mnist | grep -q ESTIMATE; then
+  pass bgmap_estimate
+else fail bgmap_estimate "$(grep -m2 ESTIMATE "$T/e.txt")"; fi

@@ -99,6 +99,33 @@ static int simulate(const bg_map_t *map, const bg_net_t *net, uint32_t n, const 
            (double)c->local_spikes / (2 * n),
            (double)c->syn_events / n, (double)c->weight_writes / n, (double)c->neuron_updates / (2 * n));
   }
+  if (status == 0 && map->t->has_energy) {
+    /* per training sample, from the counts above and the target's per-operation figures: the
+     * inference samples' share is taken out by halving the per-sample forward counts */
+    const bg_target_t *t = map->t;
+    const bg_psim_counters_t *c = bg_psim_counters(ps);
+    const double syn = (double)c->syn_events / n + (double)c->sleep_syn_events / n;
+    const double upd = (double)c->weight_writes / n, neu = (double)c->neuron_updates / (2 * n);
+    const double routed = (double)c->routed_spikes / (2 * n);
+    const double local = (double)(c->local_spikes + c->input_spikes) / (2 * n);
+    const double e_syn = syn * t->e_synop, e_upd = upd * t->e_synupd, e_neu = neu * t->e_neuron_active;
+    const double e_spk = routed * (t->e_spike_tile + t->e_hop) + local * t->e_spike_tile;
+    const double total = e_syn + e_upd + e_neu + e_spk;
+    printf("ESTIMATE, energy per training sample on %s (counts x the per-operation figures of "
+           "%s; every neuron update at the active cost; one tile hop per spike between cores; the "
+           "sleep phase amortised): %.2f uJ = synaptic ops %.2f + synaptic updates %.2f + neuron "
+           "updates %.2f + spikes %.2f\n", t->name, t->sources[0] ? t->sources : t->file,
+           total * 1e-6, e_syn * 1e-6, e_upd * 1e-6, e_neu * 1e-6, e_spk * 1e-6);
+    if (t->has_time) {
+      /* the cores work in parallel: the busiest core is taken as the average one */
+      const double cores = map->n_cores, steps = (double)c->steps / (2 * n);
+      const double ns = (syn * t->t_synop + neu * t->t_neuron_active + upd * t->t_synupd) / cores +
+                        steps * t->t_barrier;
+      printf("ESTIMATE, time per training sample on %s: %.1f us (%.0f timesteps with a %.0f ns "
+             "barrier each, the work spread evenly over %u cores)\n", t->name, ns * 1e-3, steps,
+             t->t_barrier, map->n_cores);
+    }
+  }
   free(px);
   if (mnist) bg_samples_close(&ds);
   bg_psim_free(ps);

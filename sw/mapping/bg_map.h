@@ -27,6 +27,8 @@ typedef struct {
   int traces_pre, traces_post, trace_bits, max_epoch;
   bool has_energy;
   double e_synop, e_synupd, e_neuron_active, e_neuron_inactive, e_spike_tile, e_hop;  /* pJ */
+  bool has_time;
+  double t_synop, t_synupd, t_neuron_active, t_neuron_inactive, t_barrier;            /* ns */
 } bg_target_t;
 
 int bg_target_parse(const char *text, size_t len, const char *name, bg_target_t *t,

@@ -101,7 +101,14 @@ int bg_target_parse(const char *text, size_t len, const char *name, bg_target_t 
       if (e) required(&rd, e, "energy_pj", en[i]);
       bg_rd_real(&rd, e, "energy_pj", en[i], 0.0, 0.0, false, 1e9, ed[i]);
     }
-    bg_rd_object(&rd, root, "", "time_ns", tm);
+    const cJSON *ti = bg_rd_object(&rd, root, "", "time_ns", tm);
+    t->has_time = ti != NULL;
+    double *td[] = {&t->t_synop, &t->t_synupd, &t->t_neuron_active, &t->t_neuron_inactive,
+                    &t->t_barrier};
+    for (int i = 0; tm[i]; i++) {
+      if (ti) required(&rd, ti, "time_ns", tm[i]);
+      bg_rd_real(&rd, ti, "time_ns", tm[i], 0.0, 0.0, false, 1e9, td[i]);
+    }
   }
   cJSON_Delete(root);
   return bg_rd_finish(&rd, BG_E_RANGE);

@@ -335,6 +335,7 @@ static void forward(bg_psim_t *ps, const uint8_t *input, bg_rng_t *rng, bool rec
       }
     }
     if (record && t >= ps->t0) error_step(ps, label);
+    ps->ctr.steps++;
   }
 }
 
@@ -454,7 +455,8 @@ static void sleep_phase(bg_psim_t *ps) {
           bg_rows_add(I, ly->w, ps->noise_p, np, ly->n);
           bg_rows_sub(I, ly->w, ps->noise_m, nm, ly->n);
           bg_soma_update(&s->m, 1, I, 0);
-          ps->ctr.routed_spikes += np + nm;
+          ps->ctr.input_spikes += np + nm;
+          ps->ctr.sleep_syn_events += (uint64_t)(np + nm) * ly->n;
           ps->ctr.neuron_updates += ly->n;
         }
         for (int q2 = l + 2; q2 <= L; q2++) {
@@ -463,8 +465,10 @@ static void sleep_phase(bg_psim_t *ps) {
           for (int d = ps->first_slice[q2]; d < ps->first_slice[q2] + ps->n_layer_slices[q2]; d++) {
             bg_neuron_core_step(&ps->s[d].m, 1, 0);
             ps->ctr.neuron_updates += ps->s[d].count;
+            ps->ctr.sleep_syn_events += (uint64_t)na * ps->s[d].count;
           }
         }
+        ps->ctr.steps++;
         for (int d = ps->first_slice[L]; d < ps->first_slice[L] + ps->n_layer_slices[L]; d++) {
           const slice_t *s = &ps->s[d];
           for (uint32_t i = 0; i < s->count; i++) ps->sleep_o[s->first + i] += s->m.layer[1].raster[i];

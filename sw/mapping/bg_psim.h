@@ -17,12 +17,14 @@
 typedef struct bg_psim bg_psim_t;
 
 typedef struct {
-  uint64_t input_spikes;       /* input spikes delivered to the cores of the first layer */
+  uint64_t input_spikes;       /* input and sleep-noise spikes the management core delivers */
   uint64_t routed_spikes;      /* spike deliveries from one core to another (forward + error) */
   uint64_t local_spikes;       /* deliveries that stayed on their core */
   uint64_t syn_events;         /* synaptic accumulations, all slices */
   uint64_t weight_writes;      /* synapses written by updates */
-  uint64_t neuron_updates;     /* soma updates (neurons × steps) */
+  uint64_t neuron_updates;     /* soma updates (neurons × steps), sleep included */
+  uint64_t sleep_syn_events;   /* synaptic accumulations of the sleep phase */
+  uint64_t steps;              /* timesteps run (samples × T, sleep steps included) */
 } bg_psim_counters_t;
 
 /* Build the slices of a mapping that fits, with the weights of `init` (a golden model of the
