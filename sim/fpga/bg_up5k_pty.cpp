@@ -10,6 +10,7 @@
 //   --bad-crc-after N  every response after the first N has a wrong CRC (frame otherwise intact)
 //   --stall-after N    send nothing after the first N responses (a dead or unplugged link)
 //   --die-after N      exit abruptly (no cleanup) half-way through response N+1
+//   --delay-one N      hold response N+1 (and what follows it) for 200 ms: a late answer
 // SIGTERM and SIGINT end it cleanly (exit status 0).
 //
 // Usage: bg_up5k_pty --link FILE --div N [faults] [--verbose]
@@ -48,6 +49,7 @@ double now_s() {
 
 struct Faults {
   long garble_after = -1, garble_one = -1, bad_crc_after = -1, stall_after = -1, die_after = -1;
+  long delay_one = -1;
 };
 
 // The board's response frames as they leave it (docs/serial.md): SOF 0x5A, SEQ, OP, STATUS,
@@ -160,7 +162,8 @@ class Board {
 int usage() {
   std::fprintf(stderr,
                "usage: bg_up5k_pty --link FILE --div N [--garble-after N] [--garble-one N]\n"
-               "       [--bad-crc-after N] [--stall-after N] [--die-after N] [--verbose]\n");
+               "       [--bad-crc-after N] [--stall-after N] [--die-after N] [--delay-one N]\n"
+               "       [--verbose]\n");
   return 2;
 }
 
@@ -187,6 +190,7 @@ int main(int argc, char **argv) {
     else if (!std::strcmp(a, "--bad-crc-after") && num(&f.bad_crc_after)) {}
     else if (!std::strcmp(a, "--stall-after") && num(&f.stall_after)) {}
     else if (!std::strcmp(a, "--die-after") && num(&f.die_after)) {}
+    else if (!std::strcmp(a, "--delay-one") && num(&f.delay_one)) {}
     else if (!std::strcmp(a, "--verbose")) verbose = true;
     else if (a[0] == '+') {}  // +verilator+... arguments
     else {
@@ -239,7 +243,7 @@ int main(int argc, char **argv) {
   RespTracker rt;
   uint64_t cycles = 0;
   long in_bytes = 0, out_bytes = 0;
-  double last_activity = now_s();
+  double last_activity = now_s(), hold_until = 0;
   uint8_t buf[512];
   std::string out;
   while (!g_stop) {
@@ -261,12 +265,13 @@ int main(int argc, char **argv) {
         _exit(3);
       }
       if (in_frame && f.stall_after >= 0 && fr > f.stall_after) continue;
+      if (kind == RespTracker::kSof && f.delay_one >= 0 && fr == f.delay_one + 1) hold_until = now_s() + 0.2;
       if (in_frame && f.garble_after >= 0 && fr > f.garble_after) c ^= 1;
       if (kind == RespTracker::kStatus && f.garble_one >= 0 && fr == f.garble_one + 1) c ^= 1;
       if (kind == RespTracker::kCrcHi && f.bad_crc_after >= 0 && fr > f.bad_crc_after) c ^= 0x80;
       out.push_back(static_cast<char>(c));
     }
-    if (!out.empty()) {
+    if (!out.empty() && now_s() >= hold_until) {
       ssize_t n = write(master, out.data(), out.size());
       if (n > 0) {
         out.erase(0, static_cast<size_t>(n));

@@ -8,7 +8,7 @@
 #   source, the generated package or the simulator changes; Verilator -j 1 under nice), then
 #   runs it in the foreground: FILE receives the pty's path (/dev/pts/N) when the board is up.
 #   SIGTERM stops it cleanly. The faults (--garble-after N, --garble-one N, --bad-crc-after N,
-#   --stall-after N, --die-after N) are bg_up5k_pty's.
+#   --stall-after N, --die-after N, --delay-one N) are bg_up5k_pty's.
 # ClkDiv 4 (the smallest the UART takes) and TimeoutCycles 20000 (the bridge's inter-byte
 # timeout, at least 25 ms of simulated-board time at the simulator's speed here).
 set -u

@@ -42,6 +42,7 @@ typedef struct {
   uint32_t baud;
   double bit_ms;       /* one bit on the line */
   uint8_t seq;
+  bool debug;          /* BG_UART_DEBUG set: retries and dropped responses on stderr */
   const bg_net_t *net;
   bg_dev_layout_t lay;
   /* the host-side part of the register block */
@@ -131,6 +132,10 @@ static void receive(ua_t *u, uint8_t seq, uint8_t op, uint16_t want_len, double 
         return;
       }
       if (f[1] != seq) {   /* a late answer to an earlier request: drop it, keep waiting */
+        if (u->debug) {
+          fprintf(stderr, "uart:%s: %s (seq %u): dropped a stale response (seq %u)\n", u->dev,
+                  kOps[op], seq, f[1]);
+        }
         r->stale++;
         have = 0;
         continue;
@@ -155,12 +160,18 @@ static void receive(ua_t *u, uint8_t seq, uint8_t op, uint16_t want_len, double 
                r->bytes ? ", none of them a complete frame: a garbled line?" : "");
       return;
     }
-    ssize_t n = w < 0 ? -1 : read(u->fd, f + have, need - have);
+    if (w < 0) {
+      r->what = RX_DEAD;
+      snprintf(r->why, sizeof r->why, "the line hung up (%s) after %u response bytes: the other "
+               "end closed or died", errno == EPIPE ? "POLLHUP" : strerror(errno), r->bytes);
+      return;
+    }
+    ssize_t n = read(u->fd, f + have, need - have);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     if (n <= 0) {
       r->what = RX_DEAD;
-      snprintf(r->why, sizeof r->why, "%s (the other end closed or died)",
-               n == 0 ? "end of file" : strerror(errno));
+      snprintf(r->why, sizeof r->why, "%s after %u response bytes: the other end closed or died",
+               n == 0 ? "end of file" : strerror(errno), r->bytes);
       return;
     }
     r->bytes += (unsigned)n;
@@ -223,6 +234,11 @@ static int xact(ua_t *u, uint8_t op, const uint8_t *pay, uint16_t len, uint16_t 
       sent += (size_t)n;
     }
     if (r.what == RX_OK) receive(u, seq, op, want_len, deadline, &r);
+    if (u->debug && (r.what != RX_OK || r.status == ST_BAD_CRC)) {
+      fprintf(stderr, "uart:%s: %s (seq %u): attempt %d of %d: %s\n", u->dev, kOps[op], seq, at,
+              r.what == RX_OK ? ATTEMPTS : attempts,
+              r.what == RX_OK ? "the board received the request with a bad CRC" : r.why);
+    }
     if (r.what == RX_OK && r.status == ST_BAD_CRC && at < ATTEMPTS) {
       resync(u);   /* the request was damaged on the way: it had no effect, send it again */
       continue;
@@ -250,12 +266,18 @@ static int xact(ua_t *u, uint8_t op, const uint8_t *pay, uint16_t len, uint16_t 
       continue;
     }
     if (attempts == 1) {
-      return bg_err_set(err, BG_E_IO, "uart:%s: %s (seq %u): %s within %.0f ms; %s is not "
-                        "idempotent, so it was not retried and may have taken effect (read "
-                        "STATUS)", u->dev, kOps[op], seq, r.why, tmo, kOps[op]);
+      char when[32] = "";
+      if (r.what == RX_TIMEOUT) snprintf(when, sizeof when, " within %.0f ms", tmo);
+      return bg_err_set(err, BG_E_IO, "uart:%s: %s (seq %u): %s%s; %s is not idempotent, so it "
+                        "was not retried and may have taken effect (read STATUS)", u->dev,
+                        kOps[op], seq, r.why, when, kOps[op]);
     }
-    return bg_err_set(err, BG_E_IO, "uart:%s: %s (seq %u): %s within %.0f ms, %d attempts",
-                      u->dev, kOps[op], seq, r.why, tmo, attempts);
+    if (r.what == RX_TIMEOUT) {
+      return bg_err_set(err, BG_E_IO, "uart:%s: %s (seq %u): %s within %.0f ms, %d attempts",
+                        u->dev, kOps[op], seq, r.why, tmo, attempts);
+    }
+    return bg_err_set(err, BG_E_IO, "uart:%s: %s (seq %u): %s, %d attempts", u->dev, kOps[op],
+                      seq, r.why, attempts);
   }
 }
 
@@ -608,6 +630,7 @@ static int ua_open(void **state, const char *arg, const bg_net_t *net, bg_err_t 
     u->baud = (uint32_t)b;
   }
   u->bit_ms = 1000.0 / u->baud;
+  u->debug = getenv("BG_UART_DEBUG") != NULL;
   u->net = net;
   bg_dev_layout(net, &u->lay);
   u->fd = open(u->dev, O_RDWR | O_NOCTTY | O_NONBLOCK);
