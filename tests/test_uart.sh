@@ -119,6 +119,44 @@ SIMPID=""
 if [ $rc -eq 0 ] && [ ! -e "$T/link" ]; then pass uart_sim_sigterm
 else fail uart_sim_sigterm "exit status $rc on SIGTERM, link file $(ls "$T/link" 2>&1)"; fi
 
+# ---- bgctl train on MNIST: nets/mnist-fpga.json's board against cmodel: ----------------------
+# reset + load gives the board a fresh cmodel: device's state; the same samples must end with the
+# same weight hash and accuracy, and the board's checkpoint must infer on cmodel: as on the board
+if [ ! -e data/mnist/train-images-idx3-ubyte ]; then
+  echo "SKIP uart_bgctl_train_mnist: no MNIST under data/ (scripts/fetch_data.sh)"
+else
+  NET_SAVED=$NET
+  NET=nets/mnist-fpga.json
+  t0=$(date +%s)
+  if bash sim/fpga/bgboard.sh --net "$NET" --build-only 2> "$T/build.err"; then
+    echo "uart: mnist-fpga board simulator ready in $(( $(date +%s) - t0 )) s"
+    start_board
+    MC=("$B/bgctl" --backend "uart:$PTY" --net "$NET")
+    MM=("$B/bgctl" --backend cmodel: --net "$NET")
+    n=5
+    "${MC[@]}" reset > "$T/m.out" 2>&1 && "${MC[@]}" load >> "$T/m.out" 2>&1
+    s=$(now)
+    "${MC[@]}" --json --save "$T/m.ckpt" train --data mnist --samples $n > "$T/mu.json" 2>> "$T/m.out"
+    el=$(secs "$s" "$(now)")
+    "${MM[@]}" --json train --data mnist --samples $n > "$T/mc.json" 2>> "$T/m.out"
+    "${MC[@]}" --json infer --data mnist --samples $n > "$T/miu.json" 2>> "$T/m.out"
+    "${MM[@]}" --json --restore "$T/m.ckpt" infer --data mnist --samples $n > "$T/mic.json" 2>> "$T/m.out"
+    stop_board
+    if python3 - "$T/mu.json" "$T/mc.json" "$T/miu.json" "$T/mic.json" <<'PY' > "$T/m.why" 2>&1
+import json, sys
+u, c, iu, ic = (json.loads(open(f).read()) for f in sys.argv[1:])
+assert u["backend"] == "uart" and c["backend"] == "cmodel", (u, c)
+assert u["weight_hash"] == c["weight_hash"], ("train", u["weight_hash"], c["weight_hash"])
+assert u["accuracy"] == c["accuracy"], ("train accuracy", u["accuracy"], c["accuracy"])
+assert iu["accuracy"] == ic["accuracy"] and iu["weight_hash"] == ic["weight_hash"], ("infer", iu, ic)
+print("weight hash %s, train accuracy %.0f %%, infer accuracy %.0f %%" % (u["weight_hash"], u["accuracy"], iu["accuracy"]))
+PY
+    then pass uart_bgctl_train_mnist "($n samples in $el s with save, $(cat "$T/m.why"))"
+    else fail uart_bgctl_train_mnist "$(cat "$T/m.why" "$T/m.out" | tail -n 4 | tr '\n' ' ')"; fi
+  else fail uart_bgctl_train_mnist "board build: $(cat "$T/build.err")"; fi
+  NET=$NET_SAVED
+fi
+
 # ---- faults -----------------------------------------------------------------------------------
 # Responses of `bgctl save` on a fresh board: 1 PING at open, 3 for ID/VERSION/NET_HASH, then the
 # save: weights (3 bursts), biases, feedback, 8 configuration words, NET_HASH: N=8 lands in the
