@@ -260,12 +260,14 @@ int main(int argc, char **argv) {
       const bool in_frame = kind != RespTracker::kOutside;
       if (in_frame && f.die_after >= 0 && fr > f.die_after && rt.pos() >= 4) {
         if (!out.empty()) (void)!write(master, out.data(), out.size());
-        std::fprintf(stderr, "bg_up5k_pty: --die-after %ld: exiting in the middle of response %ld\n",
-                     f.die_after, fr);
+        std::fprintf(stderr, "bg_up5k_pty: --die-after %ld: exiting in the middle of "
+                     "response %ld\n", f.die_after, fr);
         _exit(3);
       }
       if (in_frame && f.stall_after >= 0 && fr > f.stall_after) continue;
-      if (kind == RespTracker::kSof && f.delay_one >= 0 && fr == f.delay_one + 1) hold_until = now_s() + 0.2;
+      if (kind == RespTracker::kSof && f.delay_one >= 0 && fr == f.delay_one + 1) {
+        hold_until = now_s() + 0.2;   // this response and what follows it: late
+      }
       if (in_frame && f.garble_after >= 0 && fr > f.garble_after) c ^= 1;
       if (kind == RespTracker::kStatus && f.garble_one >= 0 && fr == f.garble_one + 1) c ^= 1;
       if (kind == RespTracker::kCrcHi && f.bad_crc_after >= 0 && fr > f.bad_crc_after) c ^= 0x80;

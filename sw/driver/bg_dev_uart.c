@@ -64,7 +64,9 @@ static uint16_t crc16(const uint8_t *p, size_t n) {
   uint16_t crc = 0xFFFF;
   for (size_t i = 0; i < n; i++) {
     crc ^= (uint16_t)(p[i] << 8);
-    for (int b = 0; b < 8; b++) crc = (crc & 0x8000) ? (uint16_t)((crc << 1) ^ 0x1021) : (uint16_t)(crc << 1);
+    for (int b = 0; b < 8; b++) {
+      crc = (crc & 0x8000) ? (uint16_t)((crc << 1) ^ 0x1021) : (uint16_t)(crc << 1);
+    }
   }
   return crc;
 }
@@ -340,7 +342,7 @@ static int ua_mem_read(void *state, uint32_t sel, uint32_t addr, uint32_t count,
   int rc = BG_OK;
   u->mem_sel = sel;
   while (rc == BG_OK && done < count) {
-    uint32_t n = count - done < (uint32_t)(MAX_DATA / wb) ? count - done : (uint32_t)(MAX_DATA / wb);
+    const uint32_t per = (uint32_t)(MAX_DATA / wb), n = count - done < per ? count - done : per;
     uint8_t p[8], st = 0, resp[MAX_DATA];
     p[0] = (uint8_t)sel;
     put_le(p + 1, addr + done, 4);
@@ -371,7 +373,7 @@ static int ua_mem_write(void *state, uint32_t sel, uint32_t addr, uint32_t count
   uint32_t done = 0;
   int rc = BG_OK;
   while (rc == BG_OK && done < count) {
-    uint32_t n = count - done < (uint32_t)(MAX_DATA / wb) ? count - done : (uint32_t)(MAX_DATA / wb);
+    const uint32_t per = (uint32_t)(MAX_DATA / wb), n = count - done < per ? count - done : per;
     uint8_t p[8 + MAX_DATA], st = 0;
     p[0] = (uint8_t)sel;
     put_le(p + 1, addr + done, 4);
@@ -506,7 +508,9 @@ static int ua_write(void *state, uint32_t off, uint32_t v, bg_err_t *err) {
   uint8_t st = 0, b = 0;
   int rc = BG_OK;
   int k = 0;
-  while (k < BG_REGS_COUNT && off != t[k].offset && !(t[k].words == 2 && off == t[k].offset + 4)) k++;
+  while (k < BG_REGS_COUNT && off != t[k].offset && !(t[k].words == 2 && off == t[k].offset + 4)) {
+    k++;
+  }
   if (k == BG_REGS_COUNT) {
     u->error |= BG_REG_ERROR_BAD_ADDR_MASK;
     return BG_OK;
