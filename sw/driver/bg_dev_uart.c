@@ -238,7 +238,7 @@ static int xact(ua_t *u, uint8_t op, const uint8_t *pay, uint16_t len, uint16_t 
     if (r.what == RX_OK) receive(u, seq, op, want_len, deadline, &r);
     if (u->debug && (r.what != RX_OK || r.status == ST_BAD_CRC)) {
       fprintf(stderr, "uart:%s: %s (seq %u): attempt %d of %d: %s\n", u->dev, kOps[op], seq, at,
-              r.what == RX_OK ? ATTEMPTS : attempts,
+              r.what == RX_OK ? ATTEMPTS : r.what == RX_DEAD ? at : attempts,
               r.what == RX_OK ? "the board received the request with a bad CRC" : r.why);
     }
     if (r.what == RX_OK && r.status == ST_BAD_CRC && at < ATTEMPTS) {
