@@ -190,6 +190,12 @@ static int conformance(void) {
                strstr(err.msg, "/nonexistent/tty") && strstr(err.msg, "open"), "%s", err.msg);
   BG_CHECK(bg_dev_open(&x, "uart:/dev/tty@1234", &g_net, &err) == BG_E_ARG &&
                strstr(err.msg, "baud rate '1234'"), "%s", err.msg);
+  BG_CHECK(bg_dev_open(&x, "uart:/dev/tty@115200,slack=x", &g_net, &err) == BG_E_ARG &&
+               strstr(err.msg, "option ',slack=x'"), "%s", err.msg);
+  BG_CHECK(bg_dev_open(&x, "uart:/dev/tty,speed=9", &g_net, &err) == BG_E_ARG &&
+               strstr(err.msg, "expected ',slack=MS'"), "%s", err.msg);
+  BG_CHECK(bg_dev_open(&x, "uart:/dev/null,slack=500", &g_net, &err) == BG_E_IO &&
+               strstr(err.msg, "uart:/dev/null: tcgetattr"), "%s", err.msg);
   return 0;
 }
 

@@ -41,6 +41,7 @@ typedef struct {
   int fd;
   uint32_t baud;
   double bit_ms;       /* one bit on the line */
+  double slack_ms;     /* the adapter's latency allowance: 100 ms, or ,slack=MS */
   uint8_t seq;
   bool debug;          /* BG_UART_DEBUG set: retries and dropped responses on stderr */
   const bg_net_t *net;
@@ -210,7 +211,7 @@ static int xact(ua_t *u, uint8_t op, const uint8_t *pay, uint16_t len, uint16_t 
   uint8_t f[7 + MAX_LEN];
   const int attempts = idempotent(op, pay) ? ATTEMPTS : 1;
   /* request and response on the line, 10 bits a byte, + 100 ms USB latency + 20 ms bridge */
-  const double tmo = (double)(7 + len + 8 + want_len) * 10.0 * u->bit_ms + 100.0 + 20.0;
+  const double tmo = (double)(7 + len + 8 + want_len) * 10.0 * u->bit_ms + u->slack_ms + 20.0;
   rx_t r;
   for (int at = 1;; at++) {
     const uint8_t seq = ++u->seq;
@@ -614,24 +615,43 @@ static int ua_open(void **state, const char *arg, const bg_net_t *net, bg_err_t 
   if (u == NULL) return bg_err_set(err, BG_E_NOMEM, "uart:%s: out of memory", arg);
   u->fd = -1;
   u->baud = 115200;
-  const char *at = strrchr(arg, '@');
-  size_t n = at ? (size_t)(at - arg) : strlen(arg);
+  u->slack_ms = 100.0;
+  /* DEVICE[@BAUD][,slack=MS] */
+  const char *opt = strchr(arg, ',');
+  size_t n = opt ? (size_t)(opt - arg) : strlen(arg);
+  const char *at = memchr(arg, '@', n);
+  char baud[16] = "";
+  if (at != NULL && (size_t)(arg + n - at) < sizeof baud) {
+    memcpy(baud, at + 1, (size_t)(arg + n - at - 1));
+  }
+  if (at != NULL) n = (size_t)(at - arg);
   if (n == 0 || n >= sizeof u->dev) {
     free(u);
-    return bg_err_set(err, BG_E_ARG, "uart:%s: expected uart:DEVICE[@BAUD], e.g. "
+    return bg_err_set(err, BG_E_ARG, "uart:%s: expected uart:DEVICE[@BAUD][,slack=MS], e.g. "
                       "uart:/dev/ttyUSB1@115200", arg);
   }
   memcpy(u->dev, arg, n);
   if (at) {
     char *end = NULL;
-    unsigned long b = strtoul(at + 1, &end, 10);
-    if (end == at + 1 || *end != '\0' || b > 3000000 || speed_of((uint32_t)b) == B0) {
+    unsigned long b = strtoul(baud, &end, 10);
+    if (end == baud || *end != '\0' || b > 3000000 || speed_of((uint32_t)b) == B0) {
       free(u);
       return bg_err_set(err, BG_E_ARG, "uart:%s: baud rate '%s': expected one of 9600, 19200, "
                         "38400, 57600, 115200, 230400, 460800, 921600, 1000000, 2000000, "
-                        "3000000", arg, at + 1);
+                        "3000000", arg, baud);
     }
     u->baud = (uint32_t)b;
+  }
+  if (opt) {
+    char *end = NULL;
+    unsigned long ms = strncmp(opt, ",slack=", 7) == 0 ? strtoul(opt + 7, &end, 10) : 0;
+    if (end == NULL || end == opt + 7 || *end != '\0' || ms > 60000) {
+      free(u);
+      return bg_err_set(err, BG_E_ARG, "uart:%s: option '%s': expected ',slack=MS' (the "
+                        "allowance for adapter latency in each response timeout, 0 to 60000; "
+                        "default 100)", arg, opt);
+    }
+    u->slack_ms = (double)ms;
   }
   u->bit_ms = 1000.0 / u->baud;
   u->debug = getenv("BG_UART_DEBUG") != NULL;
