@@ -24,8 +24,9 @@ static const char usage[] =
     "  dump-weights [-o FILE]        weights, biases, feedback as CSV (memory,address,value)\n"
     "  counters                      the performance counters\n"
     "  save CKPT | restore CKPT      device checkpoint (atomic; refused when damaged)\n"
-    "Backends: cmodel: (the golden model behind the register map), uart:DEVICE[@BAUD] (the\n"
-    "board's serial bridge, default 115200 baud). D: mnist or fashion;\n"
+    "Backends: cmodel: (the golden model behind the register map), uart:DEVICE[@BAUD][,slack=MS]\n"
+    "(the board's serial bridge, default 115200 baud, 100 ms adapter latency allowed per\n"
+    "response). D: mnist or fashion;\n"
     "--data-dir DIR (default data). --restore runs before CMD, --save after it. Progress with\n"
     "samples/s and ETA when stderr is a terminal, plain lines otherwise. Exit status: 0 success,\n"
     "1 device or data error, 2 usage error.\n";
