@@ -47,9 +47,13 @@ if "${CTL[@]}" --restore "$T/dev.ckpt" info > "$T/bad.out" 2>&1; then fail bgctl
 elif [ $? -eq 1 ] && grep -q "$T/dev.ckpt" "$T/bad.out"; then pass bgctl_damaged_ckpt
 else fail bgctl_damaged_ckpt "$(cat "$T/bad.out")"; fi
 
-if "$B/bgctl" --backend uart:/dev/null --net "$NET" info > "$T/u.out" 2>&1; then fail bgctl_backend "accepted"
-elif [ $? -eq 1 ] && grep -q 'expected a backend URI "cmodel:"' "$T/u.out"; then pass bgctl_backend
+if "$B/bgctl" --backend tcp:1 --net "$NET" info > "$T/u.out" 2>&1; then fail bgctl_backend "accepted"
+elif [ $? -eq 1 ] && grep -q 'expected a backend URI "cmodel:" or "uart:DEVICE\[@BAUD\]"' "$T/u.out"; then pass bgctl_backend
 else fail bgctl_backend "$(cat "$T/u.out")"; fi
+# uart: on something that is not a serial port: refused at once, naming it
+if "$B/bgctl" --backend uart:/dev/null --net "$NET" info > "$T/u.out" 2>&1; then fail bgctl_backend_uart "accepted"
+elif [ $? -eq 1 ] && grep -q 'uart:/dev/null: tcgetattr (not a serial port?)' "$T/u.out"; then pass bgctl_backend_uart
+else fail bgctl_backend_uart "$(cat "$T/u.out")"; fi
 
 ok=1
 "$B/bgctl" --backend cmodel: info > /dev/null 2>&1; [ $? -eq 2 ] || ok=0

@@ -14,14 +14,19 @@
 static const char usage[] =
     "usage: bgctl --backend URI --net NET [--restore CKPT] [--save CKPT] [--json] CMD [ARGS]\n"
     "  info                          the device's identity, sizes and memories\n"
-    "  load                          write the description's initial weights (stream 0)\n"
+    "  reset                         soft reset: registers and random streams to the\n"
+    "                                description's values (a board after power-up), memories kept\n"
+    "  load                          write the description's initial weights (stream 0); on a\n"
+    "                                board, reset then load starts a run as a cmodel: device does\n"
     "  train --data D --samples N    train N samples of the training split, in file order\n"
     "  infer --data D --samples N    infer N samples of the test split; accuracy\n"
     "  sleep                         one sleep call\n"
     "  dump-weights [-o FILE]        weights, biases, feedback as CSV (memory,address,value)\n"
     "  counters                      the performance counters\n"
     "  save CKPT | restore CKPT      device checkpoint (atomic; refused when damaged)\n"
-    "Backends: cmodel: (the golden model behind the register map). D: mnist or fashion;\n"
+    "Backends: cmodel: (the golden model behind the register map), uart:DEVICE[@BAUD][,slack=MS]\n"
+    "(the board's serial bridge, default 115200 baud, 100 ms adapter latency allowed per\n"
+    "response). D: mnist or fashion;\n"
     "--data-dir DIR (default data). --restore runs before CMD, --save after it. Progress with\n"
     "samples/s and ETA when stderr is a terminal, plain lines otherwise. Exit status: 0 success,\n"
     "1 device or data error, 2 usage error.\n";
@@ -208,7 +213,7 @@ int main(int argc, char **argv) {
 #undef TAKE
   }
   if (uri == NULL || netpath == NULL || cmd == NULL) die_usage("--backend, --net and a command are required", NULL);
-  static const char *const cmds[] = {"info", "load", "train", "infer", "sleep", "dump-weights",
+  static const char *const cmds[] = {"info", "reset", "load", "train", "infer", "sleep", "dump-weights",
                                      "counters", "save", "restore", NULL};
   int known = 0;
   for (int k = 0; cmds[k]; k++) known |= strcmp(cmd, cmds[k]) == 0;
@@ -224,7 +229,10 @@ int main(int argc, char **argv) {
   int rc = restore ? bg_dev_restore(c.dev, restore, &err) : BG_OK;
   if (rc == BG_OK) {
     if (!strcmp(cmd, "info")) rc = cmd_info(&c, &err);
-    else if (!strcmp(cmd, "load")) rc = cmd_load(&c, &err);
+    else if (!strcmp(cmd, "reset")) {
+      rc = bg_dev_reset(c.dev, &err);
+      if (rc == BG_OK) printf("reset %s\n", bg_dev_backend_name(c.dev));
+    } else if (!strcmp(cmd, "load")) rc = cmd_load(&c, &err);
     else if (!strcmp(cmd, "train")) rc = cmd_run(&c, true, &err);
     else if (!strcmp(cmd, "infer")) rc = cmd_run(&c, false, &err);
     else if (!strcmp(cmd, "sleep")) rc = bg_dev_run(c.dev, BG_CMD_SLEEP, NULL, 0, NULL, 60000, &err);

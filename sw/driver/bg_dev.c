@@ -19,7 +19,7 @@ struct bg_dev {
   char uri[256];
 };
 
-static const bg_dev_backend_t *const kBackends[] = {&bg_dev_backend_cmodel};
+static const bg_dev_backend_t *const kBackends[] = {&bg_dev_backend_cmodel, &bg_dev_backend_uart};
 
 static const char *const kFlagNames[] = {"BAD_ADDR", "READ_ONLY", "BUSY", "BAD_VALUE",
                                          "MEM_RANGE", "NOT_HELD"};
@@ -75,8 +75,9 @@ int bg_dev_open(bg_dev_t **out, const char *uri, const bg_net_t *net, bg_err_t *
     if ((size_t)(colon - uri) == n && strncmp(uri, kBackends[k]->scheme, n) == 0) be = kBackends[k];
   }
   if (be == NULL) {
-    return bg_err_set(err, BG_E_ARG, "%s: expected a backend URI \"cmodel:\" (verilator:, "
-                      "systemc: and uart:DEV are not built yet; docs/driver.md)", uri);
+    return bg_err_set(err, BG_E_ARG, "%s: expected a backend URI \"cmodel:\" or "
+                      "\"uart:DEVICE[@BAUD]\" (verilator: and systemc: are not built yet; "
+                      "docs/driver.md)", uri);
   }
   bg_dev_t *dev = calloc(1, sizeof *dev);
   if (dev == NULL) return bg_err_set(err, BG_E_NOMEM, "%s: out of memory", uri);
@@ -121,7 +122,8 @@ uint32_t bg_dev_mem_words(const bg_dev_t *dev, bg_mem_e sel) {
   return (unsigned)sel < BG_DEV_N_MEMS ? dev->lay.words[sel] : 0;
 }
 
-static int window(bg_dev_t *dev, bg_mem_e sel, uint32_t addr, uint32_t count, bg_err_t *err) {
+/* The driver's own checks of a burst's arguments (before any device access). */
+static int mem_args(bg_dev_t *dev, bg_mem_e sel, uint32_t addr, uint32_t count, bg_err_t *err) {
   if ((unsigned)sel >= BG_DEV_N_MEMS || dev->lay.words[sel] == 0) {
     return bg_err_set(err, BG_E_ARG, "%s: memory %d: no such memory for %s", dev->uri, (int)sel,
                       dev->net->file);
@@ -130,19 +132,45 @@ static int window(bg_dev_t *dev, bg_mem_e sel, uint32_t addr, uint32_t count, bg
     return bg_err_set(err, BG_E_ARG, "%s: memory %d: words %u..%u past its %u words", dev->uri,
                       (int)sel, addr, addr + count - 1, dev->lay.words[sel]);
   }
-  int rc = bg_dev_reg_write(dev, BG_REG_MEM_SEL, (uint32_t)sel, err);
+  return BG_OK;
+}
+
+static int window(bg_dev_t *dev, bg_mem_e sel, uint32_t addr, uint32_t count, bg_err_t *err) {
+  int rc = mem_args(dev, sel, addr, count, err);
+  if (rc == BG_OK) rc = bg_dev_reg_write(dev, BG_REG_MEM_SEL, (uint32_t)sel, err);
   return rc != BG_OK ? rc : bg_dev_reg_write(dev, BG_REG_MEM_ADDR, addr, err);
+}
+
+/* A burst through the backend's own hook: then the flags it set, named with the burst. */
+static int burst_error(bg_dev_t *dev, const char *what, bg_mem_e sel, uint32_t addr,
+                       uint32_t count, bg_err_t *err) {
+  char desc[96];
+  snprintf(desc, sizeof desc, "burst %s (memory %d, words %u..%u) through", what, (int)sel, addr,
+           addr + count - 1);
+  return check_error(dev, desc, BG_REG_MEM_DATA_LO, err);
 }
 
 int bg_dev_mem_read(bg_dev_t *dev, bg_mem_e sel, uint32_t addr, uint32_t count, int64_t *out,
                     bg_err_t *err) {
-  int rc = window(dev, sel, addr, count, err);
-  const int bits = dev->lay.width[sel];
+  int rc;
+  const int bits = dev->lay.width[sel < BG_DEV_N_MEMS ? sel : 0];
+  if (dev->be->mem_read != NULL) {
+    rc = mem_args(dev, sel, addr, count, err);
+    if (rc == BG_OK && count > 0) {
+      rc = dev->be->mem_read(dev->state, (uint32_t)sel, addr, count, (uint64_t *)out, err);
+      if (rc == BG_OK) rc = burst_error(dev, "read", sel, addr, count, err);
+    }
+  } else {
+    rc = window(dev, sel, addr, count, err);
+    for (uint32_t k = 0; rc == BG_OK && k < count; k++) {
+      uint32_t lo = 0, hi = 0;
+      rc = bg_dev_reg_read(dev, BG_REG_MEM_DATA_LO, &lo, err);
+      if (rc == BG_OK) rc = bg_dev_reg_read(dev, BG_REG_MEM_DATA_HI, &hi, err);
+      out[k] = (int64_t)((uint64_t)hi << 32 | lo);
+    }
+  }
   for (uint32_t k = 0; rc == BG_OK && k < count; k++) {
-    uint32_t lo = 0, hi = 0;
-    rc = bg_dev_reg_read(dev, BG_REG_MEM_DATA_LO, &lo, err);
-    if (rc == BG_OK) rc = bg_dev_reg_read(dev, BG_REG_MEM_DATA_HI, &hi, err);
-    uint64_t w = (uint64_t)hi << 32 | lo;
+    uint64_t w = (uint64_t)out[k];
     if (dev->lay.is_signed[sel] && bits < 64) {
       uint64_t s = UINT64_C(1) << (bits - 1), m = (UINT64_C(1) << bits) - 1;
       w = ((w & m) ^ s) - s;
@@ -154,9 +182,20 @@ int bg_dev_mem_read(bg_dev_t *dev, bg_mem_e sel, uint32_t addr, uint32_t count, 
 
 int bg_dev_mem_write(bg_dev_t *dev, bg_mem_e sel, uint32_t addr, uint32_t count,
                      const int64_t *in, bg_err_t *err) {
-  int rc = window(dev, sel, addr, count, err);
-  const int bits = dev->lay.width[sel];
+  int rc;
+  const int bits = dev->lay.width[sel < BG_DEV_N_MEMS ? sel : 0];
   const uint64_t m = bits >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << bits) - 1;
+  if (dev->be->mem_write != NULL) {
+    rc = mem_args(dev, sel, addr, count, err);
+    if (rc != BG_OK || count == 0) return rc;
+    uint64_t *w = malloc(count * sizeof *w);
+    if (w == NULL) return bg_err_set(err, BG_E_NOMEM, "%s: out of memory", dev->uri);
+    for (uint32_t k = 0; k < count; k++) w[k] = (uint64_t)in[k] & m;
+    rc = dev->be->mem_write(dev->state, (uint32_t)sel, addr, count, w, err);
+    free(w);
+    return rc != BG_OK ? rc : burst_error(dev, "write", sel, addr, count, err);
+  }
+  rc = window(dev, sel, addr, count, err);
   for (uint32_t k = 0; rc == BG_OK && k < count; k++) {
     uint64_t w = (uint64_t)in[k] & m;
     rc = bg_dev_reg_write(dev, BG_REG_MEM_DATA_LO, (uint32_t)w, err);
