@@ -156,17 +156,28 @@ module bg_core (
   logic [CtrW-1:0] c_draws, c_steps, c_step_cur, c_step_last;
 
   // ------------------------------------------------------------------------------------------
-  // Random streams (one bg_lfsr per stream the core consumes)
+  // Random streams: one state per stream, one shared generator (bg_lfsr). At most one stream
+  // draws in any state, so rng_sel names it: the input or evaluation stream while encoding, the
+  // sleep rate at the start of a sleep call, the noise stream for the noise words, else the
+  // rounding stream (weight, bias and feedback writes).
   // ------------------------------------------------------------------------------------------
-  logic [31:0] rng_state [0:4], rng_word [0:4], rng_word2 [0:4];
-  logic rng_step [0:4], rng_step2 [0:4], rng_seed_we [0:4];
   localparam int RInput = 0, RSleepRate = 1, RNoise = 2, RRound = 3, REval = 4;
+  logic [31:0] rng_state [0:4];
+  logic [159:0] rng_states;
+  logic [31:0] rng_w;              // the selected stream's next draw
+  logic [15:0] rng_w2;             // the upper half of the draw after it
+  logic [2:0] rng_sel;
+  logic rng_step, rng_step2;
+  logic [4:0] rng_seed_we;
+  bg_lfsr #(.NStreams(5)) u_lfsr (
+    .clk(clk), .seed_we(rng_seed_we), .seed(cfg_wdata), .sel(rng_sel), .step(rng_step),
+    .step2(rng_step2), .states(rng_states), .word(rng_w), .word2_hi(rng_w2));
   genvar gi;
   generate
     for (gi = 0; gi < 5; gi++) begin : g_rng
-      bg_lfsr u_lfsr (.clk(clk), .seed_we(rng_seed_we[gi]), .seed(cfg_wdata),
-                      .step(rng_step[gi]), .step2(rng_step2[gi]), .state(rng_state[gi]),
-                      .word(rng_word[gi]), .word2(rng_word2[gi]));
+      assign rng_state[gi] = rng_states[32 * gi +: 32];
+      // seeds are configuration words: taken only while idle, like the others
+      assign rng_seed_we[gi] = cfg_we && !busy && (cfg_addr == 8'(8 + gi));
     end
   endgenerate
 
@@ -322,7 +333,7 @@ module bg_core (
   bg_update_unit #(.EbBits(EbBits), .AccBits(AccBits), .WBits(WBITS)) u_update (
     .e_word(e_sum_rd), .d_word(d_rd), .t1_new(t1_new),
     .w_word(w_word), .t1(t1), .eta_m(eta_m), .eta_sh(eta_sh),
-    .lyr(lyr), .u(rng_word[RRound]), .w_new(wnew), .draw(wdraw));
+    .lyr(lyr), .u(rng_w), .w_new(wnew), .draw(wdraw));
 
   // ------------------------------------------------------------------------------------------
   // Sleep unit, feedback step (feedback_step in bg_sleep_unit.c):
@@ -334,7 +345,7 @@ module bg_core (
   bg_feedback_unit #(.FbBits(FBBITS), .CBits(CBits), .QBits(QBits)) u_feedback (
     .clk(clk), .mul_start(fb_mul_start), .mul_done(fb_mul_done),
     .b_word(fb_rd), .c_word(c_rd), .q(q_acc[k]), .lyr(lyr),
-    .u(rng_word[RRound]), .b_new(fbnew), .draw(fbdraw));
+    .u(rng_w), .b_new(fbnew), .draw(fbdraw));
 
   // ------------------------------------------------------------------------------------------
   // Error unit: softmax of the running counts through the LUT (BG(error_unit_step))
@@ -399,13 +410,16 @@ module bg_core (
   // input encoder: x = r16 < pixel·257 (BG(input_encoder_step)); the eval stream when inferring
   logic [31:0] enc_word;
   logic enc_x;
-  assign enc_word = (mode == M_INFER) ? rng_word[REval] : rng_word[RInput];
+  assign enc_word = rng_w;
+  assign rng_sel = (st == S_ENC_RD) ? ((mode == M_INFER) ? 3'(REval) : 3'(RInput)) :
+                   (st == S_SL_START) ? 3'(RSleepRate) :
+                   (st == S_SL_N_P) ? 3'(RNoise) : 3'(RRound);
   assign enc_x = enc_word[31:16] < {pix_rd, pix_rd};        // pixel·257
 
   // sleep noise: two words per neuron, ξ+ first
   logic xi_p, xi_m;
-  assign xi_p = rng_word[RNoise][31:16] < rho;
-  assign xi_m = rng_word2[RNoise][31:16] < rho;
+  assign xi_p = rng_w[31:16] < rho;
+  assign xi_m = rng_w2 < rho;
 
   logic host;                      // the host owns the memories
   assign host = (st == S_IDLE) || (st == S_HOLD);
@@ -441,10 +455,7 @@ module bg_core (
     for (int q = 0; q < 2; q++) begin
       l_re[q] = 0; l_we[q] = 0; l_ra[q] = '0; l_wa[q] = '0; l_wd[q] = '0;
     end
-    for (int q = 0; q < 5; q++) begin
-      rng_step[q] = 0; rng_step2[q] = 0;
-      rng_seed_we[q] = cfg_we && (cfg_addr == 8'(8 + q));
-    end
+    rng_step = 0; rng_step2 = 0;
     div_start = 0;
     case (st)
       S_CLR: begin
@@ -458,7 +469,7 @@ module bg_core (
       S_ENC_RD: begin                // one pixel per cycle: read ie, draw and write iw
         if (ie < NIn) begin pix_re = 1; pix_ra = AW'(ie); r_re = 1; r_ra = AW'(ie); end
         if (pv) begin
-          if (mode == M_INFER) rng_step[REval] = 1; else rng_step[RInput] = 1;
+          rng_step = 1;
           r_we = 1; r_wa = AW'(iw); r_wd = r_rd | (T'(enc_x) << t);
         end
       end
@@ -528,7 +539,7 @@ module bg_core (
       end
       S_U_W_WR: begin
         w_en = 1; w_we = 1; w_a = AW'(wbase) + prod_row + AW'(wi); w_wd = wnew;
-        rng_step[RRound] = wdraw;
+        rng_step = wdraw;
       end
       S_U_B_RD: begin
         eb_re = 1; eb_ra = AW'(nbase + i); d_re = 1; d_ra = AW'(nbase + i);
@@ -537,9 +548,9 @@ module bg_core (
         if (t1_new != 0) begin b_re = 1; b_ra = AW'(nbase + i); end
       end
       S_U_B_WR: begin
-        b_we = 1; b_wa = AW'(nbase + i); b_wd = wnew; rng_step[RRound] = wdraw;
+        b_we = 1; b_wa = AW'(nbase + i); b_wd = wnew; rng_step = wdraw;
       end
-      S_SL_START: if (bg_cfg_pkg::SleepRate16 == 0) rng_step[RSleepRate] = 1;
+      S_SL_START: if (bg_cfg_pkg::SleepRate16 == 0) rng_step = 1;
       S_SL_CLR: begin c_we = 1; c_wa = AW'(idx); end
       S_SL_RST: begin
         if (idx < n_sl) begin h_we = 1; h_wa = AW'(idx); end
@@ -547,7 +558,7 @@ module bg_core (
       end
       S_SL_N_RD: begin h_re = 1; h_ra = AW'(i); end
       S_SL_N_P: begin
-        rng_step2[RNoise] = 1;
+        rng_step2 = 1;
         h_we = 1; h_wa = AW'(i);
         h_wd = h_rd + HBits'(xi_p) - HBits'(xi_m);
       end
@@ -563,7 +574,7 @@ module bg_core (
       end
       S_SL_FB_WR: begin
         fb_we = 1; fb_wa = AW'(fbbase_sl) + times_nout(i) + AW'(k); fb_wd = fbnew;
-        rng_step[RRound] = fbdraw;
+        rng_step = fbdraw;
       end
       default: ;
     endcase
@@ -933,7 +944,7 @@ module bg_core (
         // sleep unit (BG(sleep_unit_run))
         S_SL_START: begin
           rho <= (bg_cfg_pkg::SleepRate16 != 0) ? 16'(bg_cfg_pkg::SleepRate16)
-                                                 : rng_word[RSleepRate][31:16];
+                                                 : rng_w[31:16];
           sleep_fwd <= 1'b0;
           if (LL - 1 >= 1) begin
             sl_l <= IW'(LL - 1); l <= IW'(LL - 1); idx <= 0; st <= S_SL_CLR;
