@@ -206,19 +206,16 @@ module bg_core (
     .rdata(pre``_rd), .we(pre``_we), .waddr(pre``_wa[$clog2((depth) > 1 ? (depth) : 2)-1:0]), \
     .wdata(pre``_wd));
 
-  `BG_RAM(u_pix, 8, NIn, pix)
   `BG_RAM(u_bias, WBITS, NW, b)
   `BG_RAM(u_fb, FBBITS, FBW, fb)
   `BG_RAM(u_nst, NstBits, NW, n)
   `BG_RAM(u_dend, DB, NW, d)
   `BG_RAM(u_rast, T, RW, r)
-  `BG_RAM(u_rec, RecBits, RECW, rc)
-  // K(t) overwrites the record of step t in place (the kernel reads a record once, then never
-  // again); krow holds K(t+1) of the layer's neurons, so the kernel reads both in one cycle
+  // krow holds K(t+1) of the layer's neurons, so the kernel reads it and the record of step t
+  // in one cycle
   `BG_RAM(u_krow, TB, MaxPost, kr)
   `BG_RAM(u_eb, EbBits, NW, eb)
   `BG_RAM(u_erow, EbBits, MaxPost, er)
-  `BG_RAM(u_c, CBits, MaxH * NOut, c)
   `BG_RAM(u_h, HBits, MaxH, h)
   bg_ram_1r1w #(.Width(ListBits), .Depth(ListDepth)) u_list0 (
     .clk(clk), .re(l_re[0]), .raddr(l_ra[0][$clog2(ListDepth)-1:0]), .rdata(l_rd[0]),
@@ -226,9 +223,60 @@ module bg_core (
   bg_ram_1r1w #(.Width(ListBits), .Depth(ListDepth)) u_list1 (
     .clk(clk), .re(l_re[1]), .raddr(l_ra[1][$clog2(ListDepth)-1:0]), .rdata(l_rd[1]),
     .we(l_we[1]), .waddr(l_wa[1][$clog2(ListDepth)-1:0]), .wdata(l_wd[1]));
-  bg_ram_sp #(.Width(WBITS), .Depth(WW)) u_weights (
-    .clk(clk), .en(w_en), .we(w_we), .addr(w_a[$clog2(WW > 1 ? WW : 2)-1:0]), .wdata(w_wd),
-    .rdata(w_rd));
+  // One single-port memory (the UP5K's four SPRAMs, as 16K words of 32 bits) holds the four
+  // tables no state accesses together: the weights and the pixels, LaneW-bit lanes, WPW to a
+  // word (lane addresses: weight q at q, pixel p at WW + p), then one whole word per replay
+  // record {g, m} (K(t) overwrites the record of step t in place: the kernel reads a record
+  // once, then never again) and per sleep correlation C. The controller's per-memory ports
+  // below are merged onto it; at most one of them is active in any cycle.
+  localparam int LaneW = (WBITS <= 8) ? 8 : (WBITS <= 16) ? 16 : 32;
+  localparam int WPW = 32 / LaneW;                    // weights (or pixels) per word
+  localparam int LgWPW = $clog2(WPW);
+  localparam int LG = (WPW > 1) ? LgWPW : 1;          // lane index bits
+  localparam int MemW = (imax(RecBits, CBits) > 32) ? 64 : 32;
+  localparam int RecOff = (WW + NIn + WPW - 1) / WPW; // first record word
+  localparam int COff = RecOff + RECW;                // first correlation word
+  localparam int MemDepth = COff + MaxH * NOut;
+  localparam int MA = $clog2(MemDepth);
+  logic m_en, m_we;
+  logic [MA-1:0] m_a;
+  logic [MemW/LaneW-1:0] m_lane_we;
+  logic [MemW-1:0] m_wd, m_rd;
+  logic [LG-1:0] m_lane_q;         // the lane of the last lane-addressed read
+  bg_ram_sp #(.Width(MemW), .LaneW(LaneW), .Depth(MemDepth)) u_mem (
+    .clk(clk), .en(m_en), .we(m_we), .lane_we(m_lane_we), .addr(m_a), .wdata(m_wd),
+    .rdata(m_rd));
+  logic [LaneW-1:0] m_lane_rd;
+  assign m_lane_rd = m_rd[LaneW * m_lane_q +: LaneW];
+  assign w_rd = WBITS'(m_lane_rd);
+  assign pix_rd = m_lane_rd[7:0];
+  assign rc_rd = m_rd[RecBits-1:0];
+  assign c_rd = m_rd[CBits-1:0];
+  // the merged port: a lane address (weights, pixels) or a word address (records, C)
+  logic [AW-1:0] m_la;             // lane address of a weight or pixel access
+  logic m_lane_acc;
+  always_comb begin
+    m_lane_acc = w_en || pix_re || pix_we;
+    m_la = w_en ? w_a : (AW'(WW) + (pix_we ? pix_wa : pix_ra));
+    m_en = m_lane_acc || rc_re || rc_we || c_re || c_we;
+    m_we = w_we || pix_we || rc_we || c_we;
+    m_lane_we = '1;
+    m_wd = '0;
+    if (m_lane_acc) begin
+      m_a = MA'(m_la >> LgWPW);
+      for (int q = 0; q < MemW / LaneW; q++) begin
+        m_lane_we[q] = (q < WPW) && (WPW == 1 || LG'(q) == m_la[LG-1:0]);
+        m_wd[LaneW * q +: LaneW] = w_en ? LaneW'(w_wd) : LaneW'(pix_wd);
+      end
+    end else if (rc_re || rc_we) begin
+      m_a = MA'(RecOff) + MA'(rc_we ? rc_wa : rc_ra);
+      m_wd = MemW'(rc_wd);
+    end else begin
+      m_a = MA'(COff) + MA'(c_we ? c_wa : c_ra);
+      m_wd = MemW'(c_wd);
+    end
+  end
+  always_ff @(posedge clk) if (m_lane_acc && !m_we) m_lane_q <= (WPW > 1) ? m_la[LG-1:0] : '0;
 `undef BG_RAM
 
   // ------------------------------------------------------------------------------------------
