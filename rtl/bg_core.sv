@@ -344,6 +344,48 @@ module bg_core (
   endfunction
 
   // ------------------------------------------------------------------------------------------
+  // One shared signed multiplier (two SB_MAC16 for mnist-fpga) for the products of the units,
+  // which are never needed in the same state: the soma's α·keep (S_FWD_SOMA), the kernel's
+  // m·K(t+1) (S_K_WR), the feedback step's B·Q (S_SL_FB_MUL), the sleep unit's h·o
+  // (S_SL_C_WR), else the update's δ·SAT(e) (S_U_W_RD, S_U_B_T1). Each operand is
+  // sign-extended to the array's width and each unit takes the low bits of the product it
+  // needs, so every product is exact.
+  // ------------------------------------------------------------------------------------------
+  localparam int PF = bg_cfg_pkg::PotFrac;
+  localparam int MulAW = imax(imax(PB + 1, DB), imax(QBits + 1, 17));
+  localparam int MulBW = imax(imax(PF + 2, TB), imax(FBBITS, HBits));
+  logic signed [PB:0] so_keep;
+  logic signed [PF+1:0] so_dec;
+  logic signed [PB+PF+2:0] so_dk;
+  logic signed [PB-1:0] kn_m;
+  logic signed [TB-1:0] kn_k;
+  logic signed [PB+TB-1:0] kn_mk;
+  logic signed [DB-1:0] up_d;
+  logic signed [TB-1:0] up_e;
+  logic signed [DB+TB-1:0] up_de;
+  logic signed [FBBITS-1:0] fu_b;
+  logic signed [FBBITS+QBits:0] fu_bq;
+  logic signed [MulAW-1:0] mul_a;
+  logic signed [MulBW-1:0] mul_b;
+  logic signed [MulAW+MulBW-1:0] mul_p;
+  logic signed [CBits-1:0] ho_p;   // h·o of the correlation update (|h·o| <= Ts², exact)
+  always_comb begin
+    case (st)
+      S_FWD_SOMA: begin mul_a = MulAW'(so_keep); mul_b = MulBW'(so_dec); end
+      S_K_WR: begin mul_a = MulAW'(kn_m); mul_b = MulBW'(kn_k); end
+      S_SL_FB_MUL: begin mul_a = MulAW'($signed({1'b0, q_acc[k]})); mul_b = MulBW'(fu_b); end
+      S_SL_C_WR: begin mul_a = MulAW'($signed({1'b0, o_cnt[k]})); mul_b = MulBW'(h_val); end
+      default: begin mul_a = MulAW'(up_d); mul_b = MulBW'(up_e); end
+    endcase
+  end
+  assign mul_p = mul_a * mul_b;
+  assign so_dk = mul_p[PB+PF+2:0];
+  assign kn_mk = mul_p[PB+TB-1:0];
+  assign up_de = mul_p[DB+TB-1:0];
+  assign fu_bq = mul_p[FBBITS+QBits:0];
+  assign ho_p = mul_p[CBits-1:0];
+
+  // ------------------------------------------------------------------------------------------
   // Neuron core: soma LIF, window bit and reset factor (BG(soma_update))
   // ------------------------------------------------------------------------------------------
   logic signed [PB-1:0] so_v;
@@ -353,7 +395,7 @@ module bg_core (
   // The arithmetic units are combinational modules (bg_*_unit.sv) built from automatic functions,
   // so no always-block reads what it writes (Icarus would re-trigger such a block forever).
   bg_soma_unit #(.AccW(AccW)) u_soma (
-    .word(n_rd), .sum(acc), .lyr(lyr),
+    .word(n_rd), .sum(acc), .lyr(lyr), .keep_o(so_keep), .dec_o(so_dec), .dk_i(so_dk),
     .v(so_v), .s(so_s), .g(so_g), .m(so_m), .refr(so_refr));
 
   // ------------------------------------------------------------------------------------------
@@ -364,7 +406,7 @@ module bg_core (
   logic signed [EbBits-1:0] eb_new;
   bg_kernel_unit #(.EbBits(EbBits)) u_kernel (
     .rec(rc_rd[PB:0]), .k_next(kr_rd), .eb_old(eb_rd), .last(t >= T - 1), .lyr(lyr),
-    .kern_new(kern_new), .eb_new(eb_new));
+    .m_o(kn_m), .k_o(kn_k), .mk_i(kn_mk), .kern_new(kern_new), .eb_new(eb_new));
 
   // ------------------------------------------------------------------------------------------
   // Learning engine, weight update (BG(weight_update_accumulate) + BG(weight_update_apply),
@@ -379,7 +421,7 @@ module bg_core (
   logic [WBITS-1:0] w_word;        // the stored weight, or the bias in the bias pass
   assign w_word = (st == S_U_B_WR) ? b_rd : w_rd;
   bg_update_unit #(.EbBits(EbBits), .AccBits(AccBits), .WBits(WBITS)) u_update (
-    .e_word(e_sum_rd), .d_word(d_rd), .t1_new(t1_new),
+    .e_word(e_sum_rd), .d_word(d_rd), .t1_new(t1_new), .d_o(up_d), .e_o(up_e), .de_i(up_de),
     .w_word(w_word), .t1(t1), .eta_m(eta_m), .eta_sh(eta_sh),
     .lyr(lyr), .u(rng_w), .w_new(wnew), .draw(wdraw));
 
@@ -392,7 +434,7 @@ module bg_core (
   assign fb_mul_start = (st == S_SL_FB_RD);    // not in the port list: Icarus (docs/rtl.md)
   bg_feedback_unit #(.FbBits(FBBITS), .CBits(CBits), .QBits(QBits)) u_feedback (
     .clk(clk), .mul_start(fb_mul_start), .mul_done(fb_mul_done),
-    .b_word(fb_rd), .c_word(c_rd), .q(q_acc[k]), .lyr(lyr),
+    .b_word(fb_rd), .c_word(c_rd), .lyr(lyr), .b_o(fu_b), .bq_i(fu_bq),
     .u(rng_w), .b_new(fbnew), .draw(fbdraw));
 
   // ------------------------------------------------------------------------------------------
@@ -614,7 +656,7 @@ module bg_core (
       S_SL_C_RMW: begin c_re = 1; c_ra = times_nout(i) + AW'(k); end
       S_SL_C_WR: begin
         c_we = 1; c_wa = times_nout(i) + AW'(k);
-        c_wd = c_rd + CBits'($signed(h_val) * $signed({1'b0, o_cnt[k]}));
+        c_wd = c_rd + CBits'(ho_p);
       end
       S_SL_FB_RD: begin
         c_re = 1; c_ra = times_nout(i) + AW'(k);

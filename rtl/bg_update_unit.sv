@@ -2,8 +2,9 @@
 // Learning engine, weight update (BG(weight_update_accumulate) + BG(weight_update_apply) in
 // cmodel/core/bg_weight_update.c, batch 1): t1 = SAT48(RND(δ·SAT(e, Tr), D + Tr − U)), then
 // w' = SAT(w − ROUND(t1·η_m, η_sh + U − W_frac)) with nearest or stochastic rounding; `draw`
-// says the word u of the rounding stream was consumed. Combinational. δ·e is D_bits × Tr_bits;
-// t1·η_m is AccBits × 16 (η_m < 2^15, bg_net_eta_q).
+// says the word u of the rounding stream was consumed. Combinational. δ·e is D_bits × Tr_bits,
+// on the core's shared multiplier (δ and SAT(e) out, the product back); t1·η_m is AccBits × 16
+// (η_m < 2^15, bg_net_eta_q).
 module bg_update_unit #(
   parameter int EbBits = 25,     // eligibility sum width
   parameter int AccBits = 48,    // update accumulator (BG_ACC_BITS)
@@ -12,6 +13,10 @@ module bg_update_unit #(
   input  logic [EbBits-1:0]                 e_word,    // eligibility (un-saturated sum)
   input  logic [bg_cfg_pkg::DendBits-1:0]   d_word,    // δ: the neuron's dendrite
   output logic signed [AccBits-1:0]         t1_new,
+  // δ·SAT(e) on the shared multiplier
+  output logic signed [bg_cfg_pkg::DendBits-1:0]  d_o,
+  output logic signed [bg_cfg_pkg::TraceBits-1:0] e_o,
+  input  logic signed [bg_cfg_pkg::DendBits+bg_cfg_pkg::TraceBits-1:0] de_i,
   input  logic [WBits-1:0]                  w_word,    // stored weight or bias
   input  logic signed [AccBits-1:0]         t1,        // registered t1 of this synapse
   input  logic [15:0]                       eta_m,
@@ -29,14 +34,7 @@ module bg_update_unit #(
   localparam int FXW = imax(imax(DB + TB, AccBits + 17), imax(EbBits, 32)) + 3;
   `include "bg_fixed.svh"
 
-  function automatic logic signed [AccBits-1:0] step1(input logic [EbBits-1:0] ew,
-                                                      input logic [DB-1:0] dw);
-    logic signed [TB-1:0] e;
-    logic signed [DB-1:0] dl;
-    logic signed [DB+TB-1:0] p;
-    e = TB'(sat(FXW'($signed(ew)), TB));
-    dl = dw;
-    p = dl * e;
+  function automatic logic signed [AccBits-1:0] step1(input logic signed [DB+TB-1:0] p);
     step1 = AccBits'(sat(rnd(FXW'(p), DF + TF - UF), AccBits));
   endfunction
 
@@ -69,6 +67,8 @@ module bg_update_unit #(
     step2 = {sr[FXW], WBits'(w_sat(w_ext(ww, ly) - $signed(sr[FXW-1:0]), ly))};
   endfunction
 
-  assign t1_new = step1(e_word, d_word);
+  assign d_o = d_word;
+  assign e_o = TB'(sat(FXW'($signed(e_word)), TB));
+  assign t1_new = step1(de_i);
   assign {draw, w_new} = step2(w_word, t1, eta_m, eta_sh, lyr, u);
 endmodule
