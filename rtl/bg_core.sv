@@ -54,7 +54,9 @@ module bg_core (
   localparam int MaxH = (bg_cfg_pkg::MaxHiddenSize > 0) ? bg_cfg_pkg::MaxHiddenSize : 1;
   localparam int AccBits = 48;                        // update accumulator (BG_ACC_BITS)
   localparam int EbBits = TB + 9;                     // un-saturated sum of T <= 256 kernels
-  localparam int HBits = 16;                          // sleep noise sum h
+  // sleep: an output's spike count o in a noise sample (<= Ts), the noise sum h (|h| <= Ts)
+  localparam int OBits = imax($clog2(bg_cfg_pkg::SleepSteps + 1), 1);
+  localparam int HBits = OBits + 1;
   // spike lists: {sign, row base}; a row base is below the weight words, and a list holds at
   // most the input layer's spikes, a hidden layer's, or two noise entries per hidden neuron
   localparam int RowW = $clog2(WW + 1);
@@ -73,7 +75,8 @@ module bg_core (
                               imax(imax(bg_cfg_pkg::SleepSamples, bg_cfg_pkg::SleepSteps),
                                    imax(T, NIn))) + 2;
   localparam int IW = $clog2(IxMax) + 2;              // signed
-  localparam int CtrW = 48;                           // performance counters
+  localparam int CtrW = 48;                           // performance counters of cycles and events
+  localparam int CtrSW = 32;                          // counters of samples, sleeps, timesteps
   localparam int AW = 32;                             // address registers (trimmed by synthesis)
   localparam int AccW = bg_cfg_pkg::AccBits;          // synaptic input sum (checked to hold it)
   localparam int FBMaxBits = imax(tab_max(bg_cfg_pkg::FbBitsTab, NL), 1);
@@ -124,7 +127,7 @@ module bg_core (
   ix_t sl_l;                       // sleep: hidden layer being aligned
   logic par;                       // lists: consumers read list[par], producers write list[!par]
   ix_t na_in, na_out;
-  logic [31:0] prod_row;           // producer's row base: index * size of the next layer
+  logic [RowW-1:0] prod_row;       // producer's row base: index * size of the next layer (<= WW)
   logic signed [AccW-1:0] acc;     // synaptic input sum
   logic v1, v2, first;             // FWD_SUM pipeline
   ix_t ie, iw, wi;                 // streams: index read this cycle, index written, weight index
@@ -146,14 +149,15 @@ module bg_core (
   logic sp [0:NOut-1], sm [0:NOut-1];
   logic [31:0] e_sum;
   // sleep registers
-  logic [15:0] o_cnt [0:NOut-1];
+  logic [OBits-1:0] o_cnt [0:NOut-1];
   logic [QBits-1:0] q_acc [0:NOut-1];   // Σ o_k², grown by 2·o + 1 at each spike
   logic signed [HBits-1:0] h_val;
 
   // counters
   // counters: 48 bits wrap after 136 days of cycles at 24 MHz; read as 64-bit words
-  logic [CtrW-1:0] c_cycles, c_syn, c_wwrites, c_samples, c_sleeps, c_fwd, c_learn, c_sleepcyc;
-  logic [CtrW-1:0] c_draws, c_steps, c_step_cur, c_step_last;
+  // (samples, sleeps and timesteps in 32 bits: 2^32 samples; a timestep's cycles in 32 bits)
+  logic [CtrW-1:0] c_cycles, c_syn, c_wwrites, c_fwd, c_learn, c_sleepcyc, c_draws;
+  logic [CtrSW-1:0] c_samples, c_sleeps, c_steps, c_step_cur, c_step_last;
 
   // ------------------------------------------------------------------------------------------
   // Random streams: one state per stream, one shared generator (bg_lfsr). At most one stream
@@ -527,7 +531,7 @@ module bg_core (
   logic list_we;
   assign list_we = (st == S_ENC_RD && pv && enc_x) || (st == S_FWD_SOMA && so_s && l < LL) ||
                    (st == S_SL_N_P && xi_p) || (st == S_SL_N_M);
-  assign list_push = {st == S_SL_N_M, RowW'(prod_row)};
+  assign list_push = {st == S_SL_N_M, prod_row};
   always_comb begin
     pix_re = 0; pix_we = 0; pix_ra = '0; pix_wa = '0; pix_wd = '0;
     w_en = 0; w_we = 0; w_a = '0; w_wd = '0;
@@ -625,10 +629,10 @@ module bg_core (
       end
       S_U_W_RD: begin                // one synapse per cycle; a non-zero update reads its weight
         if (ie < n_cur) begin er_re = 1; er_ra = AW'(ie); d_re = 1; d_ra = AW'(nbase + ie); end
-        if (pv && t1_new != 0) begin w_en = 1; w_a = AW'(wbase) + prod_row + AW'(iw); end
+        if (pv && t1_new != 0) begin w_en = 1; w_a = AW'(wbase) + AW'(prod_row) + AW'(iw); end
       end
       S_U_W_WR: begin
-        w_en = 1; w_we = 1; w_a = AW'(wbase) + prod_row + AW'(wi); w_wd = wnew;
+        w_en = 1; w_we = 1; w_a = AW'(wbase) + AW'(prod_row) + AW'(wi); w_wd = wnew;
         rng_step = wdraw;
       end
       S_U_B_RD: begin
@@ -825,7 +829,7 @@ module bg_core (
           if (ie < NIn) ie <= ie + 1;
           if (pv) begin
             if (enc_x) na_out <= na_out + 1;
-            prod_row <= prod_row + 32'(n_next);
+            prod_row <= RowW'(32'(prod_row) + n_next);
             if (ie >= NIn) st <= S_LAYER_END;      // the last pixel is written this cycle
           end
         end
@@ -862,10 +866,10 @@ module bg_core (
         end
         S_FWD_SOMA: begin
           if (so_s && l < LL) na_out <= na_out + 1;
-          prod_row <= prod_row + 32'(n_next);
+          prod_row <= RowW'(32'(prod_row) + n_next);
           if (l == LL) begin
             if (sleep_fwd) begin
-              o_cnt[i] <= o_cnt[i] + 16'(so_s);
+              o_cnt[i] <= o_cnt[i] + OBits'(so_s);
               // Q_k += o_k² at the end of the noise sample, grown here as (o + 1)² − o² = 2·o + 1
               if (so_s) q_acc[i] <= q_acc[i] + QBits'({o_cnt[i], 1'b1});
             end
@@ -966,7 +970,7 @@ module bg_core (
         S_U_RAST_RD: st <= S_U_RAST;
         S_U_RAST: begin
           if (r_rd == '0) begin
-            prod_row <= prod_row + 32'(n_cur);
+            prod_row <= RowW'(32'(prod_row) + n_cur);
             if (j + 1 == n_prev) begin
               i <= 0;
               st <= (bg_cfg_pkg::LearnBias != 0) ? S_U_B_RD : S_UPD_END;
@@ -997,7 +1001,7 @@ module bg_core (
             t1 <= t1_new; wi <= iw; st <= S_U_W_WR;
           end else if (ie >= n_cur) begin          // row j done
             i <= 0;
-            prod_row <= prod_row + 32'(n_cur);
+            prod_row <= RowW'(32'(prod_row) + n_cur);
             if (j + 1 == n_prev) st <= (bg_cfg_pkg::LearnBias != 0) ? S_U_B_RD : S_UPD_END;
             else begin j <= j + 1; st <= S_U_RAST_RD; end
           end
@@ -1060,7 +1064,7 @@ module bg_core (
           end else na_out <= na_out + 1;
           if (st == S_SL_N_P && xi_m) st <= S_SL_N_M;
           else begin
-            prod_row <= prod_row + 32'(n_next);
+            prod_row <= RowW'(32'(prod_row) + n_next);
             if (i + 1 == n_sl) st <= S_LAYER_END;
             else begin i <= i + 1; st <= S_SL_N_RD; end
           end
