@@ -106,8 +106,8 @@ module bg_core (
     S_IDLE, S_CLR, S_ENC_RD, S_FWD_I, S_FWD_SUM, S_FWD_SOMA, S_LAYER_END,
     S_ERR_SOFT, S_ERR_DIV, S_ERR_DIVW, S_ERR_DO_RD, S_ERR_DO_WR, S_ERR_FB_I,
     S_ERR_FB_SUM, S_ERR_FB_WR, S_STEP_END, S_STEP_NEXT, S_HOLD,
-    S_K_RD, S_K_WR, S_U_RAST_RD, S_U_RAST, S_U_E_RD, S_U_W_RD, S_U_W_WR,
-    S_U_B_RD, S_U_B_T1, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
+    S_K_RD, S_K_WR, S_U_RAST_RD, S_U_RAST, S_U_E_RD, S_U_W_RD, S_U_W_LD, S_U_W_SH, S_U_W_WR,
+    S_U_B_RD, S_U_B_T1, S_U_B_LD, S_U_B_SH, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
     S_SL_START, S_SL_CLR, S_SL_RST, S_SL_N_RD, S_SL_N_P, S_SL_N_M, S_SL_FWD_END, S_SL_C_RD,
     S_SL_C_H, S_SL_C_RMW, S_SL_C_WR, S_SL_K_END, S_SL_FB_RD, S_SL_FB_MUL, S_SL_FB_WR, S_SL_END, S_DONE
   } state_e;
@@ -424,7 +424,10 @@ module bg_core (
   logic wdraw;
   logic [WBITS-1:0] w_word;        // the stored weight, or the bias in the bias pass
   assign w_word = (st == S_U_B_WR) ? b_rd : w_rd;
+  logic upd_load, upd_done;        // the update's shift: start, result valid
+  assign upd_load = (st == S_U_W_LD) || (st == S_U_B_LD);
   bg_update_unit #(.EbBits(EbBits), .AccBits(AccBits), .WBits(WBITS)) u_update (
+    .clk(clk), .load(upd_load), .done(upd_done),
     .e_word(e_sum_rd), .d_word(d_rd), .t1_new(t1_new), .d_o(up_d), .e_o(up_e), .de_i(up_de),
     .w_word(w_word), .t1(t1), .eta_m(eta_m), .eta_sh(eta_sh),
     .lyr(lyr), .u(rng_w), .w_new(wnew), .draw(wdraw));
@@ -702,13 +705,18 @@ module bg_core (
   // host read data: the selected memory's output register, or the error unit's registers
   logic [3:0] hm_sel_q;
   logic [63:0] err_rd;
+  // the error unit's registers: 3·NOut <= 48 addresses, compared on the low 6 address bits
+  logic [5:0] ea;
+  logic ea_hi;                     // an address bit above those is set: no register
+  assign ea = hm_addr[5:0];
+  assign ea_hi = hm_addr[31:6] != '0;
   always_ff @(posedge clk) begin
     if (hm_re) begin
       hm_sel_q <= hm_sel;
-      if (hm_addr < 32'(NOut)) err_rd <= {32'(up[hm_addr]), 32'(um[hm_addr])};
-      else if (hm_addr < 32'(2 * NOut))
-        err_rd <= {62'd0, sp[hm_addr - 32'(NOut)], sm[hm_addr - 32'(NOut)]};
-      else if (hm_addr < 32'(3 * NOut)) err_rd <= 64'(cnt_out[hm_addr - 32'(2 * NOut)]);
+      if (ea_hi) err_rd <= '0;
+      else if (ea < 6'(NOut)) err_rd <= {32'(up[ea]), 32'(um[ea])};
+      else if (ea < 6'(2 * NOut)) err_rd <= {62'd0, sp[ea - 6'(NOut)], sm[ea - 6'(NOut)]};
+      else if (ea < 6'(3 * NOut)) err_rd <= 64'(cnt_out[ea - 6'(2 * NOut)]);
       else err_rd <= '0;
     end
   end
@@ -998,7 +1006,7 @@ module bg_core (
           iw <= ie;
           if (ie < n_cur) ie <= ie + 1;
           if (pv && t1_new != 0) begin
-            t1 <= t1_new; wi <= iw; st <= S_U_W_WR;
+            t1 <= t1_new; wi <= iw; st <= S_U_W_LD;
           end else if (ie >= n_cur) begin          // row j done
             i <= 0;
             prod_row <= RowW'(32'(prod_row) + n_cur);
@@ -1006,6 +1014,11 @@ module bg_core (
             else begin j <= j + 1; st <= S_U_RAST_RD; end
           end
         end
+        // the rounding shift of t1·η_m: floor(sh/8) cycles (bg_update_unit)
+        S_U_W_LD: st <= S_U_W_SH;
+        S_U_W_SH: if (upd_done) st <= S_U_W_WR;
+        S_U_B_LD: st <= S_U_B_SH;
+        S_U_B_SH: if (upd_done) st <= S_U_B_WR;
         S_U_W_WR: begin
           c_wwrites <= c_wwrites + 1;
           if (wdraw) c_draws <= c_draws + 1;
@@ -1014,7 +1027,7 @@ module bg_core (
         S_U_B_RD: st <= S_U_B_T1;
         S_U_B_T1, S_U_B_WR: begin
           if (st == S_U_B_T1) t1 <= t1_new;
-          if (st == S_U_B_T1 && t1_new != 0) st <= S_U_B_WR;
+          if (st == S_U_B_T1 && t1_new != 0) st <= S_U_B_LD;
           else begin
             if (st == S_U_B_WR && wdraw) c_draws <= c_draws + 1;
             if (i + 1 == n_cur) st <= S_UPD_END;
