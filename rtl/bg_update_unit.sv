@@ -48,21 +48,13 @@ module bg_update_unit #(
     step1 = AccBits'(sat(rnd(FXW'(p), DF + TF - UF), AccBits));
   endfunction
 
-  // the stored word sign-extended from the layer's width; SAT to the layer's width
+  // the stored word sign-extended from the layer's width
   function automatic logic signed [FXW-1:0] w_ext(input logic [WBits-1:0] ww, input logic [2:0] ly);
     logic signed [FXW-1:0] r;
     integer q;
     r = '0;
     for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = sext(64'(ww), tab(bg_cfg_pkg::WBitsTab, q));
     w_ext = r;
-  endfunction
-  function automatic logic signed [FXW-1:0] w_sat(input logic signed [FXW-1:0] x,
-                                                   input logic [2:0] ly);
-    logic signed [FXW-1:0] r;
-    integer q;
-    r = '0;
-    for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = sat(x, tab(bg_cfg_pkg::WBitsTab, q));
-    w_sat = r;
   endfunction
 
   // p = t1·η_m, then the shift register X = p·2^32 (PW integer bits, 32 fraction bits)
@@ -89,27 +81,55 @@ module bg_update_unit #(
   end
   assign done = !load && (cnt_q == '0);
 
-  // the last sh mod 8 bits, the quotient, the remainder's top 32 bits, the new word
+  // The last sh mod 8 bits, the quotient, the remainder's top 32 bits, the new word. w_new is
+  // SAT(w − q) to the layer's width (<= WBits), so q only matters up to ±2^(WBits+1): beyond,
+  // the result saturates either way. So only the low XL bits of X go through the 3-level
+  // shifter; the bits above them decide whether q is that large (hi_ok, fits).
+  localparam int QL = WBits + 2;                            // q window: QL signed bits
+  localparam int XL = 32 + QL + 7;                          // X bits through the shifter
+  localparam int NW2 = QL + 3;                              // w − q
+  function automatic logic signed [NW2-1:0] sat_n(input logic signed [NW2-1:0] x, input int bits);
+    logic signed [NW2-1:0] hi, lo;
+    hi = ($signed(NW2'(1)) <<< (bits - 1)) - $signed(NW2'(1));
+    lo = -hi - $signed(NW2'(1));
+    if (x > hi) sat_n = hi;
+    else if (x < lo) sat_n = lo;
+    else sat_n = x;
+  endfunction
+  function automatic logic signed [NW2-1:0] w_sat_n(input logic signed [NW2-1:0] x,
+                                                    input logic [2:0] ly);
+    logic signed [NW2-1:0] r;
+    integer q;
+    r = '0;
+    for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = sat_n(x, tab(bg_cfg_pkg::WBitsTab, q));
+    w_sat_n = r;
+  endfunction
   function automatic logic [WBits:0] step2(input logic [WBits-1:0] ww,
                                            input logic signed [XW-1:0] xq, input logic stk,
                                            input logic [SW-1:0] shv, input logic [2:0] ly,
                                            input logic [31:0] word);
-    logic signed [XW-1:0] y;
-    logic signed [FXW-1:0] q;
+    logic signed [XL-1:0] ys;
+    logic signed [NW2-1:0] q, wv;
     logic [31:0] frac;
-    logic rem, dr, big;
-    y = xq >>> shv[2:0];
-    rem = stk || ((xq & ~({XW{1'b1}} << shv[2:0])) != '0) || (y[31:0] != 32'd0);
-    frac = y[31:0];
-    q = FXW'($signed(y[XW-1:32]));
+    logic rem, dr, big, hi_ok, fits;
+    // X's bits above the shifted slice all copy its sign bit: X = sext(slice)
+    hi_ok = (xq[XW-1:XL-1] == '0) || (xq[XW-1:XL-1] == '1);
+    ys = $signed(xq[XL-1:0]) >>> shv[2:0];
+    fits = hi_ok && ((ys[XL-1:32+QL-1] == '0) || (ys[XL-1:32+QL-1] == '1));
+    rem = stk || ((xq[7:0] & ~(8'hff << shv[2:0])) != 8'd0) || (ys[31:0] != 32'd0);
+    frac = ys[31:0];
+    // floor(p/2^sh), or ±2^QL when it is beyond the window (then w − q saturates)
+    q = fits ? NW2'($signed(ys[32+QL-1:32])) :
+        (xq[XW-1] ? -($signed(NW2'(1)) <<< QL) : ($signed(NW2'(1)) <<< QL));
     big = shv > SW'(100);
     dr = 1'b0;
-    if (big) q = xq[XW-1] ? -$signed(FXW'(1)) : '0;
+    if (big) q = xq[XW-1] ? -$signed(NW2'(1)) : '0;
     else if (bg_cfg_pkg::LearnRounding != 0) begin
       dr = rem;
-      if (rem && word < frac) q = q + $signed(FXW'(1));
-    end else if (frac[31]) q = q + $signed(FXW'(1));
-    step2 = {dr, WBits'(w_sat(w_ext(ww, ly) - q, ly))};
+      if (rem && word < frac) q = q + $signed(NW2'(1));
+    end else if (frac[31]) q = q + $signed(NW2'(1));
+    wv = NW2'(w_ext(ww, ly));
+    step2 = {dr, WBits'(w_sat_n(wv - q, ly))};
   endfunction
 
   assign d_o = d_word;
