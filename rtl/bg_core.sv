@@ -147,7 +147,7 @@ module bg_core (
   logic [CntW-1:0] cnt_out [0:NOut-1];
   logic signed [EB-1:0] up [0:NOut-1], um [0:NOut-1];
   logic sp [0:NOut-1], sm [0:NOut-1];
-  logic [31:0] e_sum;
+
   // sleep registers
   logic [OBits-1:0] o_cnt [0:NOut-1];
   logic [QBits-1:0] q_acc [0:NOut-1];   // Σ o_k², grown by 2·o + 1 at each spike
@@ -456,12 +456,24 @@ module bg_core (
   // E_k = LUT[min(max_c − c_k, len − 1)] for the output k the error unit is on; max_c is the
   // count of the predicted output, which the soma keeps up to date (one output at a time: the
   // sum S = Σ E_k and the interneurons are loops over k, not NOut parallel copies)
-  logic [31:0] soft_k;
+  // E_k <= the largest LUT entry (2^E_frac), S = Σ_k E_k below NOut times that
+  function automatic integer soft_tab_max(input logic [2047:0] tb, input integer len);
+    integer r, n;
+    r = 1;
+    for (n = 0; n < len; n = n + 1)
+      if ($signed(tb[32 * n +: 32]) > r) r = $signed(tb[32 * n +: 32]);
+    soft_tab_max = r;
+  endfunction
+  localparam int SoftW = $clog2(soft_tab_max(bg_cfg_pkg::SoftmaxLutTab,
+                                             bg_cfg_pkg::SoftmaxLutLen) + 1);
+  localparam int SumW = SoftW + $clog2(NOut + 1);
+  logic [SoftW-1:0] soft_k;
+  logic [SumW-1:0] e_sum;          // S = Σ_k E_k
   int pred_i;                      // pred as an index
   logic [CntW-1:0] cnt_max;        // max_c
   assign pred_i = $signed(32'(pred));
   assign cnt_max = cnt_out[pred_i];
-  assign soft_k = lut($signed(32'(cnt_max)) - $signed(32'(cnt_out[k])));
+  assign soft_k = SoftW'(lut($signed(32'(cnt_max)) - $signed(32'(cnt_out[k]))));
   // the error interneurons' spikes as signs: any σ+ ≠ σ−
   logic any_c [0:NOut] /* verilator split_var */;
   assign any_c[0] = 1'b0;
@@ -474,7 +486,7 @@ module bg_core (
 
   logic div_start, div_done;
   logic [EF:0] div_q;
-  bg_divider #(.NumBits(2 * EF + 1), .DenBits(32), .QBits(EF + 1)) u_div (
+  bg_divider #(.NumBits(2 * EF + 1), .DenBits(SumW), .QBits(EF + 1)) u_div (
     .clk(clk), .rst_n(rst_n), .start(div_start), .num((2 * EF + 1)'(soft_k) << EF),
     .den(e_sum), .done(div_done), .quot(div_q));
 
@@ -895,7 +907,7 @@ module bg_core (
         end
         // error unit
         S_ERR_SOFT: begin                        // S = Σ_k E_k
-          e_sum <= e_sum + soft_k;
+          e_sum <= e_sum + SumW'(soft_k);
           if (k + 1 == NOut) begin k <= 0; st <= S_ERR_DIV; end
           else k <= k + 1;
         end
