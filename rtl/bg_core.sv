@@ -54,7 +54,9 @@ module bg_core (
   localparam int MaxH = (bg_cfg_pkg::MaxHiddenSize > 0) ? bg_cfg_pkg::MaxHiddenSize : 1;
   localparam int AccBits = 48;                        // update accumulator (BG_ACC_BITS)
   localparam int EbBits = TB + 9;                     // un-saturated sum of T <= 256 kernels
-  localparam int HBits = 16;                          // sleep noise sum h
+  // sleep: an output's spike count o in a noise sample (<= Ts), the noise sum h (|h| <= Ts)
+  localparam int OBits = imax($clog2(bg_cfg_pkg::SleepSteps + 1), 1);
+  localparam int HBits = OBits + 1;
   // spike lists: {sign, row base}; a row base is below the weight words, and a list holds at
   // most the input layer's spikes, a hidden layer's, or two noise entries per hidden neuron
   localparam int RowW = $clog2(WW + 1);
@@ -73,7 +75,8 @@ module bg_core (
                               imax(imax(bg_cfg_pkg::SleepSamples, bg_cfg_pkg::SleepSteps),
                                    imax(T, NIn))) + 2;
   localparam int IW = $clog2(IxMax) + 2;              // signed
-  localparam int CtrW = 48;                           // performance counters
+  localparam int CtrW = 48;                           // performance counters of cycles and events
+  localparam int CtrSW = 32;                          // counters of samples, sleeps, timesteps
   localparam int AW = 32;                             // address registers (trimmed by synthesis)
   localparam int AccW = bg_cfg_pkg::AccBits;          // synaptic input sum (checked to hold it)
   localparam int FBMaxBits = imax(tab_max(bg_cfg_pkg::FbBitsTab, NL), 1);
@@ -103,8 +106,8 @@ module bg_core (
     S_IDLE, S_CLR, S_ENC_RD, S_FWD_I, S_FWD_SUM, S_FWD_SOMA, S_LAYER_END,
     S_ERR_SOFT, S_ERR_DIV, S_ERR_DIVW, S_ERR_DO_RD, S_ERR_DO_WR, S_ERR_FB_I,
     S_ERR_FB_SUM, S_ERR_FB_WR, S_STEP_END, S_STEP_NEXT, S_HOLD,
-    S_K_RD, S_K_WR, S_U_RAST_RD, S_U_RAST, S_U_E_RD, S_U_W_RD, S_U_W_WR,
-    S_U_B_RD, S_U_B_T1, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
+    S_K_RD, S_K_WR, S_U_RAST_RD, S_U_RAST, S_U_E_RD, S_U_W_RD, S_U_W_LD, S_U_W_SH, S_U_W_WR,
+    S_U_B_RD, S_U_B_T1, S_U_B_LD, S_U_B_SH, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
     S_SL_START, S_SL_CLR, S_SL_RST, S_SL_N_RD, S_SL_N_P, S_SL_N_M, S_SL_FWD_END, S_SL_C_RD,
     S_SL_C_H, S_SL_C_RMW, S_SL_C_WR, S_SL_K_END, S_SL_FB_RD, S_SL_FB_MUL, S_SL_FB_WR, S_SL_END, S_DONE
   } state_e;
@@ -124,7 +127,7 @@ module bg_core (
   ix_t sl_l;                       // sleep: hidden layer being aligned
   logic par;                       // lists: consumers read list[par], producers write list[!par]
   ix_t na_in, na_out;
-  logic [31:0] prod_row;           // producer's row base: index * size of the next layer
+  logic [RowW-1:0] prod_row;       // producer's row base: index * size of the next layer (<= WW)
   logic signed [AccW-1:0] acc;     // synaptic input sum
   logic v1, v2, first;             // FWD_SUM pipeline
   ix_t ie, iw, wi;                 // streams: index read this cycle, index written, weight index
@@ -144,29 +147,41 @@ module bg_core (
   logic [CntW-1:0] cnt_out [0:NOut-1];
   logic signed [EB-1:0] up [0:NOut-1], um [0:NOut-1];
   logic sp [0:NOut-1], sm [0:NOut-1];
-  logic [31:0] e_sum;
+
   // sleep registers
-  logic [15:0] o_cnt [0:NOut-1];
+  logic [OBits-1:0] o_cnt [0:NOut-1];
   logic [QBits-1:0] q_acc [0:NOut-1];   // Σ o_k², grown by 2·o + 1 at each spike
   logic signed [HBits-1:0] h_val;
 
   // counters
   // counters: 48 bits wrap after 136 days of cycles at 24 MHz; read as 64-bit words
-  logic [CtrW-1:0] c_cycles, c_syn, c_wwrites, c_samples, c_sleeps, c_fwd, c_learn, c_sleepcyc;
-  logic [CtrW-1:0] c_draws, c_steps, c_step_cur, c_step_last;
+  // (samples, sleeps and timesteps in 32 bits: 2^32 samples; a timestep's cycles in 32 bits)
+  logic [CtrW-1:0] c_cycles, c_syn, c_wwrites, c_fwd, c_learn, c_sleepcyc, c_draws;
+  logic [CtrSW-1:0] c_samples, c_sleeps, c_steps, c_step_cur, c_step_last;
 
   // ------------------------------------------------------------------------------------------
-  // Random streams (one bg_lfsr per stream the core consumes)
+  // Random streams: one state per stream, one shared generator (bg_lfsr). At most one stream
+  // draws in any state, so rng_sel names it: the input or evaluation stream while encoding, the
+  // sleep rate at the start of a sleep call, the noise stream for the noise words, else the
+  // rounding stream (weight, bias and feedback writes).
   // ------------------------------------------------------------------------------------------
-  logic [31:0] rng_state [0:4], rng_word [0:4], rng_word2 [0:4];
-  logic rng_step [0:4], rng_step2 [0:4], rng_seed_we [0:4];
   localparam int RInput = 0, RSleepRate = 1, RNoise = 2, RRound = 3, REval = 4;
+  logic [31:0] rng_state [0:4];
+  logic [159:0] rng_states;
+  logic [31:0] rng_w;              // the selected stream's next draw
+  logic [15:0] rng_w2;             // the upper half of the draw after it
+  logic [2:0] rng_sel;
+  logic rng_step, rng_step2;
+  logic [4:0] rng_seed_we;
+  bg_lfsr #(.NStreams(5)) u_lfsr (
+    .clk(clk), .seed_we(rng_seed_we), .seed(cfg_wdata), .sel(rng_sel), .step(rng_step),
+    .step2(rng_step2), .states(rng_states), .word(rng_w), .word2_hi(rng_w2));
   genvar gi;
   generate
     for (gi = 0; gi < 5; gi++) begin : g_rng
-      bg_lfsr u_lfsr (.clk(clk), .seed_we(rng_seed_we[gi]), .seed(cfg_wdata),
-                      .step(rng_step[gi]), .step2(rng_step2[gi]), .state(rng_state[gi]),
-                      .word(rng_word[gi]), .word2(rng_word2[gi]));
+      assign rng_state[gi] = rng_states[32 * gi +: 32];
+      // seeds are configuration words: taken only while idle, like the others
+      assign rng_seed_we[gi] = cfg_we && !busy && (cfg_addr == 8'(8 + gi));
     end
   endgenerate
 
@@ -195,19 +210,16 @@ module bg_core (
     .rdata(pre``_rd), .we(pre``_we), .waddr(pre``_wa[$clog2((depth) > 1 ? (depth) : 2)-1:0]), \
     .wdata(pre``_wd));
 
-  `BG_RAM(u_pix, 8, NIn, pix)
   `BG_RAM(u_bias, WBITS, NW, b)
   `BG_RAM(u_fb, FBBITS, FBW, fb)
   `BG_RAM(u_nst, NstBits, NW, n)
   `BG_RAM(u_dend, DB, NW, d)
   `BG_RAM(u_rast, T, RW, r)
-  `BG_RAM(u_rec, RecBits, RECW, rc)
-  // K(t) overwrites the record of step t in place (the kernel reads a record once, then never
-  // again); krow holds K(t+1) of the layer's neurons, so the kernel reads both in one cycle
+  // krow holds K(t+1) of the layer's neurons, so the kernel reads it and the record of step t
+  // in one cycle
   `BG_RAM(u_krow, TB, MaxPost, kr)
   `BG_RAM(u_eb, EbBits, NW, eb)
   `BG_RAM(u_erow, EbBits, MaxPost, er)
-  `BG_RAM(u_c, CBits, MaxH * NOut, c)
   `BG_RAM(u_h, HBits, MaxH, h)
   bg_ram_1r1w #(.Width(ListBits), .Depth(ListDepth)) u_list0 (
     .clk(clk), .re(l_re[0]), .raddr(l_ra[0][$clog2(ListDepth)-1:0]), .rdata(l_rd[0]),
@@ -215,9 +227,60 @@ module bg_core (
   bg_ram_1r1w #(.Width(ListBits), .Depth(ListDepth)) u_list1 (
     .clk(clk), .re(l_re[1]), .raddr(l_ra[1][$clog2(ListDepth)-1:0]), .rdata(l_rd[1]),
     .we(l_we[1]), .waddr(l_wa[1][$clog2(ListDepth)-1:0]), .wdata(l_wd[1]));
-  bg_ram_sp #(.Width(WBITS), .Depth(WW)) u_weights (
-    .clk(clk), .en(w_en), .we(w_we), .addr(w_a[$clog2(WW > 1 ? WW : 2)-1:0]), .wdata(w_wd),
-    .rdata(w_rd));
+  // One single-port memory (the UP5K's four SPRAMs, as 16K words of 32 bits) holds the four
+  // tables no state accesses together: the weights and the pixels, LaneW-bit lanes, WPW to a
+  // word (lane addresses: weight q at q, pixel p at WW + p), then one whole word per replay
+  // record {g, m} (K(t) overwrites the record of step t in place: the kernel reads a record
+  // once, then never again) and per sleep correlation C. The controller's per-memory ports
+  // below are merged onto it; at most one of them is active in any cycle.
+  localparam int LaneW = (WBITS <= 8) ? 8 : (WBITS <= 16) ? 16 : 32;
+  localparam int WPW = 32 / LaneW;                    // weights (or pixels) per word
+  localparam int LgWPW = $clog2(WPW);
+  localparam int LG = (WPW > 1) ? LgWPW : 1;          // lane index bits
+  localparam int MemW = (imax(RecBits, CBits) > 32) ? 64 : 32;
+  localparam int RecOff = (WW + NIn + WPW - 1) / WPW; // first record word
+  localparam int COff = RecOff + RECW;                // first correlation word
+  localparam int MemDepth = COff + MaxH * NOut;
+  localparam int MA = $clog2(MemDepth);
+  logic m_en, m_we;
+  logic [MA-1:0] m_a;
+  logic [MemW/LaneW-1:0] m_lane_we;
+  logic [MemW-1:0] m_wd, m_rd;
+  logic [LG-1:0] m_lane_q;         // the lane of the last lane-addressed read
+  bg_ram_sp #(.Width(MemW), .LaneW(LaneW), .Depth(MemDepth)) u_mem (
+    .clk(clk), .en(m_en), .we(m_we), .lane_we(m_lane_we), .addr(m_a), .wdata(m_wd),
+    .rdata(m_rd));
+  logic [LaneW-1:0] m_lane_rd;
+  assign m_lane_rd = m_rd[LaneW * m_lane_q +: LaneW];
+  assign w_rd = WBITS'(m_lane_rd);
+  assign pix_rd = m_lane_rd[7:0];
+  assign rc_rd = m_rd[RecBits-1:0];
+  assign c_rd = m_rd[CBits-1:0];
+  // the merged port: a lane address (weights, pixels) or a word address (records, C)
+  logic [AW-1:0] m_la;             // lane address of a weight or pixel access
+  logic m_lane_acc;
+  always_comb begin
+    m_lane_acc = w_en || pix_re || pix_we;
+    m_la = w_en ? w_a : (AW'(WW) + (pix_we ? pix_wa : pix_ra));
+    m_en = m_lane_acc || rc_re || rc_we || c_re || c_we;
+    m_we = w_we || pix_we || rc_we || c_we;
+    m_lane_we = '1;
+    m_wd = '0;
+    if (m_lane_acc) begin
+      m_a = MA'(m_la >> LgWPW);
+      for (int q = 0; q < MemW / LaneW; q++) begin
+        m_lane_we[q] = (q < WPW) && (WPW == 1 || LG'(q) == m_la[LG-1:0]);
+        m_wd[LaneW * q +: LaneW] = w_en ? LaneW'(w_wd) : LaneW'(pix_wd);
+      end
+    end else if (rc_re || rc_we) begin
+      m_a = MA'(RecOff) + MA'(rc_we ? rc_wa : rc_ra);
+      m_wd = MemW'(rc_wd);
+    end else begin
+      m_a = MA'(COff) + MA'(c_we ? c_wa : c_ra);
+      m_wd = MemW'(c_wd);
+    end
+  end
+  always_ff @(posedge clk) if (m_lane_acc && !m_we) m_lane_q <= (WPW > 1) ? m_la[LG-1:0] : '0;
 `undef BG_RAM
 
   // ------------------------------------------------------------------------------------------
@@ -285,6 +348,48 @@ module bg_core (
   endfunction
 
   // ------------------------------------------------------------------------------------------
+  // One shared signed multiplier (two SB_MAC16 for mnist-fpga) for the products of the units,
+  // which are never needed in the same state: the soma's α·keep (S_FWD_SOMA), the kernel's
+  // m·K(t+1) (S_K_WR), the feedback step's B·Q (S_SL_FB_MUL), the sleep unit's h·o
+  // (S_SL_C_WR), else the update's δ·SAT(e) (S_U_W_RD, S_U_B_T1). Each operand is
+  // sign-extended to the array's width and each unit takes the low bits of the product it
+  // needs, so every product is exact.
+  // ------------------------------------------------------------------------------------------
+  localparam int PF = bg_cfg_pkg::PotFrac;
+  localparam int MulAW = imax(imax(PB + 1, DB), imax(QBits + 1, 17));
+  localparam int MulBW = imax(imax(PF + 2, TB), imax(FBBITS, HBits));
+  logic signed [PB:0] so_keep;
+  logic signed [PF+1:0] so_dec;
+  logic signed [PB+PF+2:0] so_dk;
+  logic signed [PB-1:0] kn_m;
+  logic signed [TB-1:0] kn_k;
+  logic signed [PB+TB-1:0] kn_mk;
+  logic signed [DB-1:0] up_d;
+  logic signed [TB-1:0] up_e;
+  logic signed [DB+TB-1:0] up_de;
+  logic signed [FBBITS-1:0] fu_b;
+  logic signed [FBBITS+QBits:0] fu_bq;
+  logic signed [MulAW-1:0] mul_a;
+  logic signed [MulBW-1:0] mul_b;
+  logic signed [MulAW+MulBW-1:0] mul_p;
+  logic signed [CBits-1:0] ho_p;   // h·o of the correlation update (|h·o| <= Ts², exact)
+  always_comb begin
+    case (st)
+      S_FWD_SOMA: begin mul_a = MulAW'(so_keep); mul_b = MulBW'(so_dec); end
+      S_K_WR: begin mul_a = MulAW'(kn_m); mul_b = MulBW'(kn_k); end
+      S_SL_FB_MUL: begin mul_a = MulAW'($signed({1'b0, q_acc[k]})); mul_b = MulBW'(fu_b); end
+      S_SL_C_WR: begin mul_a = MulAW'($signed({1'b0, o_cnt[k]})); mul_b = MulBW'(h_val); end
+      default: begin mul_a = MulAW'(up_d); mul_b = MulBW'(up_e); end
+    endcase
+  end
+  assign mul_p = mul_a * mul_b;
+  assign so_dk = mul_p[PB+PF+2:0];
+  assign kn_mk = mul_p[PB+TB-1:0];
+  assign up_de = mul_p[DB+TB-1:0];
+  assign fu_bq = mul_p[FBBITS+QBits:0];
+  assign ho_p = mul_p[CBits-1:0];
+
+  // ------------------------------------------------------------------------------------------
   // Neuron core: soma LIF, window bit and reset factor (BG(soma_update))
   // ------------------------------------------------------------------------------------------
   logic signed [PB-1:0] so_v;
@@ -294,7 +399,7 @@ module bg_core (
   // The arithmetic units are combinational modules (bg_*_unit.sv) built from automatic functions,
   // so no always-block reads what it writes (Icarus would re-trigger such a block forever).
   bg_soma_unit #(.AccW(AccW)) u_soma (
-    .word(n_rd), .sum(acc), .lyr(lyr),
+    .word(n_rd), .sum(acc), .lyr(lyr), .keep_o(so_keep), .dec_o(so_dec), .dk_i(so_dk),
     .v(so_v), .s(so_s), .g(so_g), .m(so_m), .refr(so_refr));
 
   // ------------------------------------------------------------------------------------------
@@ -305,7 +410,7 @@ module bg_core (
   logic signed [EbBits-1:0] eb_new;
   bg_kernel_unit #(.EbBits(EbBits)) u_kernel (
     .rec(rc_rd[PB:0]), .k_next(kr_rd), .eb_old(eb_rd), .last(t >= T - 1), .lyr(lyr),
-    .kern_new(kern_new), .eb_new(eb_new));
+    .m_o(kn_m), .k_o(kn_k), .mk_i(kn_mk), .kern_new(kern_new), .eb_new(eb_new));
 
   // ------------------------------------------------------------------------------------------
   // Learning engine, weight update (BG(weight_update_accumulate) + BG(weight_update_apply),
@@ -319,10 +424,13 @@ module bg_core (
   logic wdraw;
   logic [WBITS-1:0] w_word;        // the stored weight, or the bias in the bias pass
   assign w_word = (st == S_U_B_WR) ? b_rd : w_rd;
+  logic upd_load, upd_done;        // the update's shift: start, result valid
+  assign upd_load = (st == S_U_W_LD) || (st == S_U_B_LD);
   bg_update_unit #(.EbBits(EbBits), .AccBits(AccBits), .WBits(WBITS)) u_update (
-    .e_word(e_sum_rd), .d_word(d_rd), .t1_new(t1_new),
+    .clk(clk), .load(upd_load), .done(upd_done),
+    .e_word(e_sum_rd), .d_word(d_rd), .t1_new(t1_new), .d_o(up_d), .e_o(up_e), .de_i(up_de),
     .w_word(w_word), .t1(t1), .eta_m(eta_m), .eta_sh(eta_sh),
-    .lyr(lyr), .u(rng_word[RRound]), .w_new(wnew), .draw(wdraw));
+    .lyr(lyr), .u(rng_w), .w_new(wnew), .draw(wdraw));
 
   // ------------------------------------------------------------------------------------------
   // Sleep unit, feedback step (feedback_step in bg_sleep_unit.c):
@@ -333,8 +441,8 @@ module bg_core (
   assign fb_mul_start = (st == S_SL_FB_RD);    // not in the port list: Icarus (docs/rtl.md)
   bg_feedback_unit #(.FbBits(FBBITS), .CBits(CBits), .QBits(QBits)) u_feedback (
     .clk(clk), .mul_start(fb_mul_start), .mul_done(fb_mul_done),
-    .b_word(fb_rd), .c_word(c_rd), .q(q_acc[k]), .lyr(lyr),
-    .u(rng_word[RRound]), .b_new(fbnew), .draw(fbdraw));
+    .b_word(fb_rd), .c_word(c_rd), .lyr(lyr), .b_o(fu_b), .bq_i(fu_bq),
+    .u(rng_w), .b_new(fbnew), .draw(fbdraw));
 
   // ------------------------------------------------------------------------------------------
   // Error unit: softmax of the running counts through the LUT (BG(error_unit_step))
@@ -348,12 +456,24 @@ module bg_core (
   // E_k = LUT[min(max_c − c_k, len − 1)] for the output k the error unit is on; max_c is the
   // count of the predicted output, which the soma keeps up to date (one output at a time: the
   // sum S = Σ E_k and the interneurons are loops over k, not NOut parallel copies)
-  logic [31:0] soft_k;
+  // E_k <= the largest LUT entry (2^E_frac), S = Σ_k E_k below NOut times that
+  function automatic integer soft_tab_max(input logic [2047:0] tb, input integer len);
+    integer r, n;
+    r = 1;
+    for (n = 0; n < len; n = n + 1)
+      if ($signed(tb[32 * n +: 32]) > r) r = $signed(tb[32 * n +: 32]);
+    soft_tab_max = r;
+  endfunction
+  localparam int SoftW = $clog2(soft_tab_max(bg_cfg_pkg::SoftmaxLutTab,
+                                             bg_cfg_pkg::SoftmaxLutLen) + 1);
+  localparam int SumW = SoftW + $clog2(NOut + 1);
+  logic [SoftW-1:0] soft_k;
+  logic [SumW-1:0] e_sum;          // S = Σ_k E_k
   int pred_i;                      // pred as an index
   logic [CntW-1:0] cnt_max;        // max_c
   assign pred_i = $signed(32'(pred));
   assign cnt_max = cnt_out[pred_i];
-  assign soft_k = lut($signed(32'(cnt_max)) - $signed(32'(cnt_out[k])));
+  assign soft_k = SoftW'(lut($signed(32'(cnt_max)) - $signed(32'(cnt_out[k]))));
   // the error interneurons' spikes as signs: any σ+ ≠ σ−
   logic any_c [0:NOut] /* verilator split_var */;
   assign any_c[0] = 1'b0;
@@ -366,7 +486,7 @@ module bg_core (
 
   logic div_start, div_done;
   logic [EF:0] div_q;
-  bg_divider #(.NumBits(2 * EF + 1), .DenBits(32), .QBits(EF + 1)) u_div (
+  bg_divider #(.NumBits(2 * EF + 1), .DenBits(SumW), .QBits(EF + 1)) u_div (
     .clk(clk), .rst_n(rst_n), .start(div_start), .num((2 * EF + 1)'(soft_k) << EF),
     .den(e_sum), .done(div_done), .quot(div_q));
 
@@ -399,13 +519,16 @@ module bg_core (
   // input encoder: x = r16 < pixel·257 (BG(input_encoder_step)); the eval stream when inferring
   logic [31:0] enc_word;
   logic enc_x;
-  assign enc_word = (mode == M_INFER) ? rng_word[REval] : rng_word[RInput];
+  assign enc_word = rng_w;
+  assign rng_sel = (st == S_ENC_RD) ? ((mode == M_INFER) ? 3'(REval) : 3'(RInput)) :
+                   (st == S_SL_START) ? 3'(RSleepRate) :
+                   (st == S_SL_N_P) ? 3'(RNoise) : 3'(RRound);
   assign enc_x = enc_word[31:16] < {pix_rd, pix_rd};        // pixel·257
 
   // sleep noise: two words per neuron, ξ+ first
   logic xi_p, xi_m;
-  assign xi_p = rng_word[RNoise][31:16] < rho;
-  assign xi_m = rng_word2[RNoise][31:16] < rho;
+  assign xi_p = rng_w[31:16] < rho;
+  assign xi_m = rng_w2 < rho;
 
   logic host;                      // the host owns the memories
   assign host = (st == S_IDLE) || (st == S_HOLD);
@@ -423,7 +546,7 @@ module bg_core (
   logic list_we;
   assign list_we = (st == S_ENC_RD && pv && enc_x) || (st == S_FWD_SOMA && so_s && l < LL) ||
                    (st == S_SL_N_P && xi_p) || (st == S_SL_N_M);
-  assign list_push = {st == S_SL_N_M, RowW'(prod_row)};
+  assign list_push = {st == S_SL_N_M, prod_row};
   always_comb begin
     pix_re = 0; pix_we = 0; pix_ra = '0; pix_wa = '0; pix_wd = '0;
     w_en = 0; w_we = 0; w_a = '0; w_wd = '0;
@@ -441,10 +564,7 @@ module bg_core (
     for (int q = 0; q < 2; q++) begin
       l_re[q] = 0; l_we[q] = 0; l_ra[q] = '0; l_wa[q] = '0; l_wd[q] = '0;
     end
-    for (int q = 0; q < 5; q++) begin
-      rng_step[q] = 0; rng_step2[q] = 0;
-      rng_seed_we[q] = cfg_we && (cfg_addr == 8'(8 + q));
-    end
+    rng_step = 0; rng_step2 = 0;
     div_start = 0;
     case (st)
       S_CLR: begin
@@ -458,7 +578,7 @@ module bg_core (
       S_ENC_RD: begin                // one pixel per cycle: read ie, draw and write iw
         if (ie < NIn) begin pix_re = 1; pix_ra = AW'(ie); r_re = 1; r_ra = AW'(ie); end
         if (pv) begin
-          if (mode == M_INFER) rng_step[REval] = 1; else rng_step[RInput] = 1;
+          rng_step = 1;
           r_we = 1; r_wa = AW'(iw); r_wd = r_rd | (T'(enc_x) << t);
         end
       end
@@ -524,11 +644,11 @@ module bg_core (
       end
       S_U_W_RD: begin                // one synapse per cycle; a non-zero update reads its weight
         if (ie < n_cur) begin er_re = 1; er_ra = AW'(ie); d_re = 1; d_ra = AW'(nbase + ie); end
-        if (pv && t1_new != 0) begin w_en = 1; w_a = AW'(wbase) + prod_row + AW'(iw); end
+        if (pv && t1_new != 0) begin w_en = 1; w_a = AW'(wbase) + AW'(prod_row) + AW'(iw); end
       end
       S_U_W_WR: begin
-        w_en = 1; w_we = 1; w_a = AW'(wbase) + prod_row + AW'(wi); w_wd = wnew;
-        rng_step[RRound] = wdraw;
+        w_en = 1; w_we = 1; w_a = AW'(wbase) + AW'(prod_row) + AW'(wi); w_wd = wnew;
+        rng_step = wdraw;
       end
       S_U_B_RD: begin
         eb_re = 1; eb_ra = AW'(nbase + i); d_re = 1; d_ra = AW'(nbase + i);
@@ -537,9 +657,9 @@ module bg_core (
         if (t1_new != 0) begin b_re = 1; b_ra = AW'(nbase + i); end
       end
       S_U_B_WR: begin
-        b_we = 1; b_wa = AW'(nbase + i); b_wd = wnew; rng_step[RRound] = wdraw;
+        b_we = 1; b_wa = AW'(nbase + i); b_wd = wnew; rng_step = wdraw;
       end
-      S_SL_START: if (bg_cfg_pkg::SleepRate16 == 0) rng_step[RSleepRate] = 1;
+      S_SL_START: if (bg_cfg_pkg::SleepRate16 == 0) rng_step = 1;
       S_SL_CLR: begin c_we = 1; c_wa = AW'(idx); end
       S_SL_RST: begin
         if (idx < n_sl) begin h_we = 1; h_wa = AW'(idx); end
@@ -547,7 +667,7 @@ module bg_core (
       end
       S_SL_N_RD: begin h_re = 1; h_ra = AW'(i); end
       S_SL_N_P: begin
-        rng_step2[RNoise] = 1;
+        rng_step2 = 1;
         h_we = 1; h_wa = AW'(i);
         h_wd = h_rd + HBits'(xi_p) - HBits'(xi_m);
       end
@@ -555,7 +675,7 @@ module bg_core (
       S_SL_C_RMW: begin c_re = 1; c_ra = times_nout(i) + AW'(k); end
       S_SL_C_WR: begin
         c_we = 1; c_wa = times_nout(i) + AW'(k);
-        c_wd = c_rd + CBits'($signed(h_val) * $signed({1'b0, o_cnt[k]}));
+        c_wd = c_rd + CBits'(ho_p);
       end
       S_SL_FB_RD: begin
         c_re = 1; c_ra = times_nout(i) + AW'(k);
@@ -563,7 +683,7 @@ module bg_core (
       end
       S_SL_FB_WR: begin
         fb_we = 1; fb_wa = AW'(fbbase_sl) + times_nout(i) + AW'(k); fb_wd = fbnew;
-        rng_step[RRound] = fbdraw;
+        rng_step = fbdraw;
       end
       default: ;
     endcase
@@ -597,13 +717,18 @@ module bg_core (
   // host read data: the selected memory's output register, or the error unit's registers
   logic [3:0] hm_sel_q;
   logic [63:0] err_rd;
+  // the error unit's registers: 3·NOut <= 48 addresses, compared on the low 6 address bits
+  logic [5:0] ea;
+  logic ea_hi;                     // an address bit above those is set: no register
+  assign ea = hm_addr[5:0];
+  assign ea_hi = hm_addr[31:6] != '0;
   always_ff @(posedge clk) begin
     if (hm_re) begin
       hm_sel_q <= hm_sel;
-      if (hm_addr < 32'(NOut)) err_rd <= {32'(up[hm_addr]), 32'(um[hm_addr])};
-      else if (hm_addr < 32'(2 * NOut))
-        err_rd <= {62'd0, sp[hm_addr - 32'(NOut)], sm[hm_addr - 32'(NOut)]};
-      else if (hm_addr < 32'(3 * NOut)) err_rd <= 64'(cnt_out[hm_addr - 32'(2 * NOut)]);
+      if (ea_hi) err_rd <= '0;
+      else if (ea < 6'(NOut)) err_rd <= {32'(up[ea]), 32'(um[ea])};
+      else if (ea < 6'(2 * NOut)) err_rd <= {62'd0, sp[ea - 6'(NOut)], sm[ea - 6'(NOut)]};
+      else if (ea < 6'(3 * NOut)) err_rd <= 64'(cnt_out[ea - 6'(2 * NOut)]);
       else err_rd <= '0;
     end
   end
@@ -724,7 +849,7 @@ module bg_core (
           if (ie < NIn) ie <= ie + 1;
           if (pv) begin
             if (enc_x) na_out <= na_out + 1;
-            prod_row <= prod_row + 32'(n_next);
+            prod_row <= RowW'(32'(prod_row) + n_next);
             if (ie >= NIn) st <= S_LAYER_END;      // the last pixel is written this cycle
           end
         end
@@ -761,10 +886,10 @@ module bg_core (
         end
         S_FWD_SOMA: begin
           if (so_s && l < LL) na_out <= na_out + 1;
-          prod_row <= prod_row + 32'(n_next);
+          prod_row <= RowW'(32'(prod_row) + n_next);
           if (l == LL) begin
             if (sleep_fwd) begin
-              o_cnt[i] <= o_cnt[i] + 16'(so_s);
+              o_cnt[i] <= o_cnt[i] + OBits'(so_s);
               // Q_k += o_k² at the end of the noise sample, grown here as (o + 1)² − o² = 2·o + 1
               if (so_s) q_acc[i] <= q_acc[i] + QBits'({o_cnt[i], 1'b1});
             end
@@ -782,7 +907,7 @@ module bg_core (
         end
         // error unit
         S_ERR_SOFT: begin                        // S = Σ_k E_k
-          e_sum <= e_sum + soft_k;
+          e_sum <= e_sum + SumW'(soft_k);
           if (k + 1 == NOut) begin k <= 0; st <= S_ERR_DIV; end
           else k <= k + 1;
         end
@@ -865,7 +990,7 @@ module bg_core (
         S_U_RAST_RD: st <= S_U_RAST;
         S_U_RAST: begin
           if (r_rd == '0) begin
-            prod_row <= prod_row + 32'(n_cur);
+            prod_row <= RowW'(32'(prod_row) + n_cur);
             if (j + 1 == n_prev) begin
               i <= 0;
               st <= (bg_cfg_pkg::LearnBias != 0) ? S_U_B_RD : S_UPD_END;
@@ -893,14 +1018,19 @@ module bg_core (
           iw <= ie;
           if (ie < n_cur) ie <= ie + 1;
           if (pv && t1_new != 0) begin
-            t1 <= t1_new; wi <= iw; st <= S_U_W_WR;
+            t1 <= t1_new; wi <= iw; st <= S_U_W_LD;
           end else if (ie >= n_cur) begin          // row j done
             i <= 0;
-            prod_row <= prod_row + 32'(n_cur);
+            prod_row <= RowW'(32'(prod_row) + n_cur);
             if (j + 1 == n_prev) st <= (bg_cfg_pkg::LearnBias != 0) ? S_U_B_RD : S_UPD_END;
             else begin j <= j + 1; st <= S_U_RAST_RD; end
           end
         end
+        // the rounding shift of t1·η_m: floor(sh/8) cycles (bg_update_unit)
+        S_U_W_LD: st <= S_U_W_SH;
+        S_U_W_SH: if (upd_done) st <= S_U_W_WR;
+        S_U_B_LD: st <= S_U_B_SH;
+        S_U_B_SH: if (upd_done) st <= S_U_B_WR;
         S_U_W_WR: begin
           c_wwrites <= c_wwrites + 1;
           if (wdraw) c_draws <= c_draws + 1;
@@ -909,7 +1039,7 @@ module bg_core (
         S_U_B_RD: st <= S_U_B_T1;
         S_U_B_T1, S_U_B_WR: begin
           if (st == S_U_B_T1) t1 <= t1_new;
-          if (st == S_U_B_T1 && t1_new != 0) st <= S_U_B_WR;
+          if (st == S_U_B_T1 && t1_new != 0) st <= S_U_B_LD;
           else begin
             if (st == S_U_B_WR && wdraw) c_draws <= c_draws + 1;
             if (i + 1 == n_cur) st <= S_UPD_END;
@@ -933,7 +1063,7 @@ module bg_core (
         // sleep unit (BG(sleep_unit_run))
         S_SL_START: begin
           rho <= (bg_cfg_pkg::SleepRate16 != 0) ? 16'(bg_cfg_pkg::SleepRate16)
-                                                 : rng_word[RSleepRate][31:16];
+                                                 : rng_w[31:16];
           sleep_fwd <= 1'b0;
           if (LL - 1 >= 1) begin
             sl_l <= IW'(LL - 1); l <= IW'(LL - 1); idx <= 0; st <= S_SL_CLR;
@@ -959,7 +1089,7 @@ module bg_core (
           end else na_out <= na_out + 1;
           if (st == S_SL_N_P && xi_m) st <= S_SL_N_M;
           else begin
-            prod_row <= prod_row + 32'(n_next);
+            prod_row <= RowW'(32'(prod_row) + n_next);
             if (i + 1 == n_sl) st <= S_LAYER_END;
             else begin i <= i + 1; st <= S_SL_N_RD; end
           end

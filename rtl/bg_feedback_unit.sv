@@ -2,22 +2,23 @@
 // Sleep unit, feedback step (feedback_step in cmodel/core/bg_sleep_unit.c):
 // B' = SAT(B + ROUND((SAT(C)·2^Bf − RND(B·Q, log2 K))·ηs)), the Oja term left out when the
 // description says "none"; `draw` says the word u of the rounding stream was consumed.
-// B·Q is B_bits × QBits (combinational). The product by the generated constant ηs_m is shift
+// B·Q is B_bits × QBits, on the core's shared multiplier (B and Q out, the product back). The product by the generated constant ηs_m is shift
 // and add, one bit of ηs_m per cycle from the top (mul_start, then EtaBits cycles until
 // mul_done): no SB_MAC16 for a 65-bit operand, at 15 cycles per feedback weight in a sleep call.
 // b_new and draw are valid with mul_done, while the operands stay on the inputs.
 module bg_feedback_unit #(
   parameter int FbBits = 8,      // feedback memory word
   parameter int CBits = 40,      // correlation C
-  parameter int QBits = 24       // Q_k = Σ o_k², unsigned
+  parameter int QBits = 24       // Q_k = Σ o_k², unsigned (B·Q is FbBits + QBits + 1 bits)
 ) (
   input  logic                   clk,
   input  logic                   mul_start,  // the operands are on the inputs from the next cycle
   output logic                   mul_done,
   input  logic [FbBits-1:0]      b_word,
   input  logic [CBits-1:0]       c_word,
-  input  logic [QBits-1:0]       q,
   input  logic [2:0]             lyr,        // the hidden layer whose B is updated
+  output logic signed [FbBits-1:0] b_o,      // B·Q on the shared multiplier
+  input  logic signed [FbBits+QBits:0] bq_i,
   input  logic [31:0]            u,
   output logic [FbBits-1:0]      b_new,
   output logic                   draw
@@ -44,12 +45,10 @@ module bg_feedback_unit #(
   endfunction
 
   // C·2^Bf − RND(B·Q, log2 K)
-  function automatic logic signed [DW-1:0] diff_of(input logic [FbBits-1:0] bw,
-                                                   input logic [CBits-1:0] cw,
-                                                   input logic [QBits-1:0] qq, input logic [2:0] ly);
+  function automatic logic signed [DW-1:0] diff_of(input logic [CBits-1:0] cw,
+                                                   input logic signed [FbBits+QBits:0] bq,
+                                                   input logic [2:0] ly);
     logic signed [FXW-1:0] corr, dec;
-    logic signed [FbBits-1:0] bon;
-    logic signed [FbBits+QBits:0] bq;
     integer l;
     corr = '0;
     for (l = 1; l < NL; l = l + 1)
@@ -57,8 +56,6 @@ module bg_feedback_unit #(
         corr = ((CBits + tab(bg_cfg_pkg::FbFracTab, l) > 63)
                 ? sat(FXW'($signed(cw)), 63 - tab(bg_cfg_pkg::FbFracTab, l))
                 : FXW'($signed(cw))) <<< tab(bg_cfg_pkg::FbFracTab, l);
-    bon = FbBits'(b_of(bw, ly));
-    bq = bon * $signed({1'b0, qq});
     dec = (bg_cfg_pkg::SleepDecay == 0) ? rnd(FXW'(bq), bg_cfg_pkg::SleepKShift) : '0;
     diff_of = DW'(corr - dec);
   endfunction
@@ -82,7 +79,8 @@ module bg_feedback_unit #(
   logic signed [DW-1:0] diff;
   logic signed [PW-1:0] acc;
   logic [$clog2(EtaBits + 1)-1:0] left;      // bits of ηs_m still to go
-  assign diff = diff_of(b_word, c_word, q, lyr);
+  assign b_o = FbBits'(b_of(b_word, lyr));
+  assign diff = diff_of(c_word, bq_i, lyr);
   always_ff @(posedge clk) begin
     if (mul_start) begin
       acc <= '0;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Learning engine, replay kernel (BG(replay_unit_kernel) in cmodel/core/bg_replay_unit.c):
 // K(t) = SAT(RND(αt·(m == 1 ? K(t+1) : RND(m·K(t+1))), Tr) + (g ? A in trace format : 0)), and
-// the running bias eligibility Σ_t K(t). Combinational; m·K is P_bits × Tr_bits, αt·(m·K) is
-// (Tr_frac + 2) × (P_bits + Tr_bits − P_frac + 1).
+// the running bias eligibility Σ_t K(t). Combinational; m·K is P_bits × Tr_bits, on the core's
+// shared multiplier (m and K(t+1) out, the product back); αt·(m·K) is
+// (Tr_frac + 2) × (P_bits + Tr_bits − P_frac + 1), αt a constant of the layer.
 module bg_kernel_unit #(
   parameter int EbBits = 25                                // width of the eligibility sums
 ) (
@@ -11,6 +12,10 @@ module bg_kernel_unit #(
   input  logic [EbBits-1:0]                       eb_old,    // Σ K over the later steps
   input  logic                                    last,      // t = T-1: K(t+1) = 0, sum = 0
   input  logic [2:0]                              lyr,       // layer 1 .. NLayers-1
+  // m·K(t+1) on the shared multiplier
+  output logic signed [bg_cfg_pkg::PotBits-1:0]   m_o,
+  output logic signed [bg_cfg_pkg::TraceBits-1:0] k_o,
+  input  logic signed [bg_cfg_pkg::PotBits+bg_cfg_pkg::TraceBits-1:0] mk_i,
   output logic [bg_cfg_pkg::TraceBits-1:0]        kern_new,
   output logic [EbBits-1:0]                       eb_new
 );
@@ -38,10 +43,9 @@ module bg_kernel_unit #(
 
   function automatic logic [EbBits + TB - 1:0] kernel(
       input logic [PB:0] rc, input logic [TB-1:0] kx, input logic [EbBits-1:0] eb, input logic lst,
-      input logic [2:0] ly);
+      input logic [2:0] ly, input logic signed [PB+TB-1:0] mkp);
     logic signed [TB-1:0] kn;
     logic signed [PB-1:0] mfv;
-    logic signed [PB+TB-1:0] mkp;
     logic signed [MkW-1:0] mk;
     logic signed [TdW-1:0] td;
     logic signed [MkW+TdW-1:0] tk;
@@ -49,7 +53,6 @@ module bg_kernel_unit #(
     kn = lst ? '0 : kx;
     mfv = rc[PB-1:0];
     td = TdW'(lsel(bg_cfg_pkg::TraceDecayTab, ly, NL));
-    mkp = mfv * kn;
     mk = (mfv == OneP) ? MkW'(kn) : MkW'(rnd(FXW'(mkp), PF));
     tk = td * mk;
     kv = sat(rnd(FXW'(tk), TF) + (rc[PB] ? amp_tr(ly) : '0), TB);
@@ -57,5 +60,7 @@ module bg_kernel_unit #(
     kernel = {EbBits'(ebv + kv), TB'(kv)};
   endfunction
 
-  assign {eb_new, kern_new} = kernel(rec, k_next, eb_old, last, lyr);
+  assign m_o = rec[bg_cfg_pkg::PotBits-1:0];
+  assign k_o = last ? '0 : k_next;
+  assign {eb_new, kern_new} = kernel(rec, k_next, eb_old, last, lyr, mk_i);
 endmodule

@@ -1,17 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
-// One random stream: xorshift32 with shifts 13, 17, 5 (docs/cmodel.md, "Random streams").
-// `word` is the value the next draw returns; `step` consumes it. `word2` is the draw after
-// that, for units that consume two words in one cycle (`step2`). A zero seed loads 1, as in
-// the golden model.
-module bg_lfsr (
-  input  logic        clk,
-  input  logic        seed_we,
-  input  logic [31:0] seed,
-  input  logic        step,
-  input  logic        step2,
-  output logic [31:0] state,
-  output logic [31:0] word,
-  output logic [31:0] word2
+// The core's random streams: xorshift32 with shifts 13, 17, 5 (docs/cmodel.md, "Random
+// streams"), one 32-bit state per stream and ONE shared generator. The controller never draws
+// from two streams in the same cycle, so `sel` names the stream it works on this cycle: `word`
+// is the value that stream's next draw returns, `step` consumes it; `word2_hi` is the upper
+// half (all a draw of r16 uses) of the draw after that, for the unit that consumes two words
+// in one cycle (`step2`). A seed write loads the state
+// of stream q (a zero seed loads 1, as in the golden model); the controller writes seeds only
+// while idle, when nothing draws. Five copies of the generator cost about 180 LUT4 each; the
+// shared one costs one 5:1 state multiplexer more than a single copy.
+module bg_lfsr #(
+  parameter int NStreams = 5
+) (
+  input  logic                   clk,
+  input  logic [NStreams-1:0]    seed_we,
+  input  logic [31:0]            seed,
+  input  logic [2:0]             sel,
+  input  logic                   step,
+  input  logic                   step2,
+  output logic [32*NStreams-1:0] states,   // stream q at [32·q +: 32]
+  output logic [31:0]            word,
+  output logic [15:0]            word2_hi
 );
   function automatic logic [31:0] xorshift(input logic [31:0] x);
     logic [31:0] y;
@@ -21,12 +29,23 @@ module bg_lfsr (
     xorshift = y;
   endfunction
 
-  assign word = xorshift(state);
+  logic [31:0] state [0:NStreams-1];
+  logic [31:0] cur, nxt, word2;
+  logic any_seed;
+  assign cur = state[sel];
+  assign word = xorshift(cur);
   assign word2 = xorshift(word);
+  assign word2_hi = word2[31:16];
+  assign any_seed = seed_we != '0;
+  assign nxt = any_seed ? ((seed == 32'd0) ? 32'd1 : seed) : (step2 ? word2 : word);
 
-  always_ff @(posedge clk) begin
-    if (seed_we) state <= (seed == 32'd0) ? 32'd1 : seed;
-    else if (step2) state <= word2;
-    else if (step) state <= word;
-  end
+  genvar gq;
+  generate
+    for (gq = 0; gq < NStreams; gq++) begin : g_state
+      assign states[32 * gq +: 32] = state[gq];
+      always_ff @(posedge clk) begin
+        if (seed_we[gq] || (!any_seed && 3'(gq) == sel && (step || step2))) state[gq] <= nxt;
+      end
+    end
+  endgenerate
 endmodule

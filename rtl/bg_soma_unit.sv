@@ -3,13 +3,19 @@
 // state {refractory, s, v} and its synaptic input sum, the new potential, spike, window bit g,
 // reset factor m and refractory count. Combinational; the layer's constants come from the
 // generated tables, selected by `lyr`. Every operand is as narrow as its format allows: the
-// decay α·keep product is (P_frac + 2) × (P_bits + 1) bits, A·v is A_bits × P_bits.
+// decay α·keep product is (P_frac + 2) × (P_bits + 1) bits, computed by the core's shared
+// multiplier (keep and α out, dk = α·keep back); A·v is A_bits × P_bits (a shift when the
+// amplitude is a power of two, as in the shipped descriptions).
 module bg_soma_unit #(
   parameter int AccW = 24                                  // synaptic sum width (ACC_BITS)
 ) (
   input  logic [bg_cfg_pkg::PotBits+8:0]        word,      // {refractory[8], s, v}
   input  logic signed [AccW-1:0]                sum,       // weight format of the layer
   input  logic [2:0]                            lyr,       // layer 1 .. NLayers-1
+  // the decay product on the shared multiplier: keep·α, P_bits + 1 by P_frac + 2 bits
+  output logic signed [bg_cfg_pkg::PotBits:0]   keep_o,
+  output logic signed [bg_cfg_pkg::PotFrac+1:0] dec_o,
+  input  logic signed [bg_cfg_pkg::PotBits+bg_cfg_pkg::PotFrac+2:0] dk_i,
   output logic signed [bg_cfg_pkg::PotBits-1:0] v,
   output logic                                  s,
   output logic                                  g,
@@ -39,32 +45,41 @@ module bg_soma_unit #(
     rescale = r;
   endfunction
 
-  function automatic logic [PB + PB + 9:0] soma(input logic [PB+8:0] st_word,
+  // the operands of the decay product: keep (the potential kept from the last step) and α
+  function automatic logic [PB + DecW:0] decay_ops(input logic [PB+8:0] st_word,
+                                                   input logic [2:0] ly);
+    logic signed [ThW-1:0] th;
+    logic signed [PB-1:0] v_old;
+    logic signed [PB:0] keep;
+    logic s_old;
+    th = ThW'(lsel(bg_cfg_pkg::ThetaTab, ly, NL));
+    v_old = st_word[PB-1:0];
+    s_old = st_word[PB];
+    if (lsel(bg_cfg_pkg::ResetTab, ly, NL) != 0)
+      keep = (PB + 1)'(v_old) - (s_old ? (PB + 1)'(th) : '0);
+    else keep = s_old ? '0 : (PB + 1)'(v_old);
+    decay_ops = {keep, DecW'(lsel(bg_cfg_pkg::DecayTab, ly, NL))};
+  endfunction
+
+  function automatic logic [PB + PB + 9:0] soma(input logic [7:0] refr_old,
                                                 input logic signed [AccW-1:0] in_sum,
-                                                input logic [2:0] ly);
+                                                input logic [2:0] ly,
+                                                input logic signed [PB+DecW:0] dk);
     logic signed [ThW-1:0] th, win;
-    logic signed [DecW-1:0] dec;
     logic signed [AmpW-1:0] amp;
     logic soft_rst;
     logic [7:0] refr_q;
-    logic signed [PB-1:0] v_old;
-    logic signed [PB:0] keep;
-    logic signed [PB+DecW:0] dk;
     logic signed [AvW-1:0] av_in;
     logic signed [AvW+AmpW-1:0] av_p;
     logic signed [FXW-1:0] vv, mf, av, thx;
-    logic s_old, sp, gw;
-    logic [7:0] refr_old, refr_new;
+    logic sp, gw;
+    logic [7:0] refr_new;
     th = ThW'(lsel(bg_cfg_pkg::ThetaTab, ly, NL));
     win = ThW'(lsel(bg_cfg_pkg::WindowTab, ly, NL));
-    dec = DecW'(lsel(bg_cfg_pkg::DecayTab, ly, NL));
     amp = AmpW'(lsel(bg_cfg_pkg::AmplitudeTab, ly, NL));
     soft_rst = lsel(bg_cfg_pkg::ResetTab, ly, NL) != 0;
     refr_q = 8'(lsel(bg_cfg_pkg::RefractoryTab, ly, NL));
     thx = FXW'(th);
-    v_old = st_word[PB-1:0];
-    s_old = st_word[PB];
-    refr_old = st_word[PB+8:PB+1];
     sp = 1'b0;
     gw = 1'b0;
     refr_new = refr_old;
@@ -74,9 +89,6 @@ module bg_soma_unit #(
       vv = '0;
       mf = '0;
     end else begin
-      if (soft_rst) keep = (PB + 1)'(v_old) - (s_old ? (PB + 1)'(th) : '0);
-      else keep = s_old ? '0 : (PB + 1)'(v_old);
-      dk = dec * keep;
       vv = sat(rnd(FXW'(dk), PF) + rescale(in_sum, ly), PB);
       sp = vv > thx;
       gw = ((vv - thx) < 0 ? thx - vv : vv - thx) < FXW'(win);
@@ -91,5 +103,6 @@ module bg_soma_unit #(
     soma = {refr_new, sp, gw, PB'(vv), PB'(mf)};
   endfunction
 
-  assign {refr, s, g, v, m} = soma(word, sum, lyr);
+  assign {keep_o, dec_o} = decay_ops(word, lyr);
+  assign {refr, s, g, v, m} = soma(word[PB+8:PB+1], sum, lyr, dk_i);
 endmodule

@@ -2,16 +2,31 @@
 // Learning engine, weight update (BG(weight_update_accumulate) + BG(weight_update_apply) in
 // cmodel/core/bg_weight_update.c, batch 1): t1 = SAT48(RND(δ·SAT(e, Tr), D + Tr − U)), then
 // w' = SAT(w − ROUND(t1·η_m, η_sh + U − W_frac)) with nearest or stochastic rounding; `draw`
-// says the word u of the rounding stream was consumed. Combinational. δ·e is D_bits × Tr_bits;
-// t1·η_m is AccBits × 16 (η_m < 2^15, bg_net_eta_q).
+// says the word u of the rounding stream was consumed. Combinational. δ·e is D_bits × Tr_bits,
+// on the core's shared multiplier (δ and SAT(e) out, the product back); t1·η_m is AccBits × 16
+// (η_m < 2^15, bg_net_eta_q). The shift by sh = η_sh + U − W_frac (η_sh a register) is not a
+// barrel shifter: `load` takes p = t1·η_m into a register with 32 fraction bits, which shifts
+// right by 8 bits per cycle (the bits shifted out kept as a sticky bit) for floor(sh/8) cycles;
+// the last sh mod 8 bits are a 3-level shifter. w_new and draw are valid with `done`, while the
+// stored word and the rounding word stay on the inputs. The result is the golden model's
+// bg_scale_round for every sh >= 1: floor(p/2^sh), plus one when u is below the remainder's top
+// 32 bits (stochastic, a draw only on a non-zero remainder) or when the remainder is at least
+// a half (nearest); for sh > 100 the model returns the sign (0 or −1) and draws nothing.
 module bg_update_unit #(
   parameter int EbBits = 25,     // eligibility sum width
   parameter int AccBits = 48,    // update accumulator (BG_ACC_BITS)
   parameter int WBits = 8        // weight memory word
 ) (
+  input  logic                              clk,
+  input  logic                              load,      // t1 (and the layer) are valid: start
+  output logic                              done,      // w_new and draw are valid
   input  logic [EbBits-1:0]                 e_word,    // eligibility (un-saturated sum)
   input  logic [bg_cfg_pkg::DendBits-1:0]   d_word,    // δ: the neuron's dendrite
   output logic signed [AccBits-1:0]         t1_new,
+  // δ·SAT(e) on the shared multiplier
+  output logic signed [bg_cfg_pkg::DendBits-1:0]  d_o,
+  output logic signed [bg_cfg_pkg::TraceBits-1:0] e_o,
+  input  logic signed [bg_cfg_pkg::DendBits+bg_cfg_pkg::TraceBits-1:0] de_i,
   input  logic [WBits-1:0]                  w_word,    // stored weight or bias
   input  logic signed [AccBits-1:0]         t1,        // registered t1 of this synapse
   input  logic [15:0]                       eta_m,
@@ -29,18 +44,11 @@ module bg_update_unit #(
   localparam int FXW = imax(imax(DB + TB, AccBits + 17), imax(EbBits, 32)) + 3;
   `include "bg_fixed.svh"
 
-  function automatic logic signed [AccBits-1:0] step1(input logic [EbBits-1:0] ew,
-                                                      input logic [DB-1:0] dw);
-    logic signed [TB-1:0] e;
-    logic signed [DB-1:0] dl;
-    logic signed [DB+TB-1:0] p;
-    e = TB'(sat(FXW'($signed(ew)), TB));
-    dl = dw;
-    p = dl * e;
+  function automatic logic signed [AccBits-1:0] step1(input logic signed [DB+TB-1:0] p);
     step1 = AccBits'(sat(rnd(FXW'(p), DF + TF - UF), AccBits));
   endfunction
 
-  // the stored word sign-extended from the layer's width; SAT to the layer's width
+  // the stored word sign-extended from the layer's width
   function automatic logic signed [FXW-1:0] w_ext(input logic [WBits-1:0] ww, input logic [2:0] ly);
     logic signed [FXW-1:0] r;
     integer q;
@@ -48,27 +56,84 @@ module bg_update_unit #(
     for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = sext(64'(ww), tab(bg_cfg_pkg::WBitsTab, q));
     w_ext = r;
   endfunction
-  function automatic logic signed [FXW-1:0] w_sat(input logic signed [FXW-1:0] x,
-                                                   input logic [2:0] ly);
-    logic signed [FXW-1:0] r;
+
+  // p = t1·η_m, then the shift register X = p·2^32 (PW integer bits, 32 fraction bits)
+  localparam int PW = AccBits + 17;
+  localparam int XW = PW + 32;
+  localparam int SW = 10;                                   // sh < 2^8 + U: 10 bits
+  logic signed [PW-1:0] p;
+  logic [SW-1:0] sh;
+  logic signed [XW-1:0] x_q;
+  logic sticky_q;                                           // a bit of p shifted below X
+  logic [SW-4:0] cnt_q;                                     // byte shifts still to go
+  assign p = t1 * $signed({1'b0, eta_m});
+  assign sh = SW'(32'(eta_sh) + UF - lsel(bg_cfg_pkg::WFracTab, lyr, NL));
+  always_ff @(posedge clk) begin
+    if (load) begin
+      x_q <= $signed({p, 32'd0});
+      sticky_q <= 1'b0;
+      cnt_q <= sh[SW-1:3];
+    end else if (cnt_q != '0) begin
+      x_q <= x_q >>> 8;
+      sticky_q <= sticky_q | (x_q[7:0] != 8'd0);
+      cnt_q <= cnt_q - 1'b1;
+    end
+  end
+  assign done = !load && (cnt_q == '0);
+
+  // The last sh mod 8 bits, the quotient, the remainder's top 32 bits, the new word. w_new is
+  // SAT(w − q) to the layer's width (<= WBits), so q only matters up to ±2^(WBits+1): beyond,
+  // the result saturates either way. So only the low XL bits of X go through the 3-level
+  // shifter; the bits above them decide whether q is that large (hi_ok, fits).
+  localparam int QL = WBits + 2;                            // q window: QL signed bits
+  localparam int XL = 32 + QL + 7;                          // X bits through the shifter
+  localparam int NW2 = QL + 3;                              // w − q
+  function automatic logic signed [NW2-1:0] sat_n(input logic signed [NW2-1:0] x, input int bits);
+    logic signed [NW2-1:0] hi, lo;
+    hi = ($signed(NW2'(1)) <<< (bits - 1)) - $signed(NW2'(1));
+    lo = -hi - $signed(NW2'(1));
+    if (x > hi) sat_n = hi;
+    else if (x < lo) sat_n = lo;
+    else sat_n = x;
+  endfunction
+  function automatic logic signed [NW2-1:0] w_sat_n(input logic signed [NW2-1:0] x,
+                                                    input logic [2:0] ly);
+    logic signed [NW2-1:0] r;
     integer q;
     r = '0;
-    for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = sat(x, tab(bg_cfg_pkg::WBitsTab, q));
-    w_sat = r;
+    for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = sat_n(x, tab(bg_cfg_pkg::WBitsTab, q));
+    w_sat_n = r;
   endfunction
-
   function automatic logic [WBits:0] step2(input logic [WBits-1:0] ww,
-                                           input logic signed [AccBits-1:0] t,
-                                           input logic [15:0] em, input logic [7:0] esh,
-                                           input logic [2:0] ly, input logic [31:0] word);
-    logic signed [AccBits+16:0] p;
-    logic [FXW:0] sr;
-    p = t * $signed({1'b0, em});
-    sr = round_shift(FXW'(p), 32'(esh) + UF - lsel(bg_cfg_pkg::WFracTab, ly, NL),
-                     bg_cfg_pkg::LearnRounding != 0, word);
-    step2 = {sr[FXW], WBits'(w_sat(w_ext(ww, ly) - $signed(sr[FXW-1:0]), ly))};
+                                           input logic signed [XW-1:0] xq, input logic stk,
+                                           input logic [SW-1:0] shv, input logic [2:0] ly,
+                                           input logic [31:0] word);
+    logic signed [XL-1:0] ys;
+    logic signed [NW2-1:0] q, wv;
+    logic [31:0] frac;
+    logic rem, dr, big, hi_ok, fits;
+    // X's bits above the shifted slice all copy its sign bit: X = sext(slice)
+    hi_ok = (xq[XW-1:XL-1] == '0) || (xq[XW-1:XL-1] == '1);
+    ys = $signed(xq[XL-1:0]) >>> shv[2:0];
+    fits = hi_ok && ((ys[XL-1:32+QL-1] == '0) || (ys[XL-1:32+QL-1] == '1));
+    rem = stk || ((xq[7:0] & ~(8'hff << shv[2:0])) != 8'd0) || (ys[31:0] != 32'd0);
+    frac = ys[31:0];
+    // floor(p/2^sh), or ±2^QL when it is beyond the window (then w − q saturates)
+    q = fits ? NW2'($signed(ys[32+QL-1:32])) :
+        (xq[XW-1] ? -($signed(NW2'(1)) <<< QL) : ($signed(NW2'(1)) <<< QL));
+    big = shv > SW'(100);
+    dr = 1'b0;
+    if (big) q = xq[XW-1] ? -$signed(NW2'(1)) : '0;
+    else if (bg_cfg_pkg::LearnRounding != 0) begin
+      dr = rem;
+      if (rem && word < frac) q = q + $signed(NW2'(1));
+    end else if (frac[31]) q = q + $signed(NW2'(1));
+    wv = NW2'(w_ext(ww, ly));
+    step2 = {dr, WBits'(w_sat_n(wv - q, ly))};
   endfunction
 
-  assign t1_new = step1(e_word, d_word);
-  assign {draw, w_new} = step2(w_word, t1, eta_m, eta_sh, lyr, u);
+  assign d_o = d_word;
+  assign e_o = TB'(sat(FXW'($signed(e_word)), TB));
+  assign t1_new = step1(de_i);
+  assign {draw, w_new} = step2(w_word, x_q, sticky_q, sh, lyr, u);
 endmodule

@@ -64,9 +64,9 @@ fi
 # a planted bug must be caught and localised
 mkdir -p "$T/rtl"
 cp rtl/*.sv rtl/*.svh "$T/rtl/"
-# flip the top bit of the stochastic-rounding threshold
-sed -i 's/if (rs_dr \&\& rs_u < rs_thr)/if (rs_dr \&\& rs_u < (rs_thr ^ 32'"'"'h80000000))/' "$T/rtl/bg_fixed.svh"
-if cmp -s rtl/bg_fixed.svh "$T/rtl/bg_fixed.svh"; then
+# flip the top bit of the weight update's stochastic-rounding threshold (bg_update_unit.sv)
+sed -i 's/if (rem \&\& word < frac)/if (rem \&\& word < (frac ^ 32'"'"'h80000000))/' "$T/rtl/bg_update_unit.sv"
+if cmp -s rtl/bg_update_unit.sv "$T/rtl/bg_update_unit.sv"; then
   echo "FAIL cosim_catches_bug: the bug could not be planted"
 else
   rm -f build/cosim/fail-tiny-replay.json.fst
