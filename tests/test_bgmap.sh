@@ -140,3 +140,16 @@ if "$B/bgmap" --target loihi1 nets/mnist-fpga.json --simulate --samples 4 --data
    ! "$B/bgmap" --target loihi2 nets/mnist-fpga.json --simulate --samples 2 --data mnist | grep -q ESTIMATE; then
   pass bgmap_estimate
 else fail bgmap_estimate "$(grep -m2 ESTIMATE "$T/e.txt")"; fi
+
+# the report's learning engine (sum-of-products terms, Loihi 1 expressibility) and schedule
+"$B/bgmap" --target loihi1 nets/mnist-fpga.json --report "$T/le.json" > /dev/null 2>&1
+if python3 - "$T/le.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+terms = r["learning_engine"]
+assert [t["target"] for t in terms] == ["record", "K_i(t)", "e_ij", "W_ij", "B_ik (sleep)"], terms
+assert all("loihi1_expressible" in t and (t["loihi1_expressible"] or t["why"]) for t in terms)
+assert [p["phase"] for p in r["schedule"]] == ["encode", "forward", "error", "learn", "update", "sleep"]
+assert "every 128 samples" in r["schedule"][-1]["when"]
+PY
+then pass bgmap_learning_engine; else fail bgmap_learning_engine "report: $(head -c 300 "$T/le.json")"; fi

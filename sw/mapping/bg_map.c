@@ -234,6 +234,83 @@ void bg_map_print(const bg_map_t *m, FILE *o) {
           "of the output counts) runs on the management core\n", net->layers[0].size);
 }
 
+
+/* One term of a learning rule in sum-of-products form: when it fires, its scale and factors,
+ * and whether Loihi 1's learning engine can express it (and why not). */
+static void term(cJSON *arr, const char *target, const char *dependency, const char *scale,
+                 const char *factors, bool loihi1, const char *why) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "target", target);
+  cJSON_AddStringToObject(o, "dependency", dependency);
+  cJSON_AddStringToObject(o, "scale", scale);
+  cJSON_AddStringToObject(o, "factors", factors);
+  cJSON_AddBoolToObject(o, "loihi1_expressible", loihi1);
+  if (why[0]) cJSON_AddStringToObject(o, "why", why);
+  cJSON_AddItemToArray(arr, o);
+}
+
+static void phase(cJSON *arr, const char *name, const char *when, const char *where,
+                  const char *what) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "phase", name);
+  cJSON_AddStringToObject(o, "when", when);
+  cJSON_AddStringToObject(o, "where", where);
+  cJSON_AddStringToObject(o, "what", what);
+  cJSON_AddItemToArray(arr, o);
+}
+
+/* The per-core learning engine of the golden semantics (BioGrad, docs/mapping.md) and the
+ * schedule of one training sample and of a sleep call. */
+static void learning_program(const bg_map_t *m, cJSON *j) {
+  const bg_net_t *net = m->net;
+  char buf[160];
+  cJSON *le = cJSON_AddArrayToObject(j, "learning_engine");
+  const bool replay = net->learning.mode == BG_LEARN_REPLAY;
+  term(le, "record", "every step", "1", "g_i(t) = [|v_i - theta| < omega], m_i(t) = 1 - s - A g v",
+       false, "g and m depend on the potential v, not on a spike trace (Loihi 1 post traces are "
+       "spike-driven)");
+  if (replay) {
+    term(le, "K_i(t)", "end of sample, t = T-1 .. 0", "A, alpha_t", "A g_i(t) + alpha_t m_i(t) K_i(t+1)",
+         false, "a backward pass over the recorded sample (replay): Loihi 1 learns forward in time only");
+    term(le, "e_ij", "x0_j at each presynaptic spike", "1", "K_i(t)", false,
+         "the postsynaptic factor K_i(t) is the backward kernel, not a trace");
+  } else {
+    term(le, "e_ij (tag)", "every step", "alpha_t, A", "alpha_t m_i e_ij + A g_i z_j", false,
+         "the factors m_i and g_i depend on the potential v");
+  }
+  snprintf(buf, sizeof buf, "-eta/(F batch) = -%u * 2^-%u", net->q.eta_m, net->q.eta_sh);
+  term(le, "W_ij", "after every batch (end of sample at batch 1)", buf, "delta_i e_ij", false,
+       "delta_i is the error dendrite's value, a compartment state, and the scale has a 15-bit "
+       "mantissa (Loihi's scales are a few mantissa bits times a power of two); an approximation "
+       "would carry delta as a 7-bit reward trace and round eta");
+  if (net->n_layers > 2) {
+    snprintf(buf, sizeof buf, "eta_s = %u * 2^-%u", net->q.sleep_eta_m, net->q.sleep_eta_sh);
+    term(le, "B_ik (sleep)", "after K noise samples of Ts steps", buf,
+         "sum_k h_i o_k - B_ik Q_k / K (Oja)", true,
+         "with one learning epoch per noise sample (Ts <= 63) h and o are spike counts that fit 7 "
+         "bits when Ts <= 127; the batch sum over K becomes K per-epoch increments");
+  }
+  cJSON *sc = cJSON_AddArrayToObject(j, "schedule");
+  phase(sc, "encode", "every step", "management core (spike generator)",
+        "Bernoulli input spikes from stream 1 to the first layer's cores");
+  phase(sc, "forward", "every step, layers in order", "every core",
+        "soma of each compartment; spikes through the routes to the next layer's cores");
+  snprintf(buf, sizeof buf, "every step from t0 = %u", net->time.error_start);
+  phase(sc, "error", buf, "management core, then every core",
+        "softmax of the output counts; interneurons u+/u-; error spikes into every dendrite");
+  phase(sc, "learn", "end of sample", "every core",
+        replay ? "replay kernel, eligibilities, accumulators" : "accumulators from the traces");
+  snprintf(buf, sizeof buf, "every %u samples (batch)", net->learning.batch);
+  phase(sc, "update", buf, "every core, rows then cores in order",
+        "W and b stepped with rounding draws from one stream (stream 4) in the golden order");
+  if (net->sleep.enabled && net->n_layers > 2) {
+    snprintf(buf, sizeof buf, "every %u samples: %u noise samples x %u steps per hidden layer",
+             net->sleep.period, net->sleep.samples, net->sleep.steps);
+    phase(sc, "sleep", buf, "management core (noise, Q), every core",
+          "noise from stream 3 as signed spikes; the layers above; C per core; B stepped per core");
+  }
+}
+
 int bg_map_write_json(const bg_map_t *m, const char *path, bg_err_t *err) {
   const bg_net_t *net = m->net;
   cJSON *j = cJSON_CreateObject();
@@ -264,6 +341,7 @@ int bg_map_write_json(const bg_map_t *m, const char *path, bg_err_t *err) {
     cJSON_AddNumberToObject(o, "cores", bg_map_layer_cores(m, l));
     cJSON_AddItemToArray(layers, o);
   }
+  learning_program(m, j);
   cJSON *cores = cJSON_AddArrayToObject(j, "core_table");
   for (uint32_t c = 0; c < m->n_cores && m->fits; c++) {
     const bg_map_core_t *k = &m->core[c];
