@@ -51,6 +51,8 @@ static const rule_case_t kCases[] = {
     {"ssnn-bp, kappa 2, stochastic rounding",
      TOY("ssnn-bp", "\"rule_options\": {\"kappa\": 2}, ", "\"rate\": 0.01, \"rounding\": \"stochastic\"", ""),
      true, 400},
+    {"ssnn-bp, running-rate drive",
+     TOY("ssnn-bp", "\"rule_options\": {\"drive\": \"rate\"}, ", "\"rate\": 0.01", ""), true, 400},
     {"ssnn-bp, 8-bit weights, stochastic rounding",
      TOY("ssnn-bp", "", "\"rate\": 0.008, \"rounding\": \"stochastic\"", FX8), true, 400},
     {"bioleaf, tied feedback",

@@ -34,8 +34,10 @@ typedef struct {
   uint8_t *fp[BG_NET_MAX_LAYERS];       /* n: f' = [0 < a < 1] */
   int8_t *g[BG_NET_MAX_LAYERS];         /* n: signed gradient spike (δ for the output layer) */
   uint32_t *g_idx[BG_NET_MAX_LAYERS];   /* n: the neurons with g != 0, ascending */
+  uint32_t *cum[BG_NET_MAX_LAYERS];     /* n (layers 0 … L−1): spikes so far this sample (rate drive) */
   uint32_t g_n[BG_NET_MAX_LAYERS];
   BG_WIDE *wta_e;                       /* n_out: the winner's softmax numerators */
+  BG_WIDE *rate_sum;                    /* widest layer: the rate drive's sums */
   uint32_t wta_lut[WTA_LUT_MAX];        /* round(2^16·e^(-n/8)) up to its first 0 */
   uint32_t wta_len;
   int64_t kappa_q;
@@ -55,6 +57,30 @@ static inline uint32_t prob16(BG_WIDE x, int frac) {
 #endif
 }
 
+/* The running-rate drive (rule_options.drive = "rate"): a_i += Σ_j W_ij·r_j with r_j = c_j/(t+1),
+ * c_j the spikes of presynaptic neuron j at steps 0 … t. Integer path: r_j = floor(c_j·2^16/(t+1))
+ * (16 fraction bits), the sum rounded back to the weight format (RND by 16). */
+static void rate_drive(BG(model_t) *m, ssnn_state_t *st, int l, uint32_t t, BG_WIDE *a) {
+  const BG(model_layer_t) *ly = &m->layer[l], *pre = &m->layer[l - 1];
+  const uint32_t n = ly->n, np = pre->n;
+  uint32_t *cum = st->cum[l - 1];
+  const uint32_t *act = pre->act + (size_t)t * np;
+  for (uint32_t k = 0; k < pre->act_n[t]; k++) cum[act[k]]++;
+  BG_WIDE *sum = st->rate_sum;
+  for (uint32_t i = 0; i < n; i++) sum[i] = 0;
+  for (uint32_t j = 0; j < np; j++) {
+    if (cum[j] == 0) continue;
+#if BG_FLOAT
+    const double r = (double)cum[j] / (double)(t + 1);
+#else
+    const int64_t r = (int64_t)(((uint64_t)cum[j] << 16) / (t + 1));
+#endif
+    const BG_VAL *w = ly->w + (size_t)j * n;
+    for (uint32_t i = 0; i < n; i++) sum[i] += w[i] * r;
+  }
+  for (uint32_t i = 0; i < n; i++) a[i] += BG_RND(sum[i], 16);
+}
+
 /* The forward pass of one step: hidden layers sample, the output layer picks one winner. */
 static void forward_step(BG(model_t) *m, ssnn_state_t *st, uint32_t t, bg_rng_t *rng) {
   const int L = m->n_layers - 1;
@@ -65,7 +91,11 @@ static void forward_step(BG(model_t) *m, ssnn_state_t *st, uint32_t t, bg_rng_t 
     const uint32_t n = ly->n, na = pre->act_n[t];
     BG_WIDE *a = st->a[l];
     for (uint32_t i = 0; i < n; i++) a[i] = bias ? ly->b[i] : 0;
-    BG(rows_add)(a, ly->w, pre->act + (size_t)t * pre->n, na, n);
+    if (m->net->ropt.drive == BG_DRIVE_RATE) {
+      rate_drive(m, st, l, t, a);
+    } else {
+      BG(rows_add)(a, ly->w, pre->act + (size_t)t * pre->n, na, n);
+    }
     if (m->record) m->ctr.syn_events += (uint64_t)na * n;
     uint8_t *row = ly->raster + (size_t)t * n;
     uint32_t *act = ly->act + (size_t)t * n, cnt = 0;
@@ -215,6 +245,7 @@ static int ssnn_train_sample(BG(model_t) *m, const uint8_t *input, int label) {
   ssnn_state_t *st = m->rule_state;
   m->record = true;
   BG(state_reset)(m);
+  for (int l = 0; l < m->n_layers - 1; l++) memset(st->cum[l], 0, m->layer[l].n * sizeof *st->cum[l]);
   BG(input_encoder_frames)(m, input, &m->rng[BG_STREAM_INPUT]);
   for (uint32_t t = 0; t < m->T; t++) {
     forward_step(m, st, t, &m->rng[BG_STREAM_NEURON]);
@@ -229,6 +260,7 @@ static int ssnn_train_sample(BG(model_t) *m, const uint8_t *input, int label) {
 static int ssnn_infer(BG(model_t) *m, const uint8_t *input, bg_rng_t *rng) {
   ssnn_state_t *st = m->rule_state;
   BG(state_reset)(m);
+  for (int l = 0; l < m->n_layers - 1; l++) memset(st->cum[l], 0, m->layer[l].n * sizeof *st->cum[l]);
   BG(input_encoder_frames)(m, input, rng);
   for (uint32_t t = 0; t < m->T; t++) forward_step(m, st, t, rng);
   return BG(model_prediction)(m);
@@ -251,7 +283,9 @@ static void ssnn_free(BG(model_t) *m) {
     free(st->fp[l]);
     free(st->g[l]);
     free(st->g_idx[l]);
+    free(st->cum[l]);
   }
+  free(st->rate_sum);
   free(st->wta_e);
   free(st);
   m->rule_state = NULL;
@@ -287,9 +321,15 @@ static int ssnn_init(BG(model_t) *m, bg_err_t *err) {
     st->g_idx[l] = calloc(n, sizeof *st->g_idx[l]);
     ok = st->a[l] && st->fp[l] && st->g[l] && st->g_idx[l];
   }
+  uint32_t widest = 0;
+  for (int l = 0; ok && l < m->n_layers; l++) {
+    widest = m->layer[l].n > widest ? m->layer[l].n : widest;
+    if (l < m->n_layers - 1) ok = (st->cum[l] = calloc(m->layer[l].n, sizeof *st->cum[l])) != NULL;
+  }
   if (ok) {
     st->wta_e = calloc(m->layer[m->n_layers - 1].n, sizeof *st->wta_e);
-    ok = st->wta_e != NULL;
+    st->rate_sum = calloc(widest, sizeof *st->rate_sum);
+    ok = st->wta_e != NULL && st->rate_sum != NULL;
   }
   if (!ok) {
     ssnn_free(m);

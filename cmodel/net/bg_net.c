@@ -18,6 +18,7 @@ int bg_net_derive(bg_net_t *net, bg_rd_t *rd); /* bg_net_derive.c */
 
 const char *const bg_net_rule_names[] = {"biograd", "bptt", "ssnn-bp", "bioleaf", NULL};
 const char *const bg_net_errfb_names[] = {"tied", "fixed", NULL};
+const char *const bg_net_drive_names[] = {"spikes", "rate", NULL};
 const char *const bg_net_reset_names[] = {"hard", "soft", NULL};
 const char *const bg_net_encoding_names[] = {"rate", "event", NULL};
 const char *const bg_net_mode_names[] = {"trace", "replay", NULL};
@@ -328,7 +329,7 @@ static void read_sleep(bg_rd_t *rd, const cJSON *root, bg_net_t *net) {
 static void read_rule_options(bg_rd_t *rd, const cJSON *root, bg_net_t *net) {
   static const char *const none[] = {NULL};
   static const char *const bptt[] = {"spatial", "temporal", NULL};
-  static const char *const ssnn[] = {"kappa", NULL};
+  static const char *const ssnn[] = {"kappa", "drive", NULL};
   static const char *const bioleaf[] = {"pre_decay", "target_rate", "error_feedback", NULL};
   const char *const *keys = none;
   switch (net->rule) {
@@ -342,6 +343,9 @@ static void read_rule_options(bg_rd_t *rd, const cJSON *root, bg_net_t *net) {
   bg_rd_real(rd, o, "rule_options", "temporal", net->ropt.temporal, 0.0, false, 1.0,
              &net->ropt.temporal);
   bg_rd_real(rd, o, "rule_options", "kappa", net->ropt.kappa, 0.0, true, 1e3, &net->ropt.kappa);
+  int drive = (int)net->ropt.drive;
+  bg_rd_enum(rd, o, "rule_options", "drive", bg_net_drive_names, drive, &drive);
+  net->ropt.drive = (bg_drive_e)drive;
   bg_rd_real(rd, o, "rule_options", "pre_decay", net->ropt.pre_decay, 0.0, false, 0.999,
              &net->ropt.pre_decay);
   bg_rd_real(rd, o, "rule_options", "target_rate", net->ropt.target_rate, 0.0, true, 1.0,

@@ -39,6 +39,7 @@ typedef enum {
   BG_RULE_BIOLEAF = 3
 } bg_rule_e;
 typedef enum { BG_ERRFB_TIED = 0, BG_ERRFB_FIXED = 1 } bg_error_feedback_e;
+typedef enum { BG_DRIVE_SPIKES = 0, BG_DRIVE_RATE = 1 } bg_drive_e;
 typedef enum { BG_RESET_HARD = 0, BG_RESET_SOFT = 1 } bg_reset_e;
 typedef enum { BG_ENC_RATE = 0, BG_ENC_EVENT = 1 } bg_encoding_e;
 typedef enum { BG_LEARN_TRACE = 0, BG_LEARN_REPLAY = 1 } bg_learn_mode_e;
@@ -109,6 +110,7 @@ typedef struct {
     bool spatial;              /* bptt: BPSA, ds/dv = s/v on firing neurons instead of A·g */
     double temporal;           /* bptt: BPTA cross-step path ds(t) -> v(t+1), 0 = off (BPSTA 0.2) */
     double kappa;              /* ssnn-bp: gradient to gradient-spike probability */
+    bg_drive_e drive;          /* ssnn-bp: a_i from this step's spikes, or their running rate */
     double pre_decay;          /* bioleaf: λ of the presynaptic trace */
     double target_rate;        /* bioleaf: target spikes per step of the labelled output */
     bg_error_feedback_e error_feedback;  /* bioleaf: error synapses G tied to Wᵀ, or fixed B */

@@ -11,6 +11,7 @@
 extern const char *const bg_net_reset_names[];
 extern const char *const bg_net_encoding_names[];
 extern const char *const bg_net_errfb_names[];
+extern const char *const bg_net_drive_names[];
 extern const char *const bg_net_mode_names[];
 extern const char *const bg_net_rounding_names[];
 extern const char *const bg_net_sleep_decay_names[];
@@ -110,6 +111,7 @@ static void put_rule_options(wr_t *w, const bg_net_t *net) {
   case BG_RULE_SSNN_BP:
     put(w, "  \"rule_options\": {\"kappa\": ");
     put_real(w, net->ropt.kappa);
+    put(w, ", \"drive\": \"%s\"", bg_net_drive_names[net->ropt.drive]);
     break;
   case BG_RULE_BIOLEAF:
     put(w, "  \"rule_options\": {\"pre_decay\": ");
