@@ -205,7 +205,7 @@ static uint32_t gather(bg_psim_t *ps, int l, uint32_t t) {
 
 /* Deliver the gathered spikes of layer l−1 (step t) to every slice of layer l: its presynaptic
  * layer's records, as the golden model would have them. */
-static void deliver(bg_psim_t *ps, int l, uint32_t t, uint32_t na, uint32_t src_core_of_input) {
+static void deliver(bg_psim_t *ps, int l, uint32_t t, uint32_t na) {
   for (int k = ps->first_slice[l]; k < ps->first_slice[l] + ps->n_layer_slices[l]; k++) {
     slice_t *s = &ps->s[k];
     bg_model_layer_t *pre = &s->m.layer[0];
@@ -219,7 +219,6 @@ static void deliver(bg_psim_t *ps, int l, uint32_t t, uint32_t na, uint32_t src_
         pre->count[ps->act[a]]++;
       }
     }
-    (void)src_core_of_input;
     /* routing counters: one delivery per spike and destination core */
     for (uint32_t a = 0; a < na; a++) {
       uint32_t from = UINT32_MAX;
@@ -327,7 +326,7 @@ static void forward(bg_psim_t *ps, const uint8_t *input, bg_rng_t *rng, bool rec
   for (uint32_t t = 0; t < ps->T; t++) {
     for (int l = 1; l <= L; l++) {
       uint32_t na = gather(ps, l - 1, t);
-      deliver(ps, l, t, na, 0);
+      deliver(ps, l, t, na);
       for (int k = ps->first_slice[l]; k < ps->first_slice[l] + ps->n_layer_slices[l]; k++) {
         bg_neuron_core_step(&ps->s[k].m, 1, t);
         if (record && trace) bg_trace_unit_step(&ps->s[k].m, 1, t);
@@ -461,7 +460,7 @@ static void sleep_phase(bg_psim_t *ps) {
         }
         for (int q2 = l + 2; q2 <= L; q2++) {
           uint32_t na = gather(ps, q2 - 1, 0);
-          deliver(ps, q2, 0, na, 0);
+          deliver(ps, q2, 0, na);
           for (int d = ps->first_slice[q2]; d < ps->first_slice[q2] + ps->n_layer_slices[q2]; d++) {
             bg_neuron_core_step(&ps->s[d].m, 1, 0);
             ps->ctr.neuron_updates += ps->s[d].count;
@@ -505,7 +504,6 @@ static void sleep_phase(bg_psim_t *ps) {
 
 int bg_psim_train(bg_psim_t *ps, const uint8_t *input, int label, int *pred, bg_err_t *err) {
   (void)err;
-  const int L = ps->net->n_layers - 1;
   forward(ps, input, &ps->rng_input, true, label);
   for (int k = 0; k < ps->n_slices; k++) {
     bg_model_t *m = &ps->s[k].m;
@@ -515,7 +513,6 @@ int bg_psim_train(bg_psim_t *ps, const uint8_t *input, int label, int *pred, bg_
     ps->ctr.syn_events += m->ctr.syn_events;
     m->ctr.syn_events = 0;
   }
-  (void)L;
   *pred = prediction(ps);
   ps->train_samples++;
   if (++ps->batch_fill >= ps->net->learning.batch) {
