@@ -22,7 +22,7 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(INCLUDES)
 # The golden model (and everything it links) is held to -Wconversion: every narrowing goes
 # through a named helper or an explicit cast.
 CFLAGS_LIB = $(CFLAGS_ALL) -Wconversion
-LDLIBS    := -lcjson -lz -lm
+LDLIBS    := -lcjson -lz -lm -ldl
 
 LIB_SRCS  := $(sort $(wildcard cmodel/*/*.c) $(wildcard sw/regmap/*.c) $(wildcard sw/driver/*.c) \
                     $(wildcard sw/mapping/*.c))

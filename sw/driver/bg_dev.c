@@ -19,7 +19,8 @@ struct bg_dev {
   char uri[256];
 };
 
-static const bg_dev_backend_t *const kBackends[] = {&bg_dev_backend_cmodel, &bg_dev_backend_uart};
+static const bg_dev_backend_t *const kBackends[] = {&bg_dev_backend_cmodel, &bg_dev_backend_verilator,
+                                                   &bg_dev_backend_systemc, &bg_dev_backend_uart};
 
 static const char *const kFlagNames[] = {"BAD_ADDR", "READ_ONLY", "BUSY", "BAD_VALUE",
                                          "MEM_RANGE", "NOT_HELD"};
@@ -75,9 +76,8 @@ int bg_dev_open(bg_dev_t **out, const char *uri, const bg_net_t *net, bg_err_t *
     if ((size_t)(colon - uri) == n && strncmp(uri, kBackends[k]->scheme, n) == 0) be = kBackends[k];
   }
   if (be == NULL) {
-    return bg_err_set(err, BG_E_ARG, "%s: expected a backend URI \"cmodel:\" or "
-                      "\"uart:DEVICE[@BAUD]\" (verilator: and systemc: are not built yet; "
-                      "docs/driver.md)", uri);
+    return bg_err_set(err, BG_E_ARG, "%s: expected a backend URI \"cmodel:\", \"verilator:\", "
+                      "\"systemc:\" or \"uart:DEVICE[@BAUD]\" (docs/driver.md)", uri);
   }
   bg_dev_t *dev = calloc(1, sizeof *dev);
   if (dev == NULL) return bg_err_set(err, BG_E_NOMEM, "%s: out of memory", uri);

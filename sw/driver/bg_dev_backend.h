@@ -33,6 +33,8 @@ typedef struct {
 } bg_dev_backend_t;
 
 extern const bg_dev_backend_t bg_dev_backend_cmodel;
+extern const bg_dev_backend_t bg_dev_backend_verilator;
+extern const bg_dev_backend_t bg_dev_backend_systemc;
 extern const bg_dev_backend_t bg_dev_backend_uart;
 
 #endif /* BG_DEV_BACKEND_H */
