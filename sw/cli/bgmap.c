@@ -234,6 +234,32 @@ static int simulate_loihi1(const bg_map_t *map, const bg_net_t *net, uint32_t n,
     printf("saturations: traces %llu, tags %llu, 16-bit products %llu, weights %llu\n",
            (unsigned long long)c->sat_trace, (unsigned long long)c->sat_tag,
            (unsigned long long)c->sat_acc, (unsigned long long)c->sat_w);
+    /* FNV-1a over every weight, bias and feedback value: determinism checks */
+    const bg_model_t *g = bg_l1_model(p);
+    uint64_t h = 1469598103934665603ull;
+    for (int l = 1; l < net->n_layers; l++) {
+      const bg_model_layer_t *ly = &g->layer[l];
+      const size_t nw = (size_t)ly->fan_in * ly->n, nb = l < net->n_layers - 1 ? (size_t)ly->n * n_out : 0;
+      for (size_t s = 0; s < nw + ly->n + nb; s++) {
+        const int32_t v = s < nw ? ly->w[s] : s < nw + ly->n ? ly->b[s - nw] : ly->fb[s - nw - ly->n];
+        h = (h ^ (uint32_t)v) * 1099511628211ull;
+      }
+    }
+    printf("weights hash %016llx\n", (unsigned long long)h);
+    if (map->t->has_energy) {
+      const bg_target_t *t = map->t;
+      const double syn = ((double)c->syn_events * nt / ns + (double)c->sleep_syn_events) / nt;
+      const double lrn = (double)c->learning_ops / nt, neu = (double)c->neuron_updates / ns;
+      const double e_spk = ((double)c->routed_spikes * (t->e_spike_tile + t->e_hop) +
+                            (double)(c->local_spikes + c->input_spikes) * t->e_spike_tile) / ns;
+      const double e_syn = syn * t->e_synop, e_lrn = lrn * t->e_synupd, e_neu = neu * t->e_neuron_active;
+      printf("ESTIMATE, energy per training sample on %s, loihi1 semantics (counts x the "
+             "per-operation figures of %s; a learning op at the synaptic-update cost; every "
+             "compartment update at the active cost; the sleep phase amortised): %.2f uJ = "
+             "synaptic ops %.2f + learning ops %.2f + compartment updates %.2f + spikes %.2f\n",
+             t->name, t->sources[0] ? t->sources : t->file, (e_syn + e_lrn + e_neu + e_spk) * 1e-6,
+             e_syn * 1e-6, e_lrn * 1e-6, e_neu * 1e-6, e_spk * 1e-6);
+    }
   }
   free(px);
   if (mnist) bg_samples_close(&ds);

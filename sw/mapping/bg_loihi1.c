@@ -84,12 +84,11 @@ int bg_l1_check(const bg_map_t *map, const bg_l1_opts_t *o, bg_err_t *err) {
   return BG_OK;
 }
 
-/* The constants of synapse group l at learning rate `rate` (docs/mapping.md gives the scale). */
-static void layer_consts(bg_l1_t *p, int l) {
-  const bg_net_t *net = p->net;
-  bg_l1_layer_t *k = &p->k[l];
+void bg_l1_layer_consts(const bg_map_t *map, const bg_l1_opts_t *o, double rate, int l,
+                        bg_l1_layer_t *k) {
+  const bg_net_t *net = map->net;
   const double a = trace_alpha(net, l);
-  const uint32_t T = net->time.steps, epochs = T / p->o.t_epoch;
+  const uint32_t T = net->time.steps, epochs = T / o->t_epoch;
   k->x_keep = (uint32_t)lround(4096.0 * a);
   /* the impulse is 64 (1.0 in Q6) unless the steady state 64/(1−α) would pass 127 */
   uint32_t imp = 64;
@@ -102,24 +101,23 @@ static void layer_consts(bg_l1_t *p, int l) {
   const double xmax = fmin(BG_L1_TRACE_MAX, imp / (1.0 - a));
   k->tag_shift = 0;
   while (epochs * xmax / (double)(1 << k->tag_shift) > BG_L1_TAG_MAX) k->tag_shift++;
-  k->err_exp = l == net->n_layers - 1 ? 0 : p->o.err_exp;
-  k->w_bits = net->layers[l].weight.bits < p->map->t->max_weight_bits
-                  ? net->layers[l].weight.bits : p->map->t->max_weight_bits;
-  k->w_exponent = p->map->weight_exponent[l];
+  k->err_exp = l == net->n_layers - 1 ? 0 : o->err_exp;
+  k->w_bits = net->layers[l].weight.bits < map->t->max_weight_bits
+                  ? net->layers[l].weight.bits : map->t->max_weight_bits;
+  k->w_exponent = map->weight_exponent[l];
   /* Δw_real = −η/F · δ · e with δ ≈ (y2 − y3)/y_imp · 2^err_exp and e ≈ tag · 2^tag_shift/x_imp;
    * in weight LSBs (×2^frac) the product (y3 − y2)·tag is scaled by the nearest power of two */
-  const double scale = p->rate / F * ldexp(1.0, k->err_exp + k->tag_shift) /
+  const double scale = rate / F * ldexp(1.0, k->err_exp + k->tag_shift) /
                        ((double)k->y_impulse * k->x_impulse) * ldexp(1.0, net->layers[l].weight.frac);
   k->w_exp = bg_l1_pow2_exp(scale);
 }
 
 void bg_l1_set_rate(bg_l1_t *p, double rate) {
   p->rate = rate;
-  for (int l = 1; l < p->net->n_layers; l++) layer_consts(p, l);
+  for (int l = 1; l < p->net->n_layers; l++) bg_l1_layer_consts(p->map, &p->o, rate, l, &p->k[l]);
 }
 
-void bg_l1_sleep_exps(const bg_l1_t *p, int l, int *h_exp, int *d_exp) {
-  const bg_net_t *net = p->net;
+void bg_l1_sleep_exps(const bg_net_t *net, int l, int *h_exp, int *d_exp) {
   /* ΔB_real = η_s (h·o − B·o²/K) per noise sample; in feedback LSBs */
   *h_exp = bg_l1_pow2_exp(net->sleep.rate * ldexp(1.0, net->layers[l].feedback.frac));
   *d_exp = bg_l1_pow2_exp(net->sleep.rate / net->sleep.samples);
@@ -385,7 +383,7 @@ static void sleep_phase(bg_l1_t *p) {
     bg_model_layer_t *src = &m->layer[l];
     const uint32_t n = src->n;
     int h_exp, d_exp;
-    bg_l1_sleep_exps(p, l, &h_exp, &d_exp);
+    bg_l1_sleep_exps(p->net, l, &h_exp, &d_exp);
     for (uint32_t smp = 0; smp < K; smp++) {
       for (int q = l + 1; q <= L; q++) {
         bg_model_layer_t *ly = &m->layer[q];

@@ -86,8 +86,13 @@ int bg_l1_infer(bg_l1_t *p, const uint8_t *input, bg_rng_t *rng, int *prediction
 const bg_l1_counters_t *bg_l1_counters(const bg_l1_t *p);
 const bg_l1_layer_t *bg_l1_layer(const bg_l1_t *p, int l);
 const bg_model_t *bg_l1_model(const bg_l1_t *p);
+/* The constants of synapse group l (layer l's incoming synapses) at learning rate `rate`. */
+void bg_l1_layer_consts(const bg_map_t *map, const bg_l1_opts_t *o, double rate, int l,
+                        bg_l1_layer_t *k);
 /* The sleep phase's scales: ΔB = h·o·2^h_exp − o²·B·2^d_exp (feedback LSBs). */
-void bg_l1_sleep_exps(const bg_l1_t *p, int l, int *h_exp, int *d_exp);
+void bg_l1_sleep_exps(const bg_net_t *net, int l, int *h_exp, int *d_exp);
+/* The options bgmap uses when none are given. */
+#define BG_L1_OPTS_DEFAULT {.t_epoch = 2, .surrogate = BG_L1_SURR_WINDOW, .err_exp = -4, .seed = 1}
 
 /* --- the learning engine's arithmetic, one function per operation (tests call them) --- */
 /* v·2^-sh rounded stochastically (floor, +1 with probability remainder/2^sh; one draw when the
