@@ -207,7 +207,7 @@ static int simulate_loihi1(const bg_map_t *map, const bg_net_t *net, uint32_t n,
   if (status == 0) {
     const bg_l1_counters_t *c = bg_l1_counters(p);
     const double nt = n ? n : 1, ns = (double)(n + n_test);
-    printf("partitioned simulation (loihi1 semantics) on %u cores: %u training samples "
+    printf("simulation (loihi1 semantics) of the mapping on %u cores: %u training samples "
            "(%u epochs over %u), %u test samples; t_epoch %u, surrogate %s, err_exp %d, seed %u\n",
            map->n_cores, n, (n + n_train_split - 1) / n_train_split, n_train_split, n_test,
            o->t_epoch, o->surrogate == BG_L1_SURR_SPIKE ? "spike" : "window", o->err_exp, o->seed);
