@@ -178,7 +178,7 @@ hash_of() { grep -o 'weights hash [0-9a-f]*' "$1"; }
 if l1run "$T/l1.txt" --target loihi1 --samples 3000 --test-samples 500 &&
    python3 -c "import re,sys; a=float(re.search(r'test accuracy: ([0-9.]+)', open(sys.argv[1]).read()).group(1)); sys.exit(0 if a > 50 else 1)" "$T/l1.txt"; then
   pass "bgmap_loihi1_learns ($(grep -o 'test accuracy: [0-9.]* %' "$T/l1.txt"))"
-else fail bgmap_loihi1_learns "$(grep -m3 'accuracy\|error' "$T/l1.txt")"; fi
+else fail bgmap_loihi1_learns "$(grep -m3 'accuracy:\|^error' "$T/l1.txt")"; fi
 grep -q "^ESTIMATE, energy per training sample on loihi1, loihi1 semantics" "$T/l1.txt" &&
   grep -q "learning ops" "$T/l1.txt" && pass bgmap_loihi1_counts ||
   fail bgmap_loihi1_counts "$(tail -4 "$T/l1.txt")"
