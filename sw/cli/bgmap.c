@@ -381,7 +381,8 @@ int main(int argc, char **argv) {
                             .surrogate = strcmp(surrogate, "window") ? BG_L1_SURR_SPIKE : BG_L1_SURR_WINDOW,
                             .err_exp = err_exp,
                             .seed = seed};
-    rc = simulate_loihi1(&m, &net, samples, have_test ? test_samples : samples, data, data_dir, &o);
+    rc = simulate_loihi1(&m, &net, samples ? samples : 1, have_test ? test_samples : samples, data,
+                         data_dir, &o);
   } else if (rc == 0 && sim) {
     rc = simulate(&m, &net, samples ? samples : 1, data, data_dir, seed);
   }
