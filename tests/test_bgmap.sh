@@ -153,3 +153,74 @@ assert [p["phase"] for p in r["schedule"]] == ["encode", "forward", "error", "le
 assert "every 128 samples" in r["schedule"][-1]["when"]
 PY
 then pass bgmap_learning_engine; else fail bgmap_learning_engine "report: $(head -c 300 "$T/le.json")"; fi
+
+# --semantics loihi1 (docs/mapping.md, "Loihi 1 semantics"): the report ties every golden term
+# to the loihi1 terms that replace it
+if python3 - "$T/le.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+l1 = {t["target"] for t in r["loihi1_terms"]}
+assert {"x1_j", "y0_i", "tag_ij", "y2_i, y3_i", "W_ij", "b_i", "B_ik (sleep)"} <= l1, l1
+for t in r["learning_engine"]:
+    rep = t["loihi1_replacement"]
+    assert any(name.split(",")[0] in rep for name in l1), (t["target"], rep)
+assert all(t["replaces"] for t in r["loihi1_terms"])
+assert r["loihi1_t_epoch"] == 2
+PY
+then pass bgmap_loihi1_report_terms; else fail bgmap_loihi1_report_terms "$(head -c 300 "$T/le.json")"; fi
+
+l1run() {  # output file, then bgmap arguments (loihi1 semantics on mnist-fpga)
+  local out=$1; shift
+  "$B/bgmap" nets/mnist-fpga.json --simulate --semantics loihi1 --data mnist "$@" > "$out" 2>&1
+}
+hash_of() { grep -o 'weights hash [0-9a-f]*' "$1"; }
+# learns MNIST well above chance in 3000 samples (about 75 % on 500 test images)
+if l1run "$T/l1.txt" --target loihi1 --samples 3000 --test-samples 500 &&
+   python3 -c "import re,sys; a=float(re.search(r'test accuracy: ([0-9.]+)', open(sys.argv[1]).read()).group(1)); sys.exit(0 if a > 50 else 1)" "$T/l1.txt"; then
+  pass "bgmap_loihi1_learns ($(grep -o 'test accuracy: [0-9.]* %' "$T/l1.txt"))"
+else fail bgmap_loihi1_learns "$(grep -m3 'accuracy:\|^error' "$T/l1.txt")"; fi
+grep -q "^ESTIMATE, energy per training sample on loihi1, loihi1 semantics" "$T/l1.txt" &&
+  grep -q "learning ops" "$T/l1.txt" && pass bgmap_loihi1_counts ||
+  fail bgmap_loihi1_counts "$(tail -4 "$T/l1.txt")"
+# the same seed gives the same weights, another seed other weights; the 4-core mapping the
+# same values as the 1-core one (every term is neuron- or synapse-local), with routed spikes
+l1run "$T/s1.txt" --target loihi1 --samples 200 --test-samples 20 --seed 5
+l1run "$T/s2.txt" --target loihi1 --samples 200 --test-samples 20 --seed 5
+l1run "$T/s3.txt" --target loihi1 --samples 200 --test-samples 20 --seed 6
+l1run "$T/s4.txt" --target "$T/l1small.json" --samples 200 --test-samples 20 --seed 5
+if [ -n "$(hash_of "$T/s1.txt")" ] && [ "$(hash_of "$T/s1.txt")" = "$(hash_of "$T/s2.txt")" ] &&
+   [ "$(hash_of "$T/s1.txt")" != "$(hash_of "$T/s3.txt")" ]; then
+  pass "bgmap_loihi1_seed ($(hash_of "$T/s1.txt"))"
+else fail bgmap_loihi1_seed "$(hash_of "$T/s1.txt") / $(hash_of "$T/s2.txt") / $(hash_of "$T/s3.txt")"; fi
+if [ "$(hash_of "$T/s1.txt")" = "$(hash_of "$T/s4.txt")" ] && grep -q "on 4 cores" "$T/s4.txt" &&
+   grep -q " 0 spikes routed between cores" "$T/s1.txt" &&
+   ! grep -q " 0 spikes routed between cores" "$T/s4.txt"; then
+  pass bgmap_loihi1_cores
+else fail bgmap_loihi1_cores "$(grep -m1 'routed' "$T/s4.txt")"; fi
+# the golden semantics' counts include learning ops and memory accesses
+grep -q "learning ops (synapses the update and sleep steps read-modify-write)" "$T/e.txt" &&
+  pass bgmap_golden_counts || fail bgmap_golden_counts "$(grep -m1 'per training' "$T/e.txt")"
+
+# bad options: exit status and a message naming the option and what was expected
+bad() {  # name, expected status, expected message, then bgmap arguments
+  local name=$1 want=$2 msg=$3; shift 3
+  "$B/bgmap" "$@" > "$T/bad.txt" 2>&1
+  local rc=$?
+  if [ $rc -eq "$want" ] && grep -qF -- "$msg" "$T/bad.txt"; then pass "$name"
+  else fail "$name" "status $rc: $(head -c 200 "$T/bad.txt")"; fi
+}
+NET=nets/mnist-fpga.json
+bad bgmap_bad_semantics 2 '--semantics: expected golden or loihi1, found "loihi3"' --target loihi1 $NET --simulate --semantics loihi3
+bad bgmap_bad_surrogate 2 '--surrogate: expected spike or window, found "x"' --target loihi1 $NET --simulate --semantics loihi1 --surrogate x
+bad bgmap_bad_t_epoch 1 '--t-epoch: expected 1 … 63 steps dividing time.steps = 20' --target loihi1 $NET --simulate --semantics loihi1 --t-epoch 3 --data mnist
+bad bgmap_bad_t_epoch_64 1 '--t-epoch: expected 1 … 63' --target loihi1 $NET --simulate --semantics loihi1 --t-epoch 80
+bad bgmap_bad_t_epoch_text 2 '--t-epoch: expected a non-negative integer, found "two"' --target loihi1 $NET --simulate --semantics loihi1 --t-epoch two
+bad bgmap_bad_err_exp 2 '--err-exp: expected an integer in -12 … 0, found "3"' --target loihi1 $NET --simulate --semantics loihi1 --err-exp 3
+bad bgmap_l1_option_golden 2 'need --semantics loihi1' --target loihi1 $NET --simulate --t-epoch 4
+bad bgmap_l1_no_simulate 2 '--semantics loihi1 needs --simulate' --target loihi1 $NET --semantics loihi1
+python3 - <<'PY' > "$T/ssnn.json"
+import json
+n = json.load(open("nets/mnist-fpga.json")); n["rule"] = "ssnn-bp"
+print(json.dumps(n))
+PY
+bad bgmap_l1_rule 1 'rule: --semantics loihi1 expects "biograd", found "ssnn-bp"' --target loihi1 "$T/ssnn.json" --simulate --semantics loihi1

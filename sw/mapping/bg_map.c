@@ -2,6 +2,7 @@
 /* The mapping compiler (bg_map.h, docs/mapping.md): golden-semantics compartments placed in
  * layer order, first fit, onto the target's cores; routing edges; the fit verdict. */
 #include "bg_map.h"
+#include "bg_loihi1_report.h"
 
 #include <cjson/cJSON.h>
 #include <stdarg.h>
@@ -238,7 +239,7 @@ void bg_map_print(const bg_map_t *m, FILE *o) {
 /* One term of a learning rule in sum-of-products form: when it fires, its scale and factors,
  * and whether Loihi 1's learning engine can express it (and why not). */
 static void term(cJSON *arr, const char *target, const char *dependency, const char *scale,
-                 const char *factors, bool loihi1, const char *why) {
+                 const char *factors, bool loihi1, const char *why, const char *repl) {
   cJSON *o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "target", target);
   cJSON_AddStringToObject(o, "dependency", dependency);
@@ -246,6 +247,8 @@ static void term(cJSON *arr, const char *target, const char *dependency, const c
   cJSON_AddStringToObject(o, "factors", factors);
   cJSON_AddBoolToObject(o, "loihi1_expressible", loihi1);
   if (why[0]) cJSON_AddStringToObject(o, "why", why);
+  /* the loihi1 semantics' terms (loihi1_terms) that replace or carry it */
+  cJSON_AddStringToObject(o, "loihi1_replacement", repl);
   cJSON_AddItemToArray(arr, o);
 }
 
@@ -268,28 +271,33 @@ static void learning_program(const bg_map_t *m, cJSON *j) {
   const bool replay = net->learning.mode == BG_LEARN_REPLAY;
   term(le, "record", "every step", "1", "g_i(t) = [|v_i - theta| < omega], m_i(t) = 1 - s - A g v",
        false, "g and m depend on the potential v, not on a spike trace (Loihi 1 post traces are "
-       "spike-driven)");
+       "spike-driven)", "g: y0 of a window compartment (or the soma's spike), see tag_ij; m: dropped "
+       "(the pre trace x1_j is shared by the fan-out and never reset by the post spike)");
   if (replay) {
     term(le, "K_i(t)", "end of sample, t = T-1 .. 0", "A, alpha_t", "A g_i(t) + alpha_t m_i(t) K_i(t+1)",
-         false, "a backward pass over the recorded sample (replay): Loihi 1 learns forward in time only");
+         false, "a backward pass over the recorded sample (replay): Loihi 1 learns forward in time only",
+         "tag_ij: a forward eligibility accumulated at each surrogate event");
     term(le, "e_ij", "x0_j at each presynaptic spike", "1", "K_i(t)", false,
-         "the postsynaptic factor K_i(t) is the backward kernel, not a trace");
+         "the postsynaptic factor K_i(t) is the backward kernel, not a trace", "tag_ij");
   } else {
     term(le, "e_ij (tag)", "every step", "alpha_t, A", "alpha_t m_i e_ij + A g_i z_j", false,
-         "the factors m_i and g_i depend on the potential v");
+         "the factors m_i and g_i depend on the potential v", "x1_j, tag_ij");
   }
   snprintf(buf, sizeof buf, "-eta/(F batch) = -%u * 2^-%u", net->q.eta_m, net->q.eta_sh);
   term(le, "W_ij", "after every batch (end of sample at batch 1)", buf, "delta_i e_ij", false,
        "delta_i is the error dendrite's value, a compartment state, and the scale has a 15-bit "
        "mantissa (Loihi's scales are a few mantissa bits times a power of two); an approximation "
-       "would carry delta as a 7-bit reward trace and round eta");
+       "would carry delta as a 7-bit reward trace and round eta",
+       "y2_i, y3_i (delta as error-spike traces), W_ij (the rate rounded to a power of two), b_i");
   if (net->n_layers > 2) {
     snprintf(buf, sizeof buf, "eta_s = %u * 2^-%u", net->q.sleep_eta_m, net->q.sleep_eta_sh);
     term(le, "B_ik (sleep)", "after K noise samples of Ts steps", buf,
          "sum_k h_i o_k - B_ik Q_k / K (Oja)", true,
          "with one learning epoch per noise sample (Ts <= 63) h and o are spike counts that fit 7 "
-         "bits when Ts <= 127; the batch sum over K becomes K per-epoch increments");
+         "bits when Ts <= 127; the batch sum over K becomes K per-epoch increments",
+         "B_ik (sleep): one epoch per noise sample, both scales rounded to powers of two");
   }
+  bg_l1_report_terms(m, j);
   cJSON *sc = cJSON_AddArrayToObject(j, "schedule");
   phase(sc, "encode", "every step", "management core (spike generator)",
         "Bernoulli input spikes from stream 1 to the first layer's cores");

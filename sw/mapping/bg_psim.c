@@ -376,6 +376,7 @@ static void apply_update(bg_psim_t *ps) {
           w[i] = (int32_t)bg_sat((int64_t)w[i] - dlt, wbits, &sat);
           acc[i] = 0;
           ps->ctr.weight_writes++;
+          ps->ctr.learning_ops++;
         }
       }
     }
@@ -387,6 +388,7 @@ static void apply_update(bg_psim_t *ps) {
           int64_t dlt = bg_scale_round(ly->accb[i], m0->eta_m, sh, stochastic, &ps->rng_round, &draws, &sat);
           ly->b[i] = (int32_t)bg_sat((int64_t)ly->b[i] - dlt, wbits, &sat);
           ly->accb[i] = 0;
+          ps->ctr.learning_ops++;
         }
       }
     }
@@ -496,6 +498,7 @@ static void sleep_phase(bg_psim_t *ps) {
                                          net->learning.rounding == BG_ROUND_STOCHASTIC,
                                          &ps->rng_round, &draws, &sat);
           *b = (int32_t)bg_sat((int64_t)*b + delta, bb, &sat);
+          ps->ctr.learning_ops++;
         }
       }
     }

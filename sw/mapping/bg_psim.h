@@ -22,6 +22,9 @@ typedef struct {
   uint64_t local_spikes;       /* deliveries that stayed on their core */
   uint64_t syn_events;         /* synaptic accumulations, all slices */
   uint64_t weight_writes;      /* synapses written by updates */
+  uint64_t learning_ops;       /* synapses the update step and the sleep step read-modify-write
+                                * (W, b and B): memory accesses = syn events (forward and sleep)
+                                * + 2 · learning ops */
   uint64_t neuron_updates;     /* soma updates (neurons × steps), sleep included */
   uint64_t sleep_syn_events;   /* synaptic accumulations of the sleep phase */
   uint64_t steps;              /* timesteps run (samples × T, sleep steps included) */
