@@ -12,7 +12,8 @@
 #include "bg_samples.h"
 
 static const char usage[] =
-    "usage: bgctl --backend URI --net NET [--restore CKPT] [--save CKPT] [--json] CMD [ARGS]\n"
+    "usage: bgctl --backend URI --net NET [--load | --restore CKPT] [--save CKPT] [--json] CMD\n"
+    "             [ARGS]\n"
     "  info                          the device's identity, sizes and memories\n"
     "  reset                         soft reset: registers and random streams to the\n"
     "                                description's values (a board after power-up), memories kept\n"
@@ -24,10 +25,14 @@ static const char usage[] =
     "  dump-weights [-o FILE]        weights, biases, feedback as CSV (memory,address,value)\n"
     "  counters                      the performance counters\n"
     "  save CKPT | restore CKPT      device checkpoint (atomic; refused when damaged)\n"
-    "Backends: cmodel: (the golden model behind the register map), uart:DEVICE[@BAUD][,slack=MS]\n"
-    "(the board's serial bridge, default 115200 baud, 100 ms adapter latency allowed per\n"
-    "response). D: mnist or fashion;\n"
-    "--data-dir DIR (default data). --restore runs before CMD, --save after it. Progress with\n"
+    "Backends: cmodel: (the golden model behind the register map), verilator:[trace=F.fst] (the\n"
+    "RTL register block and core, Verilated, in this process), systemc: (the same RTL in a\n"
+    "SystemC TLM-2.0 virtual platform), uart:DEVICE[@BAUD][,slack=MS] (the board's serial\n"
+    "bridge, default 115200 baud, 100 ms adapter latency allowed per response). verilator: and\n"
+    "systemc: build their simulator for NET on first use (sim/vdev/bgvdev.sh) and live as long\n"
+    "as the process: --load (the load command, before CMD) starts them from the description's\n"
+    "weights. D: mnist or fashion;\n"
+    "--data-dir DIR (default data). --load or --restore runs before CMD, --save after it. Progress with\n"
     "samples/s and ETA when stderr is a terminal, plain lines otherwise. Exit status: 0 success,\n"
     "1 device or data error, 2 usage error.\n";
 
@@ -69,7 +74,7 @@ static int cmd_info(ctl_t *c, bg_err_t *err) {
   return BG_OK;
 }
 
-static int cmd_load(ctl_t *c, bg_err_t *err) {
+static int cmd_load(ctl_t *c, bool quiet, bg_err_t *err) {
   bg_model_t m;
   int rc = bg_model_init(&m, c->net, err);
   if (rc != BG_OK) return rc;
@@ -91,7 +96,7 @@ static int cmd_load(ctl_t *c, bg_err_t *err) {
     free(w);
   }
   bg_model_free(&m);
-  if (rc == BG_OK) printf("loaded the initial weights of %s\n", c->net->name);
+  if (rc == BG_OK) fprintf(quiet ? stderr : stdout, "loaded the initial weights of %s\n", c->net->name);
   return rc;
 }
 
@@ -190,6 +195,7 @@ static int cmd_counters(ctl_t *c, bg_err_t *err) {
 int main(int argc, char **argv) {
   const char *uri = NULL, *netpath = NULL, *save = NULL, *restore = NULL, *cmd = NULL;
   const char *arg = NULL;
+  bool load_first = false;
   ctl_t c = {.data_dir = "data"};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -201,6 +207,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--net")) netpath = TAKE();
     else if (!strcmp(a, "--save")) save = TAKE();
     else if (!strcmp(a, "--restore")) restore = TAKE();
+    else if (!strcmp(a, "--load")) load_first = true;
     else if (!strcmp(a, "--json")) c.json = true;
     else if (!strcmp(a, "--data")) c.data = TAKE();
     else if (!strcmp(a, "--data-dir")) c.data_dir = TAKE();
@@ -221,18 +228,19 @@ int main(int argc, char **argv) {
   if ((!strcmp(cmd, "save") || !strcmp(cmd, "restore")) != (arg != NULL)) {
     die_usage(arg ? "unexpected argument" : "missing checkpoint file for", arg ? arg : cmd);
   }
+  if (load_first && restore != NULL) die_usage("--load and --restore exclude each other", NULL);
   static bg_net_t net;
   bg_err_t err;
   if (bg_cli_load_net(netpath, NULL, &net, &err) != BG_OK) return fail(&err);
   c.net = &net;
   if (bg_dev_open(&c.dev, uri, &net, &err) != BG_OK) return fail(&err);
-  int rc = restore ? bg_dev_restore(c.dev, restore, &err) : BG_OK;
+  int rc = restore ? bg_dev_restore(c.dev, restore, &err) : load_first ? cmd_load(&c, true, &err) : BG_OK;
   if (rc == BG_OK) {
     if (!strcmp(cmd, "info")) rc = cmd_info(&c, &err);
     else if (!strcmp(cmd, "reset")) {
       rc = bg_dev_reset(c.dev, &err);
       if (rc == BG_OK) printf("reset %s\n", bg_dev_backend_name(c.dev));
-    } else if (!strcmp(cmd, "load")) rc = cmd_load(&c, &err);
+    } else if (!strcmp(cmd, "load")) rc = cmd_load(&c, false, &err);
     else if (!strcmp(cmd, "train")) rc = cmd_run(&c, true, &err);
     else if (!strcmp(cmd, "infer")) rc = cmd_run(&c, false, &err);
     else if (!strcmp(cmd, "sleep")) rc = bg_dev_run(c.dev, BG_CMD_SLEEP, NULL, 0, NULL, 60000, &err);
