@@ -26,8 +26,11 @@ if [ ! -x "$bgnet" ] || [ ! -x "$bgregmap" ]; then
 fi
 "$bgnet" check "$net" > /dev/null || exit 1
 consts="$("$bgnet" consts "$net")"
-rule=$(echo "$consts" | awk '$1 == "RULE" { print $2 }')
-[ "$rule" = 0 ] || { echo "bgvdev.sh: $net: the RTL core implements the biograd rule only (docs/rules.md)" >&2; exit 3; }
+reason="$(bash "$root/sim/rtl_envelope.sh" "$bgnet" "$net")"
+if [ -n "$reason" ]; then
+  echo "error: $net: outside the RTL core's envelope: $reason" >&2
+  exit 3
+fi
 hash=$(echo "$consts" | awk '$1 == "NET_HASH" { printf "%08x", $2 }')
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -35,9 +38,11 @@ trap 'rm -rf "$T"' EXIT
 "$bgregmap" gen verilog "$root/sw/regmap/regmap.json" -o "$T" > /dev/null \
   || { echo "bgvdev.sh: bgregmap gen verilog failed" >&2; exit 1; }
 shim="$root/sim/vdev/bg_vdev_$kind.cpp"
+host="${BG_RTL_HOST:-$root/rtl/host}"   # another register block (tests plant bugs in a copy)
 dir="$root/build/vdev/$hash-$kind"
+[ "$host" = "$root/rtl/host" ] || dir="$dir-$(echo "$host" | md5sum | cut -c1-8)"
 lib="$dir/libbgvdev.so"
-stamp="$(cat "$T"/*.sv "$root"/rtl/*.sv "$root"/rtl/*.svh "$root"/rtl/host/*.sv "$shim" \
+stamp="$(cat "$T"/*.sv "$root"/rtl/*.sv "$root"/rtl/*.svh "$host"/*.sv "$shim" \
   "$root/sw/driver/bg_vdev_abi.h" | md5sum | cut -c1-16)"
 if [ ! -f "$lib" ] || [ "$(cat "$dir/stamp" 2> /dev/null)" != "$stamp" ]; then
   rm -rf "$dir"
@@ -55,7 +60,7 @@ if [ ! -f "$lib" ] || [ "$(cat "$dir/stamp" 2> /dev/null)" != "$stamp" ]; then
   if ! nice verilator "${mode[@]}" --exe --build -j 1 -O2 -Wno-fatal -Wno-lint -Wno-style \
        --top-module bg_regblock -I"$root/rtl" --Mdir "$dir/obj" -o "$lib.tmp" \
        -CFLAGS "$cflags" -LDFLAGS "-shared $libs" \
-       "$dir/bg_cfg_pkg.sv" "$dir/bg_regs_pkg.sv" "$root"/rtl/*.sv "$root/rtl/host/bg_regblock.sv" \
+       "$dir/bg_cfg_pkg.sv" "$dir/bg_regs_pkg.sv" "$root"/rtl/*.sv "$host/bg_regblock.sv" \
        "$shim" > "$dir/build.log" 2>&1; then
     echo "bgvdev.sh: Verilator build failed: $(grep -m3 -i error "$dir/build.log" | tr '\n' ' ') (log: $dir/build.log)" >&2
     exit 1
