@@ -48,7 +48,7 @@ elif [ $? -eq 1 ] && grep -q "$T/dev.ckpt" "$T/bad.out"; then pass bgctl_damaged
 else fail bgctl_damaged_ckpt "$(cat "$T/bad.out")"; fi
 
 if "$B/bgctl" --backend tcp:1 --net "$NET" info > "$T/u.out" 2>&1; then fail bgctl_backend "accepted"
-elif [ $? -eq 1 ] && grep -q 'expected a backend URI "cmodel:" or "uart:DEVICE\[@BAUD\]"' "$T/u.out"; then pass bgctl_backend
+elif [ $? -eq 1 ] && grep -q 'expected a backend URI "cmodel:", "verilator:", "systemc:" or "uart:DEVICE\[@BAUD\]"' "$T/u.out"; then pass bgctl_backend
 else fail bgctl_backend "$(cat "$T/u.out")"; fi
 # uart: on something that is not a serial port: refused at once, naming it
 if "$B/bgctl" --backend uart:/dev/null --net "$NET" info > "$T/u.out" 2>&1; then fail bgctl_backend_uart "accepted"
