@@ -286,8 +286,9 @@ static int train_like_the_golden_model(void) {
   bg_rng_t er = m.rng[BG_STREAM_EVAL];
   toy_sample(1000, px, &lab);
   int p_dev = -1, p_model = bg_model_infer(&m, px, &er);
+  err.msg[0] = '\0';
   BG_CHECK(bg_dev_run(d, BG_CMD_INFER, px, 0, &p_dev, g_run_ms, &err) == BG_OK && p_dev == p_model,
-           "inference: %d vs %d", p_dev, p_model);
+           "inference: %d vs %d %s", p_dev, p_model, err.msg);
   bg_model_free(&m);
   dev_close(ref);
   dev_close(d);
@@ -303,7 +304,8 @@ static int checkpoints(void) {
   bg_err_t err;
   /* cmodel: restores into a second, fresh device; a board (one device) into itself after it
    * trained on: both must continue exactly as the run that was saved */
-  BG_CHECK(open_dev(&a) == 0 && fresh(a, &err) == BG_OK, "open");
+  err.msg[0] = '\0';
+  BG_CHECK(open_dev(&a) == 0 && fresh(a, &err) == BG_OK, "open %s", err.msg);
   b = a;
   BG_CHECK(!g_cmodel || open_dev(&b) == 0, "open");
   uint8_t px[16];

@@ -202,7 +202,11 @@ fault uart_fault_stall 'MEM_READ .*no response in time \(0 bytes received\) with
 start_board
 timeout 60 build/tests/test_driver --uri "uart:$PTY,slack=$SLACK" --net "$NET" > "$T/kill.out" 2>&1 &
 drv=$!
-sleep 2
+# kill as soon as the conformance check has passed: the next check trains through the link
+for _ in $(seq 300); do
+  grep -q "PASS conformance" "$T/kill.out" 2> /dev/null && break
+  sleep 0.1
+done
 s=$(now)
 kill -KILL "$SIMPID"
 wait "$SIMPID" 2> /dev/null
