@@ -541,6 +541,16 @@ module bg_core (
   // ------------------------------------------------------------------------------------------
   // Memory port drive: the state says which words are read (data next cycle) and written
   // ------------------------------------------------------------------------------------------
+  // Shared address terms (one adder chain each instead of one per state): the replay record of
+  // (t, i) of layer l, at the spike time t_sel while the update sums eligibilities; the
+  // correlation or feedback word (i, k), k = 0 while the error unit opens neuron i's row.
+  logic [AW-1:0] rec_a, ik, fb_ik;
+  always_comb begin
+    rec_a = AW'(recbase) + t_times(TW'((st == S_U_E_RD) ? t_sel : 32'(t)), n_cur) +
+            AW'((st == S_U_E_RD) ? ie : i);
+    ik = times_nout(i) + ((st == S_ERR_FB_I) ? AW'(0) : AW'(k));
+    fb_ik = AW'((st == S_SL_FB_RD || st == S_SL_FB_WR) ? fbbase_sl : fbbase) + ik;
+  end
   // the spike-list producer: the encoder, a soma with a next layer, or the sleep noise
   logic [ListBits-1:0] list_push;
   logic list_we;
@@ -595,7 +605,7 @@ module bg_core (
         if (!sleep_fwd) begin
           r_we = 1; r_wa = AW'(rbase + i); r_wd = r_rd | (T'(so_s) << t);
           if (mode == M_TRAIN) begin
-            rc_we = 1; rc_wa = AW'(recbase) + t_times(TW'(t), n_cur) + AW'(i);
+            rc_we = 1; rc_wa = rec_a;
             rc_wd = RecBits'({so_g, so_m});
           end
         end
@@ -610,22 +620,22 @@ module bg_core (
         end
       end
       S_ERR_FB_I: begin
-        d_re = 1; d_ra = AW'(nbase + i); fb_re = 1; fb_ra = AW'(fbbase) + times_nout(i);
+        d_re = 1; d_ra = AW'(nbase + i); fb_re = 1; fb_ra = fb_ik;
       end
       S_ERR_FB_SUM: begin
-        if (k < NOut) begin fb_re = 1; fb_ra = AW'(fbbase) + times_nout(i) + AW'(k); end
+        if (k < NOut) begin fb_re = 1; fb_ra = fb_ik; end
       end
       S_ERR_FB_WR: begin
         d_we = 1; d_wa = AW'(nbase + i);
         d_wd = DB'(sat(sext(64'(d_rd), DB) + fb_to_dend(fb_acc, lyr), DB));
       end
       S_K_RD: begin
-        rc_re = 1; rc_ra = AW'(recbase) + t_times(TW'(t), n_cur) + AW'(i);
+        rc_re = 1; rc_ra = rec_a;
         if (t < T - 1) begin kr_re = 1; kr_ra = AW'(i); end
         eb_re = 1; eb_ra = AW'(nbase + i);
       end
       S_K_WR: begin
-        rc_we = 1; rc_wa = AW'(recbase) + t_times(TW'(t), n_cur) + AW'(i);
+        rc_we = 1; rc_wa = rec_a;
         rc_wd = RecBits'(kern_new);
         kr_we = 1; kr_wa = AW'(i); kr_wd = kern_new;
         eb_we = 1; eb_wa = AW'(nbase + i); eb_wd = eb_new;
@@ -633,7 +643,7 @@ module bg_core (
       S_U_RAST_RD: begin r_re = 1; r_ra = AW'(rbase_prev + j); end
       S_U_E_RD: begin                // one (spike, neuron) per cycle: read ie, add into iw
         if (ie < n_cur) begin
-          rc_re = 1; rc_ra = AW'(recbase) + t_times(TW'(t_sel), n_cur) + AW'(ie);
+          rc_re = 1; rc_ra = rec_a;
           er_re = 1; er_ra = AW'(ie);
         end
         if (pv) begin
@@ -672,17 +682,17 @@ module bg_core (
         h_wd = h_rd + HBits'(xi_p) - HBits'(xi_m);
       end
       S_SL_C_RD: begin h_re = 1; h_ra = AW'(i); end
-      S_SL_C_RMW: begin c_re = 1; c_ra = times_nout(i) + AW'(k); end
+      S_SL_C_RMW: begin c_re = 1; c_ra = ik; end
       S_SL_C_WR: begin
-        c_we = 1; c_wa = times_nout(i) + AW'(k);
+        c_we = 1; c_wa = ik;
         c_wd = c_rd + CBits'(ho_p);
       end
       S_SL_FB_RD: begin
-        c_re = 1; c_ra = times_nout(i) + AW'(k);
-        fb_re = 1; fb_ra = AW'(fbbase_sl) + times_nout(i) + AW'(k);
+        c_re = 1; c_ra = ik;
+        fb_re = 1; fb_ra = fb_ik;
       end
       S_SL_FB_WR: begin
-        fb_we = 1; fb_wa = AW'(fbbase_sl) + times_nout(i) + AW'(k); fb_wd = fbnew;
+        fb_we = 1; fb_wa = fb_ik; fb_wd = fbnew;
         rng_step = fbdraw;
       end
       default: ;

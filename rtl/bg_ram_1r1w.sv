@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Simple dual-port RAM: one synchronous read port, one write port, whole-word writes (no
-// per-bit masks, so Yosys maps it to block RAM). A read of the address written in the same
-// cycle returns the new word (write-first), which read-modify-write pipelines rely on.
+// per-bit masks, so Yosys maps it to block RAM). No user reads the address it writes in the
+// same cycle (docs/rtl.md, "Memories"): the memory is marked no_rw_check, so synthesis builds
+// no bypass around the block RAM, and simulation stops at such a collision instead of
+// returning a value the FPGA would not.
 module bg_ram_1r1w #(
   parameter int Width = 8,
   parameter int Depth = 16,
@@ -15,10 +17,17 @@ module bg_ram_1r1w #(
   input  logic [AddrBits-1:0] waddr,
   input  logic [Width-1:0]    wdata
 );
-  logic [Width-1:0] mem [0:Depth-1];
+  (* no_rw_check *) logic [Width-1:0] mem [0:Depth-1];
 
   always_ff @(posedge clk) begin
     if (we) mem[waddr] <= wdata;
-    if (re) rdata <= (we && waddr == raddr) ? wdata : mem[raddr];
+    if (re) rdata <= mem[raddr];
   end
+`ifndef SYNTHESIS
+  always_ff @(posedge clk)
+    if (re && we && raddr == waddr) begin
+      $display("bg_ram_1r1w %m: read and write of address %0d in the same cycle", raddr);
+      $fatal(1);
+    end
+`endif
 endmodule

@@ -55,7 +55,7 @@ else fail rtl_backend_trace "$(head -3 "$T/tr.out"), fst $(ls -l "$T/w.fst" 2>&1
 
 # a planted bug: a write to ID no longer sets ERROR.READ_ONLY; the conformance suite must notice
 mkdir -p "$T/rtl/host"
-sed "s/else if (is_ro(addr)) wr_flag = EReadOnly;/else if (is_ro(addr) \&\& 32'(addr) != RegId) wr_flag = EReadOnly;/" \
+sed "s/else if (is_ro(addr)) wr_flag = EReadOnly;/else if (is_ro(addr) \&\& 32'(addr) != bg_regs_pkg::RegId) wr_flag = EReadOnly;/" \
   rtl/host/bg_regblock.sv > "$T/rtl/host/bg_regblock.sv"
 if cmp -s rtl/host/bg_regblock.sv "$T/rtl/host/bg_regblock.sv"; then
   fail rtl_backend_planted_bug "the planted edit did not apply"

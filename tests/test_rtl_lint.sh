@@ -37,3 +37,27 @@ if yosys -q -s "$T/check.ys" > "$T/yosys.log" 2>&1; then
 else
   echo "FAIL yosys_check_mnist-fpga: $(grep -m3 -i error "$T/yosys.log" | tr '\n' ' ')"
 fi
+
+# the host register block (rtl/host/bg_regblock.sv, the verilator:/systemc: backends' device)
+# with the core, for mnist-fpga: the same three tools
+bgregmap=${BG_BUILD:-build}/bin/bgregmap
+"$bgregmap" gen verilog sw/regmap/regmap.json -o "$T/mnist-fpga" > /dev/null
+RB="$T/mnist-fpga/bg_cfg_pkg.sv $T/mnist-fpga/bg_regs_pkg.sv $RTL rtl/host/bg_regblock.sv"
+if verilator --lint-only -Wall -Irtl rtl/bg_lint.vlt $RB --top-module bg_regblock > "$T/rb.vl" 2>&1; then
+  echo "PASS verilator_lint_regblock"
+else
+  echo "FAIL verilator_lint_regblock: $(grep -m3 '^%' "$T/rb.vl" | tr '\n' ' ')"
+fi
+if iverilog -g2012 -Wimplicit -Irtl -s bg_regblock -o "$T/rb.vvp" $RB > "$T/rb.iv" 2>&1 &&
+   ! grep -q 'implicit definition' "$T/rb.iv"; then
+  echo "PASS icarus_compile_regblock"
+else
+  echo "FAIL icarus_compile_regblock: $(grep -v sorry "$T/rb.iv" | head -3 | tr '\n' ' ')"
+fi
+printf 'read_verilog -sv -Irtl %s\nhierarchy -check -top bg_regblock\nproc\ncheck -assert\n' "$RB" \
+  > "$T/rb.ys"
+if yosys -q -s "$T/rb.ys" > "$T/rb.log" 2>&1; then
+  echo "PASS yosys_check_regblock"
+else
+  echo "FAIL yosys_check_regblock: $(grep -m3 -i error "$T/rb.log" | tr '\n' ' ')"
+fi

@@ -21,7 +21,7 @@ module bg_regblock (
   output logic        busy_o,          // the core runs a command (for a host's polling)
   output logic        done_o           // STATUS.DONE
 );
-  import bg_regs_pkg::*;
+  // (no `import bg_regs_pkg::*`: Yosys 0.23 does not parse an import inside a module)
 
   ////////////////////////////////////////////////////////////////////////////////////////////
   // Memory depths (the selects of MEM_SEL; docs/rtl.md, "Memories")
@@ -47,27 +47,27 @@ module bg_regblock (
   // the core's configuration word behind a register (docs/rtl.md, "Host interface"); 31: none
   function automatic logic [7:0] cfg_word(input logic [31:0] a);
     case (32'(a))
-      RegEtaM: cfg_word = 8'd0;
-      RegEtaSh: cfg_word = 8'd1;
-      RegSleepFill: cfg_word = 8'd2;
-      RegLabel: cfg_word = 8'd3;
-      RegSeedInput: cfg_word = 8'd8;
-      RegSeedSleepRate: cfg_word = 8'd9;
-      RegSeedSleepNoise: cfg_word = 8'd10;
-      RegSeedRound: cfg_word = 8'd11;
-      RegSeedEval: cfg_word = 8'd12;
-      RegCntCycles: cfg_word = 8'd16;
-      RegCntSynEvents: cfg_word = 8'd17;
-      RegCntWeightWrites: cfg_word = 8'd18;
-      RegCntSamples: cfg_word = 8'd19;
-      RegCntSleeps: cfg_word = 8'd20;
-      RegCntFwdCycles: cfg_word = 8'd21;
-      RegCntLearnCycles: cfg_word = 8'd22;
-      RegCntSleepCycles: cfg_word = 8'd23;
-      RegCntRoundDraws: cfg_word = 8'd24;
-      RegCntTimesteps: cfg_word = 8'd28;
-      RegPrediction: cfg_word = 8'd25;
-      RegLastStepCycles: cfg_word = 8'd27;
+      bg_regs_pkg::RegEtaM: cfg_word = 8'd0;
+      bg_regs_pkg::RegEtaSh: cfg_word = 8'd1;
+      bg_regs_pkg::RegSleepFill: cfg_word = 8'd2;
+      bg_regs_pkg::RegLabel: cfg_word = 8'd3;
+      bg_regs_pkg::RegSeedInput: cfg_word = 8'd8;
+      bg_regs_pkg::RegSeedSleepRate: cfg_word = 8'd9;
+      bg_regs_pkg::RegSeedSleepNoise: cfg_word = 8'd10;
+      bg_regs_pkg::RegSeedRound: cfg_word = 8'd11;
+      bg_regs_pkg::RegSeedEval: cfg_word = 8'd12;
+      bg_regs_pkg::RegCntCycles: cfg_word = 8'd16;
+      bg_regs_pkg::RegCntSynEvents: cfg_word = 8'd17;
+      bg_regs_pkg::RegCntWeightWrites: cfg_word = 8'd18;
+      bg_regs_pkg::RegCntSamples: cfg_word = 8'd19;
+      bg_regs_pkg::RegCntSleeps: cfg_word = 8'd20;
+      bg_regs_pkg::RegCntFwdCycles: cfg_word = 8'd21;
+      bg_regs_pkg::RegCntLearnCycles: cfg_word = 8'd22;
+      bg_regs_pkg::RegCntSleepCycles: cfg_word = 8'd23;
+      bg_regs_pkg::RegCntRoundDraws: cfg_word = 8'd24;
+      bg_regs_pkg::RegCntTimesteps: cfg_word = 8'd28;
+      bg_regs_pkg::RegPrediction: cfg_word = 8'd25;
+      bg_regs_pkg::RegLastStepCycles: cfg_word = 8'd27;
       default: cfg_word = 8'd31;
     endcase
   endfunction
@@ -85,16 +85,20 @@ module bg_regblock (
   // registers that are read only as a whole
   function automatic logic is_ro(input logic [31:0] a);
     case (32'(a))
-      RegId, RegVersion, RegNetHash, RegStatus, RegPrediction, RegLastStepCycles, RegNetLayers,
-      RegNetSteps, RegNetInputSize, RegNetOutputSize: is_ro = 1'b1;
+      bg_regs_pkg::RegId, bg_regs_pkg::RegVersion, bg_regs_pkg::RegNetHash, bg_regs_pkg::RegStatus,
+      bg_regs_pkg::RegPrediction, bg_regs_pkg::RegLastStepCycles, bg_regs_pkg::RegNetLayers,
+      bg_regs_pkg::RegNetSteps, bg_regs_pkg::RegNetInputSize, bg_regs_pkg::RegNetOutputSize: is_ro =
+      1'b1;
       default: is_ro = is_counter(a) || is_counter_hi(a);
     endcase
   endfunction
   function automatic logic is_reg(input logic [31:0] a);
     case (32'(a))
-      RegCtrl, RegError, RegEtaM, RegEtaSh, RegSleepFill, RegLabel, RegSeedInput,
-      RegSeedSleepRate, RegSeedSleepNoise, RegSeedRound, RegSeedEval, RegMemSel, RegMemAddr,
-      RegMemDataLo, RegMemDataHi: is_reg = 1'b1;
+      bg_regs_pkg::RegCtrl, bg_regs_pkg::RegError, bg_regs_pkg::RegEtaM, bg_regs_pkg::RegEtaSh,
+      bg_regs_pkg::RegSleepFill, bg_regs_pkg::RegLabel, bg_regs_pkg::RegSeedInput,
+      bg_regs_pkg::RegSeedSleepRate, bg_regs_pkg::RegSeedSleepNoise, bg_regs_pkg::RegSeedRound,
+      bg_regs_pkg::RegSeedEval, bg_regs_pkg::RegMemSel, bg_regs_pkg::RegMemAddr,
+      bg_regs_pkg::RegMemDataLo, bg_regs_pkg::RegMemDataHi: is_reg = 1'b1;
       default: is_reg = is_ro(a);
     endcase
   endfunction
@@ -149,10 +153,10 @@ module bg_regblock (
   always_comb begin
     go_flag = '0;
     start_flag = '0;
-    if (!wdata[RegCtrlSoftResetLsb]) begin
-      if (wdata[RegCtrlChkGoLsb] && !held) go_flag = ENotHeld;
-      if (wdata[RegCtrlStartLsb] && busy) start_flag = EBusy;
-      else if (wdata[RegCtrlStartLsb] && wdata[2:1] == 2'd3) start_flag = EBadValue;
+    if (!wdata[bg_regs_pkg::RegCtrlSoftResetLsb]) begin
+      if (wdata[bg_regs_pkg::RegCtrlChkGoLsb] && !held) go_flag = ENotHeld;
+      if (wdata[bg_regs_pkg::RegCtrlStartLsb] && busy) start_flag = EBusy;
+      else if (wdata[bg_regs_pkg::RegCtrlStartLsb] && wdata[2:1] == 2'd3) start_flag = EBadValue;
     end
   end
   // a write the block refuses, as the flag it sets (0: accepted)
@@ -163,15 +167,17 @@ module bg_regblock (
     else if (is_ro(addr)) wr_flag = EReadOnly;
     else begin
       case (32'(addr))
-        RegCtrl: wr_flag = go_flag | start_flag;
-        RegLabel: if (wdata >= 32'(bg_cfg_pkg::OutputSize)) wr_flag = EBadValue;
+        bg_regs_pkg::RegCtrl: wr_flag = go_flag | start_flag;
+        bg_regs_pkg::RegLabel: if (wdata >= 32'(bg_cfg_pkg::OutputSize)) wr_flag = EBadValue;
                   else if (busy) wr_flag = EBusy;
-        RegEtaM: if (wdata >= 32'h8000) wr_flag = EBadValue;
+        bg_regs_pkg::RegEtaM: if (wdata >= 32'h8000) wr_flag = EBadValue;
                  else if (busy) wr_flag = EBusy;
-        RegEtaSh, RegSleepFill, RegSeedInput, RegSeedSleepRate, RegSeedSleepNoise, RegSeedRound,
-        RegSeedEval: if (busy) wr_flag = EBusy;
-        RegMemSel: if (wdata >= 32'd10 || depth_of(wdata[3:0]) == '0) wr_flag = EBadValue;
-        RegMemDataHi: begin
+        bg_regs_pkg::RegEtaSh, bg_regs_pkg::RegSleepFill, bg_regs_pkg::RegSeedInput,
+        bg_regs_pkg::RegSeedSleepRate, bg_regs_pkg::RegSeedSleepNoise, bg_regs_pkg::RegSeedRound,
+        bg_regs_pkg::RegSeedEval: if (busy) wr_flag = EBusy;
+        bg_regs_pkg::RegMemSel:
+          if (wdata >= 32'd10 || depth_of(wdata[3:0]) == '0) wr_flag = EBadValue;
+        bg_regs_pkg::RegMemDataHi: begin
           if (mem_sel_q == 4'd9) wr_flag = EReadOnly;
           else if (25'(mem_addr_q) >= depth_of(mem_sel_q)) wr_flag = EMemRange;
           else if (!host_ok) wr_flag = EBusy;
@@ -185,7 +191,7 @@ module bg_regblock (
   always_comb begin
     rd_flag = '0;
     if (!is_reg(addr)) rd_flag = EBadAddr;
-    else if (32'(addr) == RegMemDataLo) begin
+    else if (32'(addr) == bg_regs_pkg::RegMemDataLo) begin
       if (25'(mem_addr_q) >= depth_of(mem_sel_q)) rd_flag = EMemRange;
       else if (!host_ok) rd_flag = EBusy;
     end
@@ -195,20 +201,20 @@ module bg_regblock (
   always_comb begin
     rd_value = '0;
     case (32'(addr))
-      RegId: rd_value = RegIdReset;
-      RegVersion: rd_value = RegVersionReset;
-      RegNetHash: rd_value = bg_cfg_pkg::NetHash;
-      RegCtrl: rd_value = 32'({chk_en_q, cmd_q, 1'b0});
-      RegStatus: rd_value = {held ? chk_t : 16'd0, 8'd0, held ? chk_kind : 4'd0, 1'b0, held,
-                             done_q, busy};
-      RegError: rd_value = 32'(error_q);
-      RegMemSel: rd_value = 32'(mem_sel_q);
-      RegMemAddr: rd_value = 32'(mem_addr_q);
-      RegMemDataHi: rd_value = hi_latch_q;
-      RegNetLayers: rd_value = 32'(bg_cfg_pkg::NLayers);
-      RegNetSteps: rd_value = 32'(bg_cfg_pkg::Steps);
-      RegNetInputSize: rd_value = 32'(bg_cfg_pkg::InputSize);
-      RegNetOutputSize: rd_value = 32'(bg_cfg_pkg::OutputSize);
+      bg_regs_pkg::RegId: rd_value = bg_regs_pkg::RegIdReset;
+      bg_regs_pkg::RegVersion: rd_value = bg_regs_pkg::RegVersionReset;
+      bg_regs_pkg::RegNetHash: rd_value = bg_cfg_pkg::NetHash;
+      bg_regs_pkg::RegCtrl: rd_value = 32'({chk_en_q, cmd_q, 1'b0});
+      bg_regs_pkg::RegStatus:
+        rd_value = {held ? chk_t : 16'd0, 8'd0, held ? chk_kind : 4'd0, 1'b0, held, done_q, busy};
+      bg_regs_pkg::RegError: rd_value = 32'(error_q);
+      bg_regs_pkg::RegMemSel: rd_value = 32'(mem_sel_q);
+      bg_regs_pkg::RegMemAddr: rd_value = 32'(mem_addr_q);
+      bg_regs_pkg::RegMemDataHi: rd_value = hi_latch_q;
+      bg_regs_pkg::RegNetLayers: rd_value = 32'(bg_cfg_pkg::NLayers);
+      bg_regs_pkg::RegNetSteps: rd_value = 32'(bg_cfg_pkg::Steps);
+      bg_regs_pkg::RegNetInputSize: rd_value = 32'(bg_cfg_pkg::InputSize);
+      bg_regs_pkg::RegNetOutputSize: rd_value = 32'(bg_cfg_pkg::OutputSize);
       default: begin
         if (is_counter_hi(addr)) rd_value = cnt_hi_q;
         else if ((cw == 8'd25 || cw == 8'd27) && since_reset_q) rd_value = '0;
@@ -231,17 +237,20 @@ module bg_regblock (
     endcase
   end
   logic soft_reset;
-  assign soft_reset = take && we && 32'(addr) == RegCtrl && wdata[RegCtrlSoftResetLsb];
+  assign soft_reset = take && we && 32'(addr) == bg_regs_pkg::RegCtrl &&
+                      wdata[bg_regs_pkg::RegCtrlSoftResetLsb];
   assign core_rst_n = rst_n && st_q != SRst;
   assign cfg_we = (st_q == SSeed) ||
-                  (take && we && wr_flag == '0 && cw <= 8'd12 && 32'(addr) != RegCtrl);
+                  (take && we && wr_flag == '0 && cw <= 8'd12 && 32'(addr) != bg_regs_pkg::RegCtrl);
   assign cfg_addr = (st_q == SSeed) ? 8'(8 + 32'(n_q)) : cw;
   assign cfg_wdata = (st_q == SSeed) ? seed_of :
-                     (32'(addr) == RegEtaSh) ? (wdata & RegEtaShRwMask) : wdata;
-  assign start = take && we && 32'(addr) == RegCtrl && start_flag == '0 && !soft_reset &&
-                 wdata[RegCtrlStartLsb];
-  assign chk_go = take && we && 32'(addr) == RegCtrl && go_flag == '0 && !soft_reset &&
-                  wdata[RegCtrlChkGoLsb];
+                     (32'(addr) == bg_regs_pkg::RegEtaSh) ? (wdata & bg_regs_pkg::RegEtaShRwMask) :
+                                                             wdata;
+  assign start = take && we && 32'(addr) == bg_regs_pkg::RegCtrl && start_flag == '0 &&
+                 !soft_reset &&
+                 wdata[bg_regs_pkg::RegCtrlStartLsb];
+  assign chk_go = take && we && 32'(addr) == bg_regs_pkg::RegCtrl && go_flag == '0 && !soft_reset &&
+                  wdata[bg_regs_pkg::RegCtrlChkGoLsb];
   assign hm_re = (st_q == SMemRd);
   assign hm_we = (st_q == SMemWr);
 
@@ -262,11 +271,11 @@ module bg_regblock (
             // ---- read ----
             error_q <= error_q | rd_flag;
             if (rd_flag == '0) begin
-              if (32'(addr) == RegMemDataLo) st_q <= SMemRd;
+              if (32'(addr) == bg_regs_pkg::RegMemDataLo) st_q <= SMemRd;
               else begin
                 rdata_q <= rd_value;
                 if (is_counter(addr)) cnt_hi_q <= cfg_rdata[63:32];
-                if (32'(addr) == RegMemDataHi) mem_addr_q <= mem_addr_q + 1'b1;
+                if (32'(addr) == bg_regs_pkg::RegMemDataHi) mem_addr_q <= mem_addr_q + 1'b1;
                 ack_q <= 1'b1;
               end
             end else ack_q <= 1'b1;
@@ -274,7 +283,7 @@ module bg_regblock (
             // ---- write ----
             error_q <= error_q | wr_flag;
             ack_q <= 1'b1;
-            if (32'(addr) == RegCtrl) begin
+            if (32'(addr) == bg_regs_pkg::RegCtrl) begin
               if (soft_reset) begin
                 ack_q <= 1'b0;
                 rst_ack_q <= 1'b1;
@@ -285,13 +294,13 @@ module bg_regblock (
                 done_q <= 1'b0; since_reset_q <= 1'b1;
               end else begin
                 cmd_q <= wdata[2:1];
-                chk_en_q <= wdata[RegCtrlChkEnLsb];
+                chk_en_q <= wdata[bg_regs_pkg::RegCtrlChkEnLsb];
                 if (start) begin
                   done_q <= 1'b0;
                   since_reset_q <= 1'b0;
                 end
               end
-            end else if (32'(addr) == RegMemDataHi) begin
+            end else if (32'(addr) == bg_regs_pkg::RegMemDataHi) begin
               // the address steps also when the write is refused, as on cmodel:
               if (wr_flag == '0) begin
                 ack_q <= 1'b0;
@@ -300,10 +309,10 @@ module bg_regblock (
               end else mem_addr_q <= mem_addr_q + 1'b1;
             end else if (wr_flag == '0) begin
               case (32'(addr))
-                RegError: error_q <= error_q & ~wdata[5:0];
-                RegMemSel: mem_sel_q <= wdata[3:0];
-                RegMemAddr: mem_addr_q <= wdata[23:0];
-                RegMemDataLo: lo_buf_q <= wdata;
+                bg_regs_pkg::RegError: error_q <= error_q & ~wdata[5:0];
+                bg_regs_pkg::RegMemSel: mem_sel_q <= wdata[3:0];
+                bg_regs_pkg::RegMemAddr: mem_addr_q <= wdata[23:0];
+                bg_regs_pkg::RegMemDataLo: lo_buf_q <= wdata;
                 default: ;
               endcase
             end
