@@ -88,9 +88,10 @@ label="learning core ($module) for $(basename "$net")"
 [ -z "$core" ] || label="flow check: bg_core replaced by the stand-in $core; not the learning core's numbers"
 
 # ---- Yosys --------------------------------------------------------------------------------
+. scripts/ice40_synth.sh
 case "$target" in
-  up5k) synth="synth_ice40 -device u -dsp -spram -top $module" ;;
-  hx8k) synth="synth_ice40 -device hx -top $module" ;;
+  up5k) synth="$ICE40_SYNTH_UP5K -top $module" ;;
+  hx8k) synth="$ICE40_SYNTH_HX8K -top $module" ;;
   ecp5) synth="synth_ecp5 -top $module" ;;
   xilinx) synth="synth_xilinx -family xc7 -flatten -top $module" ;;   # stat -json needs flat
 esac

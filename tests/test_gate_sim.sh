@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Post-synthesis simulation: Yosys's iCE40 netlist of the learning core (synth_ice40 -dsp
-# -spram, the UP5K mapping `make synth` uses), with the iCE40 cell models that ship with Yosys,
+# Post-synthesis simulation: Yosys's iCE40 netlist of the learning core (the UP5K mapping `make
+# synth` uses, scripts/ice40_synth.sh), with the iCE40 cell models that ship with Yosys,
 # runs in lockstep with the golden model under Verilator (bgcosim with BG_RTL pointing at the
 # netlist): every neuron, weight, kernel and stream state, training with sleep calls and
 # inference. Several minutes: the netlist has tens of thousands of cells. Usage:
@@ -18,8 +18,9 @@ mkdir -p "$T/gen" "$T/netlist"
 build/bin/bgnet gen verilog "$net" -o "$T/gen" > /dev/null
 cells="$(dirname "$(readlink -f "$(command -v yosys)")")/../share/yosys/ice40/cells_sim.v"
 [ -f "$cells" ] || { echo "FAIL gate_cells: no iCE40 cell models at $cells"; exit 0; }
-printf 'read_verilog -sv -Irtl %s %s\nsynth_ice40 -top bg_core -dsp -spram\nwrite_verilog -noattr %s\n' \
-  "$T/gen/bg_cfg_pkg.sv" "$(ls rtl/*.sv | tr '\n' ' ')" "$T/netlist/bg_core_netlist.sv" > "$T/gate.ys"
+. scripts/ice40_synth.sh
+printf 'read_verilog -sv -Irtl %s %s\n%s -top bg_core\nwrite_verilog -noattr %s\n' \
+  "$T/gen/bg_cfg_pkg.sv" "$(ls rtl/*.sv | tr '\n' ' ')" "$ICE40_SYNTH_UP5K" "$T/netlist/bg_core_netlist.sv" > "$T/gate.ys"
 if ! yosys -q -l "$T/yosys.log" -s "$T/gate.ys" > /dev/null 2>&1; then
   echo "FAIL gate_synth_$name: $(grep -m3 -i error "$T/yosys.log" | tr '\n' ' ')"
   exit 0
