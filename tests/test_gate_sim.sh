@@ -19,16 +19,26 @@ build/bin/bgnet gen verilog "$net" -o "$T/gen" > /dev/null
 cells="$(dirname "$(readlink -f "$(command -v yosys)")")/../share/yosys/ice40/cells_sim.v"
 [ -f "$cells" ] || { echo "FAIL gate_cells: no iCE40 cell models at $cells"; exit 0; }
 . scripts/ice40_synth.sh
-printf 'read_verilog -sv -Irtl %s %s\n%s -top bg_core\nwrite_verilog -noattr %s\n' \
-  "$T/gen/bg_cfg_pkg.sv" "$(ls rtl/*.sv | tr '\n' ' ')" "$ICE40_SYNTH_UP5K" "$T/netlist/bg_core_netlist.sv" > "$T/gate.ys"
-if ! yosys -q -l "$T/yosys.log" -s "$T/gate.ys" > /dev/null 2>&1; then
-  echo "FAIL gate_synth_$name: $(grep -m3 -i error "$T/yosys.log" | tr '\n' ' ')"
-  exit 0
+gate_ys() {
+  printf 'read_verilog -sv -Irtl %s %s\n%s -top bg_core\nwrite_verilog -noattr %s\n' \
+    "$T/gen/bg_cfg_pkg.sv" "$(ls rtl/*.sv | tr '\n' ' ')" "$1" "$T/netlist/bg_core_netlist.sv" \
+    > "$T/gate.ys"
+  yosys -q -l "$T/yosys.log" -s "$T/gate.ys" > /dev/null 2>&1
+}
+mapper=abc9
+if ! gate_ys "$ICE40_SYNTH_UP5K"; then
+  # as scripts/synth.sh: where ABC9 cannot map the design, the default abc flow
+  if grep -q '^ABC: .*Error' "$T/yosys.log" && gate_ys "${ICE40_SYNTH_UP5K/ -abc9/}"; then
+    mapper="abc (ABC9 failed on it)"
+  else
+    echo "FAIL gate_synth_$name: $(grep -m3 -i error "$T/yosys.log" | tr '\n' ' ')"
+    exit 0
+  fi
 fi
 # the cell models, with plain port declarations (no default values) for Verilator
 { echo '`define NO_ICE40_DEFAULT_ASSIGNMENTS'; cat "$cells"; } > "$T/netlist/ice40_cells_sim.sv"
 cells_n=$(grep -c '^ *SB_' "$T/netlist/bg_core_netlist.sv")
-echo "PASS gate_synth_$name ($cells_n iCE40 cells)"
+echo "PASS gate_synth_$name ($cells_n iCE40 cells, mapped with $mapper)"
 for mode in --train --infer; do
   BG_RTL="$T/netlist" build/bin/bgcosim --net "$net" --samples "$samples" --quiet $mode > "$T/run.out" 2>&1
   rc=$?
