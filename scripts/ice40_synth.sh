@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 # The Yosys synthesis command of the iCE40 targets, in one place: scripts/synth.sh maps with it
 # and tests/test_gate_sim.sh simulates the netlist it makes. Sourced; sets ICE40_SYNTH_UP5K and
-# ICE40_SYNTH_HX8K (append `-top MODULE`).
+# ICE40_SYNTH_HX8K (append `-top MODULE`) and the two functions at the end.
 # -abc9: ABC's newer mapping flow with the device's timing (Yosys 0.23 calls it experimental);
 # on mnist-fpga's board top it needs about 8 % fewer LUT4 than the default abc flow (docs/fpga.md),
 # and the gate-level simulation checks the netlist it makes against the golden model.
 ICE40_SYNTH_UP5K="synth_ice40 -device u -dsp -spram -abc9"
 ICE40_SYNTH_HX8K="synth_ice40 -device hx -abc9"
+# ice40_abc9_failed LOG CMD: true when CMD used -abc9 and LOG shows ABC stopping with an error
+# (then both callers map again with ice40_no_abc9, the same command without -abc9).
+ice40_abc9_failed() { [[ "$2" == *-abc9* ]] && grep -q '^ABC: .*Error' "$1"; }
+ice40_no_abc9() { echo "${1/ -abc9/}"; }

@@ -112,10 +112,10 @@ failed=()
 yosys_ok=1
 yosys -q -l "$out/yosys.log" -s "$ys" > /dev/null 2>&1 || yosys_ok=0
 if [ $yosys_ok = 0 ]; then
-  if [[ "$synth" == *-abc9* ]] && grep -q '^ABC: .*Error' "$out/yosys.log"; then
+  if ice40_abc9_failed "$out/yosys.log" "$synth"; then
     # ABC9 (experimental in Yosys 0.23) cannot map some designs: the default abc flow then
     mv "$out/yosys.log" "$out/yosys-abc9.log"
-    synth="${synth/ -abc9/}"
+    synth="$(ice40_no_abc9 "$synth")"
     label="$label; mapped with abc: ABC9 failed on it ($(grep -m1 '^ABC: .*Error' \
       "$out/yosys-abc9.log" | sed 's/^ABC: //'))"
     write_ys

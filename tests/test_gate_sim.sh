@@ -28,7 +28,8 @@ gate_ys() {
 mapper=abc9
 if ! gate_ys "$ICE40_SYNTH_UP5K"; then
   # as scripts/synth.sh: where ABC9 cannot map the design, the default abc flow
-  if grep -q '^ABC: .*Error' "$T/yosys.log" && gate_ys "${ICE40_SYNTH_UP5K/ -abc9/}"; then
+  if ice40_abc9_failed "$T/yosys.log" "$ICE40_SYNTH_UP5K" &&
+     gate_ys "$(ice40_no_abc9 "$ICE40_SYNTH_UP5K")"; then
     mapper="abc (ABC9 failed on it)"
   else
     echo "FAIL gate_synth_$name: $(grep -m3 -i error "$T/yosys.log" | tr '\n' ' ')"
