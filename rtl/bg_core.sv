@@ -148,6 +148,13 @@ module bg_core (
   logic signed [EB-1:0] up [0:NOut-1], um [0:NOut-1];
   logic sp [0:NOut-1], sm [0:NOut-1];
 
+  // One index for every per-output register of the error and sleep units, so each array has
+  // one read multiplexer and one write decoder: the output the controller works on (i in the
+  // output layer's soma, the streamed k of the feedback sum, else k) or, while the host owns
+  // the core, the output its address names.
+  localparam int EUW = imax($clog2(NOut), 1);
+  logic [EUW-1:0] eu;
+
   // sleep registers
   logic [OBits-1:0] o_cnt [0:NOut-1];
   logic [QBits-1:0] q_acc [0:NOut-1];   // Σ o_k², grown by 2·o + 1 at each spike
@@ -377,8 +384,8 @@ module bg_core (
     case (st)
       S_FWD_SOMA: begin mul_a = MulAW'(so_keep); mul_b = MulBW'(so_dec); end
       S_K_WR: begin mul_a = MulAW'(kn_m); mul_b = MulBW'(kn_k); end
-      S_SL_FB_MUL: begin mul_a = MulAW'($signed({1'b0, q_acc[k]})); mul_b = MulBW'(fu_b); end
-      S_SL_C_WR: begin mul_a = MulAW'($signed({1'b0, o_cnt[k]})); mul_b = MulBW'(h_val); end
+      S_SL_FB_MUL: begin mul_a = MulAW'($signed({1'b0, q_acc[eu]})); mul_b = MulBW'(fu_b); end
+      S_SL_C_WR: begin mul_a = MulAW'($signed({1'b0, o_cnt[eu]})); mul_b = MulBW'(h_val); end
       default: begin mul_a = MulAW'(up_d); mul_b = MulBW'(up_e); end
     endcase
   end
@@ -469,11 +476,13 @@ module bg_core (
   localparam int SumW = SoftW + $clog2(NOut + 1);
   logic [SoftW-1:0] soft_k;
   logic [SumW-1:0] e_sum;          // S = Σ_k E_k
-  int pred_i;                      // pred as an index
-  logic [CntW-1:0] cnt_max;        // max_c
-  assign pred_i = $signed(32'(pred));
-  assign cnt_max = cnt_out[pred_i];
-  assign soft_k = SoftW'(lut($signed(32'(cnt_max)) - $signed(32'(cnt_out[k]))));
+  logic [CntW-1:0] cnt_max;        // max_c = cnt_out[pred], kept beside the counts
+  // the interneuron arithmetic: u± (E_bits), the threshold and ε (|ε| <= 2^E_frac), three terms
+  localparam int ErrW = imax(imax(EB, $clog2(((bg_cfg_pkg::ErrorThreshold < 0) ?
+                                             -bg_cfg_pkg::ErrorThreshold :
+                                             bg_cfg_pkg::ErrorThreshold) + 1) + 1),
+                             EF + 2) + 3;
+  assign soft_k = SoftW'(lut($signed(32'(cnt_max)) - $signed(32'(cnt_out[eu]))));
   // the error interneurons' spikes as signs: any σ+ ≠ σ−
   logic any_c [0:NOut] /* verilator split_var */;
   assign any_c[0] = 1'b0;
@@ -613,10 +622,10 @@ module bg_core (
       S_ERR_DIV: div_start = 1;
       S_ERR_DO_RD: begin d_re = 1; d_ra = AW'(nbase + k); end
       S_ERR_DO_WR: begin
-        if (sp[k] != sm[k]) begin
+        if (sp[eu] != sm[eu]) begin
           d_we = 1; d_wa = AW'(nbase + k);
           d_wd = DB'(sat(sext(64'(d_rd), DB) +
-                         (sp[k] ? ($signed(FXW'(1)) <<< DF) : -($signed(FXW'(1)) <<< DF)), DB));
+                         (sp[eu] ? ($signed(FXW'(1)) <<< DF) : -($signed(FXW'(1)) <<< DF)), DB));
         end
       end
       S_ERR_FB_I: begin
@@ -732,13 +741,20 @@ module bg_core (
   logic ea_hi;                     // an address bit above those is set: no register
   assign ea = hm_addr[5:0];
   assign ea_hi = hm_addr[31:6] != '0;
+  always_comb begin
+    if (host)                      // the output an error-unit address names
+      eu = EUW'((ea < 6'(NOut)) ? ea : (ea < 6'(2 * NOut)) ? ea - 6'(NOut) : ea - 6'(2 * NOut));
+    else if (st == S_FWD_SOMA) eu = EUW'(i);
+    else if (st == S_ERR_FB_SUM) eu = EUW'(fb_k_rd);
+    else eu = EUW'(k);
+  end
   always_ff @(posedge clk) begin
     if (hm_re) begin
       hm_sel_q <= hm_sel;
       if (ea_hi) err_rd <= '0;
-      else if (ea < 6'(NOut)) err_rd <= {32'(up[ea]), 32'(um[ea])};
-      else if (ea < 6'(2 * NOut)) err_rd <= {62'd0, sp[ea - 6'(NOut)], sm[ea - 6'(NOut)]};
-      else if (ea < 6'(3 * NOut)) err_rd <= 64'(cnt_out[ea - 6'(2 * NOut)]);
+      else if (ea < 6'(NOut)) err_rd <= {32'(up[eu]), 32'(um[eu])};
+      else if (ea < 6'(2 * NOut)) err_rd <= {62'd0, sp[eu], sm[eu]};
+      else if (ea < 6'(3 * NOut)) err_rd <= 64'(cnt_out[eu]);
       else err_rd <= '0;
     end
   end
@@ -843,6 +859,7 @@ module bg_core (
                 cnt_out[q] <= '0; up[q] <= '0; um[q] <= '0; sp[q] <= 1'b0; sm[q] <= 1'b0;
               end
               pred <= '0;
+              cnt_max <= '0;
             end
           end
         end
@@ -899,17 +916,21 @@ module bg_core (
           prod_row <= RowW'(32'(prod_row) + n_next);
           if (l == LL) begin
             if (sleep_fwd) begin
-              o_cnt[i] <= o_cnt[i] + OBits'(so_s);
+              o_cnt[eu] <= o_cnt[eu] + OBits'(so_s);
               // Q_k += o_k² at the end of the noise sample, grown here as (o + 1)² − o² = 2·o + 1
-              if (so_s) q_acc[i] <= q_acc[i] + QBits'({o_cnt[i], 1'b1});
+              if (so_s) q_acc[eu] <= q_acc[eu] + QBits'({o_cnt[eu], 1'b1});
             end
             else if (so_s) begin
-              cnt_out[i] <= cnt_out[i] + 1'b1;
+              cnt_out[eu] <= cnt_out[eu] + 1'b1;
               // prediction: the most spikes, lowest index on ties (BG(model_prediction)); counts
-              // only grow, so the spiking neuron takes over on a new maximum or a tie below
-              if (4'(i) != pred && ((cnt_out[i] + 1'b1 > cnt_max) ||
-                                    (cnt_out[i] + 1'b1 == cnt_max && 4'(i) < pred)))
+              // only grow, so the spiking neuron takes over on a new maximum or a tie below, and
+              // max_c follows the predicted output's count
+              if (4'(i) == pred) cnt_max <= cnt_out[eu] + 1'b1;
+              else if ((cnt_out[eu] + 1'b1 > cnt_max) ||
+                       (cnt_out[eu] + 1'b1 == cnt_max && 4'(i) < pred)) begin
                 pred <= 4'(i);
+                cnt_max <= cnt_out[eu] + 1'b1;
+              end
             end
           end
           if (i + 1 == n_cur) st <= S_LAYER_END;
@@ -924,16 +945,18 @@ module bg_core (
         S_ERR_DIV: st <= S_ERR_DIVW;
         S_ERR_DIVW: begin                        // p_k, ε_k, then the interneurons of k
           if (div_done) begin
-            logic signed [FXW-1:0] eps, nup, num, thr;
-            eps = FXW'($signed({1'b0, div_q})) -
-                  ((k == $signed(32'(label))) ? $signed(FXW'(1)) <<< EF : $signed(FXW'(0)));
-            thr = $signed(FXW'(bg_cfg_pkg::ErrorThreshold));
-            nup = sat(FXW'(up[k]) - (sp[k] ? thr : $signed(FXW'(0))) + eps, EB);
-            num = sat(FXW'(um[k]) - (sm[k] ? thr : $signed(FXW'(0))) - eps, EB);
-            up[k] <= EB'(nup);
-            um[k] <= EB'(num);
-            sp[k] <= nup > thr;
-            sm[k] <= num > thr;
+            logic signed [ErrW-1:0] eps, nup, num, thr, xp, xm;
+            eps = ErrW'($signed({1'b0, div_q})) -
+                  ((k == $signed(32'(label))) ? $signed(ErrW'(1)) <<< EF : $signed(ErrW'(0)));
+            thr = $signed(ErrW'(bg_cfg_pkg::ErrorThreshold));
+            xp = ErrW'(up[eu]) - (sp[eu] ? thr : $signed(ErrW'(0))) + eps;
+            xm = ErrW'(um[eu]) - (sm[eu] ? thr : $signed(ErrW'(0))) - eps;
+            nup = ErrW'(sat(FXW'(xp), EB));
+            num = ErrW'(sat(FXW'(xm), EB));
+            up[eu] <= EB'(nup);
+            um[eu] <= EB'(num);
+            sp[eu] <= nup > thr;
+            sm[eu] <= num > thr;
             if (k + 1 == NOut) begin k <= 0; st <= S_ERR_DO_RD; end
             else begin k <= k + 1; st <= S_ERR_DIV; end
           end
@@ -953,8 +976,8 @@ module bg_core (
         end
         S_ERR_FB_SUM: begin
           if (fb_v) begin
-            if (sp[fb_k_rd] && !sm[fb_k_rd]) fb_acc <= fb_acc + fb_of(fb_rd, lyr);
-            else if (sm[fb_k_rd] && !sp[fb_k_rd]) fb_acc <= fb_acc - fb_of(fb_rd, lyr);
+            if (sp[eu] && !sm[eu]) fb_acc <= fb_acc + fb_of(fb_rd, lyr);
+            else if (sm[eu] && !sp[eu]) fb_acc <= fb_acc - fb_of(fb_rd, lyr);
             fb_k_rd <= fb_k_rd + 1;
           end
           fb_v <= (k < NOut);

@@ -12,14 +12,14 @@ function automatic logic signed [FXW-1:0] rnd(input logic signed [FXW-1:0] x, in
   else rnd = x;
 endfunction
 
-// Clamp to a signed `bits`-wide range (bits < FXW).
+// Clamp to a signed `bits`-wide range. x fits when its bits FXW-1 .. bits-1 all equal its sign;
+// that test is a few LUTs, where `x > hi` and `x < lo` would be two FXW-bit carry chains.
 function automatic logic signed [FXW-1:0] sat(input logic signed [FXW-1:0] x, input int bits);
-  logic signed [FXW-1:0] hi, lo;
+  logic signed [FXW-1:0] hi, top;
   hi = ($signed(FXW'(1)) <<< (bits - 1)) - $signed(FXW'(1));
-  lo = -hi - $signed(FXW'(1));
-  if (x > hi) sat = hi;
-  else if (x < lo) sat = lo;
-  else sat = x;
+  top = x >>> (bits - 1);
+  if (bits >= FXW || top == '0 || top == '1) sat = x;
+  else sat = x[FXW-1] ? ~hi : hi;            // lo = -hi - 1
 endfunction
 
 // Sign-extend the low `bits` bits of a word.
