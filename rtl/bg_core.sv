@@ -173,8 +173,9 @@ module bg_core (
   // rounding stream (weight, bias and feedback writes).
   // ------------------------------------------------------------------------------------------
   localparam int RInput = 0, RSleepRate = 1, RNoise = 2, RRound = 3, REval = 4;
-  logic [31:0] rng_state [0:4];
-  logic [159:0] rng_states;
+  logic [31:0] rng_cur;            // the selected stream's state
+  logic host;                      // the host owns the memories
+  assign host = (st == S_IDLE) || (st == S_HOLD);
   logic [31:0] rng_w;              // the selected stream's next draw
   logic [15:0] rng_w2;             // the upper half of the draw after it
   logic [2:0] rng_sel;
@@ -182,11 +183,10 @@ module bg_core (
   logic [4:0] rng_seed_we;
   bg_lfsr #(.NStreams(5)) u_lfsr (
     .clk(clk), .seed_we(rng_seed_we), .seed(cfg_wdata), .sel(rng_sel), .step(rng_step),
-    .step2(rng_step2), .states(rng_states), .word(rng_w), .word2_hi(rng_w2));
+    .step2(rng_step2), .cur(rng_cur), .word(rng_w), .word2_hi(rng_w2));
   genvar gi;
   generate
     for (gi = 0; gi < 5; gi++) begin : g_rng
-      assign rng_state[gi] = rng_states[32 * gi +: 32];
       // seeds are configuration words: taken only while idle, like the others
       assign rng_seed_we[gi] = cfg_we && !busy && (cfg_addr == 8'(8 + gi));
     end
@@ -529,7 +529,10 @@ module bg_core (
   logic [31:0] enc_word;
   logic enc_x;
   assign enc_word = rng_w;
-  assign rng_sel = (st == S_ENC_RD) ? ((mode == M_INFER) ? 3'(REval) : 3'(RInput)) :
+  // while the host owns the core nothing draws, and the selected stream is the one whose seed
+  // word cfg_addr names, so its state is read through the generator's own multiplexer
+  assign rng_sel = host ? 3'(cfg_addr - 8'd8) :
+                   (st == S_ENC_RD) ? ((mode == M_INFER) ? 3'(REval) : 3'(RInput)) :
                    (st == S_SL_START) ? 3'(RSleepRate) :
                    (st == S_SL_N_P) ? 3'(RNoise) : 3'(RRound);
   assign enc_x = enc_word[31:16] < {pix_rd, pix_rd};        // pixel·257
@@ -539,8 +542,6 @@ module bg_core (
   assign xi_p = rng_w[31:16] < rho;
   assign xi_m = rng_w2 < rho;
 
-  logic host;                      // the host owns the memories
-  assign host = (st == S_IDLE) || (st == S_HOLD);
   assign busy = !(st == S_IDLE);
   assign chk_valid = (st == S_HOLD);
 
@@ -781,7 +782,7 @@ module bg_core (
       8'd1: cfg_rdata = 64'(eta_sh);
       8'd2: cfg_rdata = 64'(since_sleep);
       8'd3: cfg_rdata = 64'(label);
-      8'd8, 8'd9, 8'd10, 8'd11, 8'd12: cfg_rdata = 64'(rng_state[$signed(32'(cfg_addr)) - 8]);
+      8'd8, 8'd9, 8'd10, 8'd11, 8'd12: cfg_rdata = 64'(rng_cur);
       8'd16: cfg_rdata = 64'(c_cycles);
       8'd17: cfg_rdata = 64'(c_syn);
       8'd18: cfg_rdata = 64'(c_wwrites);

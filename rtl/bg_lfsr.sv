@@ -7,7 +7,8 @@
 // in one cycle (`step2`). A seed write loads the state
 // of stream q (a zero seed loads 1, as in the golden model); the controller writes seeds only
 // while idle, when nothing draws. Five copies of the generator cost about 180 LUT4 each; the
-// shared one costs one 5:1 state multiplexer more than a single copy.
+// shared one costs one 5:1 state multiplexer more than a single copy, and that multiplexer
+// also reads a stream's state back to the host (`cur`, with sel naming the stream).
 module bg_lfsr #(
   parameter int NStreams = 5
 ) (
@@ -17,7 +18,7 @@ module bg_lfsr #(
   input  logic [2:0]             sel,
   input  logic                   step,
   input  logic                   step2,
-  output logic [32*NStreams-1:0] states,   // stream q at [32·q +: 32]
+  output logic [31:0]            cur,      // the state of stream sel
   output logic [31:0]            word,
   output logic [15:0]            word2_hi
 );
@@ -30,7 +31,7 @@ module bg_lfsr #(
   endfunction
 
   logic [31:0] state [0:NStreams-1];
-  logic [31:0] cur, nxt, word2;
+  logic [31:0] nxt, word2;
   logic any_seed;
   assign cur = state[sel];
   assign word = xorshift(cur);
@@ -42,7 +43,6 @@ module bg_lfsr #(
   genvar gq;
   generate
     for (gq = 0; gq < NStreams; gq++) begin : g_state
-      assign states[32 * gq +: 32] = state[gq];
       always_ff @(posedge clk) begin
         if (seed_we[gq] || (!any_seed && 3'(gq) == sel && (step || step2))) state[gq] <= nxt;
       end
