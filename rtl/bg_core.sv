@@ -91,8 +91,16 @@ module bg_core (
                             imax(imax(EB + 1, EbBits), AccW)) + 3;
   `include "bg_fixed.svh"
 
-  function automatic int lsize(input int l);
-    lsize = tab(bg_cfg_pkg::SizeTab, l);
+  // Entry lv + off of a per-layer table for a layer index lv known only at run time (l, sl_l:
+  // always 0 .. NL-1, so its low three bits select), dflt where lv + off is not a layer: a
+  // multiplexer of NL constants, where tab() with a run-time index would shift the whole table.
+  function automatic integer ltab(input logic [255:0] tb, input logic [2:0] lv,
+                                  input integer off, input integer dflt);
+    integer r, q;
+    r = dflt;
+    for (q = 0; q < NL; q = q + 1)
+      if (lv == 3'(q) && q + off >= 0 && q + off < NL) r = tab(tb, q + off);
+    ltab = r;
   endfunction
 
   // memory selectors of the host port
@@ -296,15 +304,15 @@ module bg_core (
   int n_cur, n_next, n_prev, wbase, nbase, rbase, rbase_prev, recbase, fbbase;
   logic [2:0] lyr;                 // l as the units' layer select
   always_comb begin
-    n_cur = lsize(l);
-    n_next = (l < LL) ? lsize(l + 1) : 0;
-    n_prev = (l > 0) ? lsize(l - 1) : 0;
-    wbase = tab(bg_cfg_pkg::WBaseTab, l);
-    nbase = tab(bg_cfg_pkg::NBaseTab, l);
-    rbase = tab(bg_cfg_pkg::RBaseTab, l);
-    rbase_prev = (l > 0) ? tab(bg_cfg_pkg::RBaseTab, l - 1) : 0;
-    recbase = tab(bg_cfg_pkg::RecBaseTab, l);
-    fbbase = tab(bg_cfg_pkg::FbBaseTab, l);
+    n_cur = ltab(bg_cfg_pkg::SizeTab, 3'(l), 0, 0);
+    n_next = ltab(bg_cfg_pkg::SizeTab, 3'(l), 1, 0);
+    n_prev = ltab(bg_cfg_pkg::SizeTab, 3'(l), -1, 0);
+    wbase = ltab(bg_cfg_pkg::WBaseTab, 3'(l), 0, 0);
+    nbase = ltab(bg_cfg_pkg::NBaseTab, 3'(l), 0, 0);
+    rbase = ltab(bg_cfg_pkg::RBaseTab, 3'(l), 0, 0);
+    rbase_prev = ltab(bg_cfg_pkg::RBaseTab, 3'(l), -1, 0);
+    recbase = ltab(bg_cfg_pkg::RecBaseTab, 3'(l), 0, 0);
+    fbbase = ltab(bg_cfg_pkg::FbBaseTab, 3'(l), 0, 0);
     lyr = 3'(l);
   end
 
@@ -510,9 +518,9 @@ module bg_core (
   // sleep layer constants
   int n_sl, fbbase_sl, nbase_above;
   always_comb begin
-    n_sl = lsize(sl_l);
-    fbbase_sl = tab(bg_cfg_pkg::FbBaseTab, sl_l);
-    nbase_above = (sl_l + 1 <= LL) ? tab(bg_cfg_pkg::NBaseTab, sl_l + 1) : NW;
+    n_sl = ltab(bg_cfg_pkg::SizeTab, 3'(sl_l), 0, 0);
+    fbbase_sl = ltab(bg_cfg_pkg::FbBaseTab, 3'(sl_l), 0, 0);
+    nbase_above = ltab(bg_cfg_pkg::NBaseTab, 3'(sl_l), 1, NW);
   end
 
   // lowest set bit of the spike word (update phase), as a chain from the top bit down
