@@ -96,23 +96,23 @@ fi
 # played by a stand-in on PATH: a `yosys` that, for a script using -abc9, writes ABC's message
 # to the log and exits 1, and otherwise runs the real Yosys (resources only, exit 0 or 4).
 mkdir -p "$T/shim"
-{
-  echo '#!/usr/bin/env bash'
-  echo 'log=""; ys=""; args=("$@")'
-  echo 'while [ $# -gt 0 ]; do'
-  echo '  case "$1" in -l) log=$2; shift ;; -s) ys=$2; shift ;; esac'
-  echo '  shift'
-  echo 'done'
-  echo 'if [ -n "$ys" ] && grep -q -- "-abc9" "$ys"; then'
-  echo '  echo "ABC: Error: Abc_CommandAbc9If(): Mapping of GIA has failed." > "$log"'
-  echo '  exit 1'
-  echo 'fi'
-  echo "exec $(command -v yosys) \"\${args[@]}\""
-} > "$T/shim/yosys"
+cat > "$T/shim/yosys" <<'SHIM'
+#!/usr/bin/env bash
+log=""; ys=""; args=("$@")
+while [ $# -gt 0 ]; do
+  case "$1" in -l) log=$2; shift ;; -s) ys=$2; shift ;; esac
+  shift
+done
+if [ -n "$ys" ] && grep -q -- "-abc9" "$ys"; then
+  echo "ABC: Error: Abc_CommandAbc9If(): Mapping of GIA has failed." > "$log"
+  exit 1
+fi
+exec "$BG_REAL_YOSYS" "${args[@]}"
+SHIM
 chmod +x "$T/shim/yosys"
 out=$T/abc9
-PATH="$T/shim:$PATH" bash scripts/synth.sh --net tests/cosim/nets/tiny-replay.json \
-  --target up5k --top core --out "$out" > "$T/abc9.log" 2>&1
+BG_REAL_YOSYS=$(command -v yosys) PATH="$T/shim:$PATH" bash scripts/synth.sh \
+  --net tests/cosim/nets/tiny-replay.json --target up5k --top core --out "$out" > "$T/abc9.log" 2>&1
 rc=$?
 if [ $rc -ne 0 ] && [ $rc -ne 4 ]; then
   echo "FAIL synth_abc9_fallback: exit $rc: $(tail -n 3 "$T/abc9.log" | tr '\n' ' ')"
