@@ -55,6 +55,10 @@ module bg_serial_bridge #(
   // to the board: one-cycle pulse for every error response and every dropped frame
   output logic        err_o
 );
+  function automatic integer imax(input integer a, input integer b);
+    imax = (a > b) ? a : b;
+  endfunction
+
   ////////////////////////////////////////////////////////////////////////////////////////////
   // Protocol constants (docs/serial.md)
   ////////////////////////////////////////////////////////////////////////////////////////////
@@ -65,6 +69,13 @@ module bg_serial_bridge #(
   localparam int BufBits = $clog2(MaxLen);
   localparam int BufDepth = 1 << BufBits;
   localparam int ToBits = $clog2(TimeoutCycles + 1);
+  // the deepest select: burst addresses stay below it (the range check refuses the rest), so
+  // the address register and the core's host address need no more bits
+  localparam int MaxDepth = imax(imax(imax(DepthPix, DepthW), imax(DepthB, DepthFb)),
+                                 imax(imax(imax(DepthNst, DepthD), imax(DepthRast, DepthRec)),
+                                      imax(imax(DepthK, DepthErr), 2)));
+  localparam int AB = $clog2(imax(MaxDepth, MaxData) + 1);
+  localparam int CntB = $clog2(MaxData + 1);             // words of one burst
 
   // opcodes
   localparam logic [7:0] OpPing = 8'h01, OpStatus = 8'h02, OpCfgRead = 8'h03,
@@ -179,7 +190,7 @@ module bg_serial_bridge #(
   // State
   ////////////////////////////////////////////////////////////////////////////////////////////
   typedef enum logic [4:0] {
-    SSof, SSeq, SOp, SLen0, SLen1, SPay, SCrc0, SCrc1, SDiscard,
+    SSof, SSeq, SOp, SLen0, SLen1, SPay, SPad, SCrc0, SCrc1, SDiscard,
     SCheck, SExec, SCfgCap, SWrRd, SWrCap, SWrWord, SRst,
     STxHdr, STxPay, STxFetch, STxFetchW, STxCrc
   } state_e;
@@ -187,21 +198,24 @@ module bg_serial_bridge #(
   state_e st_q;
   logic [7:0] seq_q, op_q, status_q;
   logic [15:0] len_q;                      // request payload length
-  logic [15:0] idx_q;                      // payload byte index (request, then response)
-  logic [63:0] arg_q;                      // the first 8 payload bytes, little-endian
+  logic [BufBits:0] idx_q;                 // payload byte index (request, then response)
+  // the first 8 payload bytes, little-endian: each byte enters at the top and moves down, and
+  // a payload shorter than 8 bytes is padded with zero bytes (SPad), so byte k ends at bits 8k
+  logic [63:0] arg_q;
   logic [15:0] crc_q;                      // running CRC of the request, then of the response
   logic [15:0] crc_rx_q;                   // the CRC the request carries
   logic ferr_q;                            // a byte of this frame had a framing error
   logic too_long_q;
   logic [ToBits-1:0] idle_q;               // cycles since the line was last active
   logic [15:0] rlen_q;                     // response payload length
-  logic [95:0] resp_q;                     // response payload, sent from the low byte up
-  logic [31:0] addr_q;                     // burst: current word address
-  logic [15:0] left_q;                     // burst: words still to write
+  logic [63:0] resp_q;                     // response payload, sent from the low byte up
+  logic magic_q;                           // PING: the 4 magic bytes go first, then resp_q
+  logic [AB-1:0] addr_q;                   // burst: current word address
+  logic [CntB-1:0] left_q;                 // burst: words still to write
   logic [2:0] nbyte_q;                     // burst write: byte of the word being assembled
   logic [2:0] wmax_q;                      // burst: bytes per word - 1 (0, 1, 3 or 7)
   logic [BufBits-1:0] bptr_q;              // burst write: payload buffer read pointer
-  logic [63:0] wword_q;
+  logic [63:0] wword_q;                    // burst write: bytes enter at the top
   logic [1:0] rst_cnt_q;
   logic done_seen_q, chk_en_q;
   logic [15:0] n_crc_err_q, n_drop_q;      // saturating link-error counters (STATUS)
@@ -225,14 +239,19 @@ module bg_serial_bridge #(
   // arguments are complete after the last payload byte and the two CRC bytes take at least
   // 20 bit times (>= 80 cycles) more, so these flags are settled when the request executes.
   // Memory requests: arg_q = {width[63:56], count[55:40], addr[39:8], sel[7:0]}.
-  logic [32:0] last_q, depth_q;            // one past the last word addressed; the select's depth
+  logic [AB:0] last_q, depth_q;            // one past the last word addressed; the select's depth
+  logic addr_hi_q;                         // the address has a bit at or above AB: out of range
   logic [15:0] dbytes_q;                   // count * width: data bytes of the burst
   logic width_bad_q;
   logic range_bad_q, count_bad_q, wlen_bad_q, cfg_rd_bad_q, cfg_wr_bad_q;
   always_ff @(posedge clk) begin
-    last_q <= {1'b0, arg_q[39:8]} + 33'(arg_q[55:40]);
-    depth_q <= depth_of(arg_q[7:0]);
-    range_bad_q <= (last_q > depth_q);
+    // address + count > depth, in AB + 1 bits: the count (<= MaxData, else count_bad) and any
+    // depth are below 2^AB, so the sum of the low address bits and the count cannot wrap
+    addr_hi_q <= (arg_q[39:8] >> AB) != 32'd0;
+    last_q <= (AB + 1)'(arg_q[8 +: AB]) + (AB + 1)'(arg_q[55:40] > 16'(MaxData) ? 16'(MaxData) :
+                                                     arg_q[55:40]);
+    depth_q <= (AB + 1)'(depth_of(arg_q[7:0]));
+    range_bad_q <= addr_hi_q || (last_q > depth_q);
     width_bad_q <= 1'b0;
     case (arg_q[63:56])
       8'd1: begin wmax_q <= 3'd0; dbytes_q <= arg_q[55:40]; end
@@ -270,8 +289,10 @@ module bg_serial_bridge #(
     endcase
   end
   assign tx_valid = tx_ready && (st_q == STxHdr || st_q == STxPay || st_q == STxCrc);
+  logic [7:0] magic_byte;
+  assign magic_byte = Magic[8 * idx_q[1:0] +: 8];
   assign tx_data = (st_q == STxHdr) ? hdr_byte :
-                   (st_q == STxPay) ? resp_q[7:0] :
+                   (st_q == STxPay) ? (magic_q ? magic_byte : resp_q[7:0]) :
                    (idx_q[0] ? crc_q[15:8] : crc_q[7:0]);
 
   // outputs to the core
@@ -284,13 +305,13 @@ module bg_serial_bridge #(
   assign hm_re_o = (st_q == STxFetch);
   assign hm_we_o = (st_q == SWrWord);
   assign hm_sel_o = arg_q[3:0];
-  assign hm_addr_o = addr_q;
+  assign hm_addr_o = 32'(addr_q);
   // a written word: its width's bytes, sign-extended (docs/serial.md, MEM_WRITE)
   always_comb begin
     case (wmax_q)
-      3'd0: hm_wdata_o = {{56{wword_q[7]}}, wword_q[7:0]};
-      3'd1: hm_wdata_o = {{48{wword_q[15]}}, wword_q[15:0]};
-      3'd3: hm_wdata_o = {{32{wword_q[31]}}, wword_q[31:0]};
+      3'd0: hm_wdata_o = {{56{wword_q[63]}}, wword_q[63:56]};
+      3'd1: hm_wdata_o = {{48{wword_q[63]}}, wword_q[63:48]};
+      3'd3: hm_wdata_o = {{32{wword_q[63]}}, wword_q[63:32]};
       default: hm_wdata_o = wword_q;
     endcase
   end
@@ -317,7 +338,7 @@ module bg_serial_bridge #(
       st_q <= SSof;
       seq_q <= '0; op_q <= '0; status_q <= '0; len_q <= '0; idx_q <= '0; arg_q <= '0;
       crc_q <= '1; crc_rx_q <= '0; ferr_q <= 1'b0; too_long_q <= 1'b0; idle_q <= '0;
-      rlen_q <= '0; resp_q <= '0; addr_q <= '0; left_q <= '0; nbyte_q <= '0; bptr_q <= '0;
+      rlen_q <= '0; resp_q <= '0; magic_q <= 1'b0; addr_q <= '0; left_q <= '0; nbyte_q <= '0; bptr_q <= '0;
       wword_q <= '0; rst_cnt_q <= '0; done_seen_q <= 1'b0; chk_en_q <= 1'b0;
       n_crc_err_q <= '0; n_drop_q <= '0; cmd_q <= '0; cfg_addr_q <= '0; cfg_wdata_q <= '0;
     end else begin
@@ -334,11 +355,17 @@ module bg_serial_bridge #(
           crc_q <= '1; ferr_q <= rx_ferr; too_long_q <= 1'b0; arg_q <= '0; idx_q <= '0;
           st_q <= SSeq;
         end
-        SSeq, SOp, SLen0, SLen1, SPay, SCrc0, SCrc1: begin
+        SSeq, SOp, SLen0, SLen1, SPay, SPad, SCrc0, SCrc1: begin
           if (timeout) begin               // the frame stopped: drop it, answer nothing
             st_q <= SSof;
             err_o <= 1'b1;
             if (n_drop_q != '1) n_drop_q <= n_drop_q + 1'b1;
+          end else if (st_q == SPad) begin
+            // the zero bytes after a short payload (at most 8 cycles: far less than a byte
+            // time, so the CRC byte is not missed)
+            arg_q <= {8'd0, arg_q[63:8]};
+            idx_q <= idx_q + 1'b1;
+            if (idx_q == (BufBits + 1)'(7)) st_q <= SCrc0;
           end else if (rx_valid) begin
             case (st_q)
               SSeq: begin seq_q <= rx_data; st_q <= SOp; end
@@ -349,12 +376,12 @@ module bg_serial_bridge #(
                 if ({rx_data, len_q[7:0]} > 16'(MaxLen)) begin
                   too_long_q <= 1'b1;      // cannot be buffered: skip to the end of the frame
                   st_q <= SDiscard;
-                end else st_q <= ({rx_data, len_q[7:0]} == 16'd0) ? SCrc0 : SPay;
+                end else st_q <= ({rx_data, len_q[7:0]} == 16'd0) ? SPad : SPay;
               end
               SPay: begin
-                if (idx_q < 16'd8) arg_q[8 * idx_q[2:0] +: 8] <= rx_data;
+                if (idx_q < (BufBits + 1)'(8)) arg_q <= {rx_data, arg_q[63:8]};
                 idx_q <= idx_q + 1'b1;
-                if (idx_q + 16'd1 == len_q) st_q <= SCrc0;
+                if (16'(idx_q) + 16'd1 == len_q) st_q <= (idx_q < (BufBits + 1)'(7)) ? SPad : SCrc0;
               end
               SCrc0: begin crc_rx_q[7:0] <= rx_data; st_q <= SCrc1; end
               default: begin crc_rx_q[15:8] <= rx_data; st_q <= SCheck; end
@@ -373,8 +400,9 @@ module bg_serial_bridge #(
         SExec: begin
           rlen_q <= '0;
           idx_q <= '0;
-          addr_q <= arg_q[39:8];
-          left_q <= arg_q[55:40];
+          addr_q <= arg_q[8 +: AB];
+          left_q <= arg_q[40 +: CntB];
+          magic_q <= 1'b0;
           st_q <= STxHdr;
           if (status_q != StOk) begin
             err_o <= 1'b1;
@@ -391,7 +419,7 @@ module bg_serial_bridge #(
               end
               OpStatus: begin
                 rlen_q <= 16'd8;
-                resp_q <= {32'd0, n_drop_q, n_crc_err_q, chk_t_i, 4'd0, chk_kind_i, 4'd0,
+                resp_q <= {n_drop_q, n_crc_err_q, chk_t_i, 4'd0, chk_kind_i, 4'd0,
                            chk_en_q, chk_valid_i, done_seen_q, busy_i};
               end
               OpCfgWrite: begin
@@ -427,10 +455,11 @@ module bg_serial_bridge #(
         SCfgCap: begin                     // cfg_rdata follows cfg_addr combinationally
           if (op_q == OpPing) begin
             rlen_q <= 16'd12;
-            resp_q <= {cfg_rdata_i[31:0], 16'(MaxData), 8'd0, Version, Magic};
+            magic_q <= 1'b1;
+            resp_q <= {cfg_rdata_i[31:0], 16'(MaxData), 8'd0, Version};
           end else begin
             rlen_q <= 16'd8;
-            resp_q <= 96'(cfg_rdata_i);
+            resp_q <= cfg_rdata_i;
           end
           st_q <= STxHdr;
         end
@@ -439,7 +468,7 @@ module bg_serial_bridge #(
           st_q <= SWrCap;
         end
         SWrCap: begin
-          wword_q[8 * nbyte_q +: 8] <= buf_rd;
+          wword_q <= {buf_rd, wword_q[63:8]};
           nbyte_q <= nbyte_q + 1'b1;
           st_q <= (nbyte_q == wmax_q) ? SWrWord : SWrRd;
         end
@@ -447,7 +476,7 @@ module bg_serial_bridge #(
           nbyte_q <= '0;
           addr_q <= addr_q + 1'b1;
           left_q <= left_q - 1'b1;
-          st_q <= (left_q == 16'd1) ? STxHdr : SWrRd;
+          st_q <= (left_q == CntB'(1)) ? STxHdr : SWrRd;
         end
         SRst: begin                        // core_rst_o for four cycles
           rst_cnt_q <= rst_cnt_q + 1'b1;
@@ -456,32 +485,34 @@ module bg_serial_bridge #(
 
         // ---- response -----------------------------------------------------------------
         STxHdr: if (tx_ready) begin
-          if (idx_q == 16'd0) crc_q <= '1;
+          if (idx_q == '0) crc_q <= '1;
           else crc_q <= crc_next;
           idx_q <= idx_q + 1'b1;
-          if (idx_q == 16'd5) begin
+          if (idx_q == (BufBits + 1)'(5)) begin
             idx_q <= '0;
             st_q <= (rlen_q == 16'd0) ? STxCrc : (op_q == OpMemRead) ? STxFetch : STxPay;
           end
         end
         STxPay: if (tx_ready) begin
           crc_q <= crc_next;
-          resp_q <= {8'd0, resp_q[95:8]};
+          if (magic_q) begin
+            if (idx_q[1:0] == 2'd3) magic_q <= 1'b0;
+          end else resp_q <= {8'd0, resp_q[63:8]};
           idx_q <= idx_q + 1'b1;
-          if (idx_q + 16'd1 == rlen_q) begin
+          if (16'(idx_q) + 16'd1 == rlen_q) begin
             idx_q <= '0;
             st_q <= STxCrc;
           end else if (op_q == OpMemRead && (idx_q[2:0] & wmax_q) == wmax_q) st_q <= STxFetch;
         end
         STxFetch: st_q <= STxFetchW;       // hm_re this cycle
         STxFetchW: begin
-          resp_q <= 96'(hm_rdata_i);
+          resp_q <= hm_rdata_i;
           addr_q <= addr_q + 1'b1;
           st_q <= STxPay;
         end
         STxCrc: if (tx_ready) begin
           idx_q <= idx_q + 1'b1;
-          if (idx_q == 16'd1) st_q <= SSof;
+          if (idx_q == (BufBits + 1)'(1)) st_q <= SSof;
         end
         default: st_q <= SSof;
       endcase
