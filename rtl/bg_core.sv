@@ -70,7 +70,7 @@ module bg_core (
   localparam int CntW = $clog2(T + 1);                // a spike count of one sample
   // the largest count any controller loop reaches: list entries (two per noise neuron), neuron
   // and raster words, correlation words, sleep samples and steps, timesteps
-  localparam int IxMax = imax(imax(imax(2 * MaxN + 2, bg_cfg_pkg::NWords),
+  localparam int IxMax = imax(imax(imax(imax(2 * MaxH + 2, MaxN), bg_cfg_pkg::NWords),
                                    imax(bg_cfg_pkg::RWords, MaxH * NOut)),
                               imax(imax(bg_cfg_pkg::SleepSamples, bg_cfg_pkg::SleepSteps),
                                    imax(T, NIn))) + 2;
@@ -121,6 +121,12 @@ module bg_core (
   } state_e;
 
   typedef logic signed [IW-1:0] ix_t;
+  // the loops with small bounds get their own widths (signed, with the same headroom of a
+  // sign bit and one bit above the bound): timesteps, layers, outputs, sleep samples and steps
+  localparam int TIW = $clog2(T + 1) + 2;
+  localparam int LIW = $clog2(NL + 1) + 2;
+  localparam int KIW = $clog2(NOut + 1) + 2;
+  localparam int SIW = $clog2(imax(bg_cfg_pkg::SleepSamples, bg_cfg_pkg::SleepSteps) + 1) + 2;
 
   typedef enum logic [1:0] {M_TRAIN = 2'd0, M_INFER = 2'd1, M_SLEEP = 2'd2} mode_e;
 
@@ -130,9 +136,12 @@ module bg_core (
   logic noise_layer;               // the sleep layer driven by the signed noise list (no bias)
   // Loop counters and indices: signed (the int arithmetic of the controller) and IW bits, enough
   // for every count below; synthesis builds IW-bit counters and comparators, not 32-bit ones.
-  ix_t t, l, i, j, k, a, idx;
-  ix_t kk, ts;                     // sleep: noise sample and step
-  ix_t sl_l;                       // sleep: hidden layer being aligned
+  ix_t i, j, a, idx;
+  logic signed [TIW-1:0] t;
+  logic signed [LIW-1:0] l;
+  logic signed [KIW-1:0] k;
+  logic signed [SIW-1:0] kk, ts;   // sleep: noise sample and step
+  logic signed [LIW-1:0] sl_l;     // sleep: hidden layer being aligned
   logic par;                       // lists: consumers read list[par], producers write list[!par]
   ix_t na_in, na_out;
   logic [RowW-1:0] prod_row;       // producer's row base: index * size of the next layer (<= WW)
@@ -512,7 +521,7 @@ module bg_core (
 
   // sum of B·sg over the outputs for one hidden neuron (streamed, one k per cycle)
   logic signed [FbAccW-1:0] fb_acc;
-  ix_t fb_k_rd;                    // the k whose B word is in fb_rd
+  logic signed [KIW-1:0] fb_k_rd;  // the k whose B word is in fb_rd
   logic fb_v;
 
   // sleep layer constants
@@ -1010,7 +1019,7 @@ module bg_core (
         S_STEP_NEXT: begin
           l <= 0; i <= 0; na_out <= 0; prod_row <= '0;
           if (t + 1 == T) begin
-            if (mode == M_TRAIN) begin l <= 1; t <= IW'(T - 1); st <= S_K_RD; end
+            if (mode == M_TRAIN) begin l <= 1; t <= TIW'(T - 1); st <= S_K_RD; end
             else st <= S_DONE;
           end else begin
             t <= t + 1; ie <= 0; pv <= 1'b0; st <= S_ENC_RD;
@@ -1023,7 +1032,7 @@ module bg_core (
           if (i + 1 == n_cur) begin
             i <= 0;
             if (t == 0) begin j <= 0; prod_row <= '0; st <= S_U_RAST_RD; end
-            else begin t <= IW'(t - 1); st <= S_K_RD; end
+            else begin t <= TIW'(t - 1); st <= S_K_RD; end
           end else begin
             i <= i + 1; st <= S_K_RD;
           end
@@ -1097,7 +1106,7 @@ module bg_core (
               chk_kind <= 4'd2; chk_t <= 16'(T); st_after_hold <= S_AFTER_UPD; st <= S_HOLD;
             end else st <= S_AFTER_UPD;
           end else begin
-            l <= l + 1; t <= IW'(T - 1); st <= S_K_RD;
+            l <= l + 1; t <= TIW'(T - 1); st <= S_K_RD;
           end
         end
         S_AFTER_UPD: st <= (since_sleep == 32'd0 && bg_cfg_pkg::SleepEnabled != 0) ? S_SL_START
@@ -1108,7 +1117,7 @@ module bg_core (
                                                  : rng_w[31:16];
           sleep_fwd <= 1'b0;
           if (LL - 1 >= 1) begin
-            sl_l <= IW'(LL - 1); l <= IW'(LL - 1); idx <= 0; st <= S_SL_CLR;
+            sl_l <= LIW'(LL - 1); l <= LIW'(LL - 1); idx <= 0; st <= S_SL_CLR;
           end else st <= S_SL_END;
         end
         S_SL_CLR: begin
@@ -1176,7 +1185,7 @@ module bg_core (
             k <= 0;
             if (i + 1 == n_sl) begin
               if (sl_l - 1 >= 1) begin
-                sl_l <= IW'(sl_l - 1); l <= IW'(sl_l - 1); idx <= 0; st <= S_SL_CLR;
+                sl_l <= LIW'(sl_l - 1); l <= LIW'(sl_l - 1); idx <= 0; st <= S_SL_CLR;
               end else st <= S_SL_END;
             end else begin
               i <= i + 1; st <= S_SL_FB_RD;
