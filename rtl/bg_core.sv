@@ -525,8 +525,26 @@ module bg_core (
   logic fb_v;
 
   // sleep layer constants
-  int n_sl, fbbase_sl, nbase_above;
+  // Loop bounds of the sleep phase that are constants of the layer sl_l, as multiplexers of
+  // elaboration-time values (no run-time products or differences): the correlation words of
+  // the layer (size·NOut), the neuron words above it (NW − its next layer's base) and the
+  // reset loop's length (the larger of the two counts it clears).
+  function automatic integer sl_bound(input logic [2:0] lv, input integer which);
+    integer r, q, above;
+    r = 0;
+    for (q = 0; q < NL; q = q + 1) begin
+      above = NW - ((q + 1 < NL) ? tab(bg_cfg_pkg::NBaseTab, q + 1) : NW);
+      if (lv == 3'(q))
+        r = (which == 0) ? tab(bg_cfg_pkg::SizeTab, q) * NOut :
+            (which == 1) ? above : imax(tab(bg_cfg_pkg::SizeTab, q), above);
+    end
+    sl_bound = r;
+  endfunction
+  int n_sl, fbbase_sl, nbase_above, sl_c_words, sl_above, sl_rst_len;
   always_comb begin
+    sl_c_words = sl_bound(3'(sl_l), 0);
+    sl_above = sl_bound(3'(sl_l), 1);
+    sl_rst_len = sl_bound(3'(sl_l), 2);
     n_sl = ltab(bg_cfg_pkg::SizeTab, 3'(sl_l), 0, 0);
     fbbase_sl = ltab(bg_cfg_pkg::FbBaseTab, 3'(sl_l), 0, 0);
     nbase_above = ltab(bg_cfg_pkg::NBaseTab, 3'(sl_l), 1, NW);
@@ -700,7 +718,7 @@ module bg_core (
       S_SL_CLR: begin c_we = 1; c_wa = AW'(idx); end
       S_SL_RST: begin
         if (idx < n_sl) begin h_we = 1; h_wa = AW'(idx); end
-        if (nbase_above + idx < NW) begin n_we = 1; n_wa = AW'(nbase_above + idx); end
+        if (idx < sl_above) begin n_we = 1; n_wa = AW'(nbase_above + idx); end
       end
       S_SL_N_RD: begin h_re = 1; h_ra = AW'(i); end
       S_SL_N_P: begin
@@ -1123,12 +1141,12 @@ module bg_core (
         S_SL_CLR: begin
           for (int q = 0; q < NOut; q++) q_acc[q] <= '0;
           idx <= idx + 1;
-          if (AW'(idx + 1) >= times_nout(IW'(n_sl))) begin idx <= 0; kk <= 0; st <= S_SL_RST; end
+          if (idx + 1 >= sl_c_words) begin idx <= 0; kk <= 0; st <= S_SL_RST; end
         end
         S_SL_RST: begin
           for (int q = 0; q < NOut; q++) o_cnt[q] <= '0;
           idx <= idx + 1;
-          if (idx + 1 >= ((n_sl > NW - nbase_above) ? n_sl : NW - nbase_above)) begin
+          if (idx + 1 >= sl_rst_len) begin
             ts <= 0; i <= 0; l <= sl_l; na_out <= 0; prod_row <= '0; sleep_fwd <= 1'b1;
             st <= S_SL_N_RD;
           end
