@@ -46,7 +46,7 @@ HDRS      := $(wildcard cmodel/*/*.h) $(wildcard tests/*.h) $(wildcard sw/cli/*.
              $(wildcard sw/regmap/*.h) $(wildcard sw/driver/*.h) $(wildcard sw/mapping/*.h)
 
 .PHONY: all help setup data cmodel sw gen test test-long test-asan fuzz demo bench vectors clean \
-        rtl-lint cosim hls-check hls-csim synth rules-table regmap
+        rtl-lint cosim hls-check hls-csim synth synth-breakdown rules-table regmap
 .DEFAULT_GOAL := all
 
 all: cmodel sw
@@ -65,6 +65,7 @@ help:
 	@echo "  make hls-csim    HLS kernels vs golden model, bit for bit (tests/test_hls.sh)"
 	@echo "  make synth       FPGA flow: report + UP5K bitstream (NET=nets/mnist-fpga.json TARGET=up5k;"
 	@echo "                   TARGET=up5k|hx8k|ecp5|xilinx, SEEDS=\"1 2 3\" FREQ=24 TOP=board|core)"
+	@echo "  make synth-breakdown  UP5K LUT4 per block and by removal of counters / host port"
 	@echo "  make gen NET=F   generated headers for one network description ($(BUILD)/gen/<name>)"
 	@echo "  make regmap      the register map's C header, SV package and page ($(BUILD)/gen/regmap)"
 	@echo "  make fuzz        build the libFuzzer targets ($(BUILD)/fuzz)"
@@ -106,6 +107,11 @@ SYNTH_NET  = $(if $(filter command line environment,$(origin NET)),$(NET),nets/m
 synth: $(BUILD)/bin/bgnet
 	@bash scripts/synth.sh --net $(SYNTH_NET) --target $(TARGET) --out $(BUILD)/synth/$(TARGET) \
 	  $(if $(SEEDS),--seeds "$(SEEDS)") $(if $(FREQ),--freq $(FREQ)) $(if $(TOP),--top $(TOP))
+
+# Where the UP5K's LUTs go: LUT4 per block and parts of bg_core measured by removal
+# (scripts/fpga_breakdown.sh, docs/fpga.md); Yosys only, a few minutes.
+synth-breakdown: $(BUILD)/bin/bgnet
+	@BG_BUILD=$(BUILD) bash scripts/fpga_breakdown.sh --net $(SYNTH_NET) --out $(BUILD)/synth/breakdown
 
 cosim: all
 	@bash scripts/fetch-data.sh

@@ -64,7 +64,10 @@ module bg_core (
   localparam int ListDepth = imax(imax(NIn, 2 * MaxH), 2);
   // the eligibility row holds one entry per neuron of a non-input layer
   localparam int MaxPost = tab_max(bg_cfg_pkg::SizeTab, NL);
-  localparam int NstBits = PB + 1 + 8;                // {refr, s, v}
+  // {refr, s, v}: the refractory count as wide as the description's longest refractory period
+  // (one bit when there is none; the host word keeps refr at bits P_bits + 1 up)
+  localparam int RefrBits = imax($clog2(tab_max(bg_cfg_pkg::RefractoryTab, NL) + 1), 1);
+  localparam int NstBits = PB + 1 + RefrBits;
   localparam int RecBits = imax(PB + 1, TB);          // {g, m}, later K in place
 
   localparam int CntW = $clog2(T + 1);                // a spike count of one sample
@@ -419,10 +422,10 @@ module bg_core (
   logic signed [PB-1:0] so_v;
   logic so_s, so_g;
   logic signed [PB-1:0] so_m;
-  logic [7:0] so_refr;
+  logic [RefrBits-1:0] so_refr;
   // The arithmetic units are combinational modules (bg_*_unit.sv) built from automatic functions,
   // so no always-block reads what it writes (Icarus would re-trigger such a block forever).
-  bg_soma_unit #(.AccW(AccW)) u_soma (
+  bg_soma_unit #(.AccW(AccW), .RefrBits(RefrBits)) u_soma (
     .word(n_rd), .sum(acc), .lyr(lyr), .keep_o(so_keep), .dec_o(so_dec), .dk_i(so_dk),
     .v(so_v), .s(so_s), .g(so_g), .m(so_m), .refr(so_refr));
 

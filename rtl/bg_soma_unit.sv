@@ -7,9 +7,10 @@
 // multiplier (keep and α out, dk = α·keep back); A·v is A_bits × P_bits (a shift when the
 // amplitude is a power of two, as in the shipped descriptions).
 module bg_soma_unit #(
-  parameter int AccW = 24                                  // synaptic sum width (ACC_BITS)
+  parameter int AccW = 24,                                 // synaptic sum width (ACC_BITS)
+  parameter int RefrBits = 8                               // refractory count (<= 8 bits)
 ) (
-  input  logic [bg_cfg_pkg::PotBits+8:0]        word,      // {refractory[8], s, v}
+  input  logic [bg_cfg_pkg::PotBits+RefrBits:0] word,      // {refractory, s, v}
   input  logic signed [AccW-1:0]                sum,       // weight format of the layer
   input  logic [2:0]                            lyr,       // layer 1 .. NLayers-1
   // the decay product on the shared multiplier: keep·α, P_bits + 1 by P_frac + 2 bits
@@ -20,7 +21,7 @@ module bg_soma_unit #(
   output logic                                  s,
   output logic                                  g,
   output logic signed [bg_cfg_pkg::PotBits-1:0] m,
-  output logic [7:0]                            refr
+  output logic [RefrBits-1:0]                   refr
 );
   `include "bg_widths.svh"
   localparam int NL = bg_cfg_pkg::NLayers;
@@ -46,7 +47,7 @@ module bg_soma_unit #(
   endfunction
 
   // the operands of the decay product: keep (the potential kept from the last step) and α
-  function automatic logic [PB + DecW:0] decay_ops(input logic [PB+8:0] st_word,
+  function automatic logic [PB + DecW:0] decay_ops(input logic [PB+RefrBits:0] st_word,
                                                    input logic [2:0] ly);
     logic signed [ThW-1:0] th;
     logic signed [PB-1:0] v_old;
@@ -61,31 +62,31 @@ module bg_soma_unit #(
     decay_ops = {keep, DecW'(lsel(bg_cfg_pkg::DecayTab, ly, NL))};
   endfunction
 
-  function automatic logic [PB + PB + 9:0] soma(input logic [7:0] refr_old,
+  function automatic logic [PB + PB + RefrBits + 1:0] soma(input logic [RefrBits-1:0] refr_old,
                                                 input logic signed [AccW-1:0] in_sum,
                                                 input logic [2:0] ly,
                                                 input logic signed [PB+DecW:0] dk);
     logic signed [ThW-1:0] th, win;
     logic signed [AmpW-1:0] amp;
     logic soft_rst;
-    logic [7:0] refr_q;
+    logic [RefrBits-1:0] refr_q;
     logic signed [AvW-1:0] av_in;
     logic signed [AvW+AmpW-1:0] av_p;
     logic signed [FXW-1:0] vv, mf, av, thx;
     logic sp, gw;
-    logic [7:0] refr_new;
+    logic [RefrBits-1:0] refr_new;
     th = ThW'(lsel(bg_cfg_pkg::ThetaTab, ly, NL));
     win = ThW'(lsel(bg_cfg_pkg::WindowTab, ly, NL));
     amp = AmpW'(lsel(bg_cfg_pkg::AmplitudeTab, ly, NL));
     soft_rst = lsel(bg_cfg_pkg::ResetTab, ly, NL) != 0;
-    refr_q = 8'(lsel(bg_cfg_pkg::RefractoryTab, ly, NL));
+    refr_q = RefrBits'(lsel(bg_cfg_pkg::RefractoryTab, ly, NL));
     thx = FXW'(th);
     sp = 1'b0;
     gw = 1'b0;
     refr_new = refr_old;
-    if (refr_old != 8'd0) begin
+    if (refr_old != '0) begin
       // refractory: input ignored, no spike, trace cleared (m = 0)
-      refr_new = refr_old - 8'd1;
+      refr_new = refr_old - RefrBits'(1);
       vv = '0;
       mf = '0;
     end else begin
@@ -98,11 +99,11 @@ module bg_soma_unit #(
       av = rnd(FXW'(av_p), PF);
       mf = OneP - ((!soft_rst && sp) ? OneP : '0) - (gw ? av : '0);
       mf = sat(mf, PB);
-      if (sp && refr_q != 8'd0) refr_new = refr_q;
+      if (sp && refr_q != '0) refr_new = refr_q;
     end
     soma = {refr_new, sp, gw, PB'(vv), PB'(mf)};
   endfunction
 
   assign {keep_o, dec_o} = decay_ops(word, lyr);
-  assign {refr, s, g, v, m} = soma(word[PB+8:PB+1], sum, lyr, dk_i);
+  assign {refr, s, g, v, m} = soma(word[PB+RefrBits:PB+1], sum, lyr, dk_i);
 endmodule

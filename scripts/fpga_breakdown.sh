@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Where the UP5K's LUTs go (docs/fpga.md, "Where the UP5K budget goes"): the iCE40 UP5K
+# synthesis of scripts/synth.sh (scripts/ice40_synth.sh) run on
+#   1. the board top with -noflatten: LUT4 per module (the flat run shares logic across blocks,
+#      so its total is lower than this sum);
+#   2. bg_core alone, and copies of it with one part taken out, to measure that part by
+#      difference: `counters` (the performance counters one bit wide: their incrementers and
+#      their share of the configuration read multiplexer) and `host port` (no host address,
+#      write data or read-back paths into the memories and the error unit).
+# The copies are made by editing a temporary copy of rtl/ (the edits are checked to apply, so a
+# change in bg_core.sv that they no longer match stops the script instead of measuring nothing).
+# The numbers are Yosys's counts, nothing placed; ABC's results move by about ±50 LUT4 between
+# small source changes, so differences below that are noise.
+#
+# Usage: scripts/fpga_breakdown.sh [--net NET] [--out DIR] [--skip-blocks]
+#   --net          network description (default nets/mnist-fpga.json)
+#   --out          work and report directory (default build/synth/breakdown)
+#   --skip-blocks  only the removal measurements of bg_core
+# Writes DIR/breakdown.json and prints the tables. Exit status 0, or 1 on a usage or tool error.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+die() { echo "fpga_breakdown: error: $*" >&2; exit 1; }
+usage() { sed -n '15,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1; }
+
+net=nets/mnist-fpga.json out="" blocks=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --net) net="${2:-}"; shift 2 ;;
+    --out) out="${2:-}"; shift 2 ;;
+    --skip-blocks) blocks=0; shift ;;
+    -h|--help) usage ;;
+    *) echo "fpga_breakdown: unknown argument '$1'" >&2; usage ;;
+  esac
+done
+[ -f "$net" ] || die "no such network description: $net"
+out="${out:-build/synth/breakdown}"
+for tool in yosys python3; do command -v $tool > /dev/null || die "$tool not found (make setup)"; done
+bgnet="${BG_BUILD:-build}/bin/bgnet"
+[ -x "$bgnet" ] || die "$bgnet not built (make sw)"
+# shellcheck source=scripts/ice40_synth.sh
+. scripts/ice40_synth.sh
+
+rm -rf "$out"
+mkdir -p "$out/gen"
+"$bgnet" gen verilog "$net" -o "$out/gen" > /dev/null || die "bgnet gen verilog $net failed"
+
+# the variants: a copy of rtl/ per removal, edited by tests that the edit applied
+for v in counters host; do cp -r rtl "$out/rtl-$v"; done
+python3 - "$out" <<'PY'
+import sys
+out = sys.argv[1]
+def edit(path, pairs):
+    s = open(path).read()
+    for old, new in pairs:
+        if s.count(old) != 1:
+            sys.exit(f"fpga_breakdown: error: {path}: expected exactly one '{old.strip()}'")
+        s = s.replace(old, new)
+    open(path, "w").write(s)
+edit(f"{out}/rtl-counters/bg_core.sv", [
+    ("localparam int CtrW = 48;", "localparam int CtrW = 1;"),
+    ("localparam int CtrSW = 32;", "localparam int CtrSW = 1;")])
+edit(f"{out}/rtl-host/bg_core.sv", [
+    ("    if (host) begin\n      case (hm_sel)", "    if (1'b0) begin\n      case (hm_sel)"),
+    ("    case (hm_sel_q)\n", "    case (4'hf)\n")])
+PY
+
+# synth NAME RTLDIR TOP [extra synth_ice40 flags]: LUT4 count of one run (log in $out/NAME.log)
+synth() {
+  local name=$1 dir=$2 top=$3 extra=${4:-} cmd
+  cmd="$ICE40_SYNTH_UP5K $extra -top $top"
+  local srcs="$out/gen/bg_cfg_pkg.sv $(echo "$dir"/*.sv "$dir"/fpga/*.sv)"
+  printf 'read_verilog -sv -I%s %s\n%s\ntee -q -o %s stat\n' \
+    "$dir" "$srcs" "$cmd" "$out/$name.stat" > "$out/$name.ys"
+  if ! yosys -q -l "$out/$name.log" -s "$out/$name.ys" > /dev/null 2>&1; then
+    if ice40_abc9_failed "$out/$name.log" "$cmd"; then
+      cmd="$(ice40_no_abc9 "$cmd")"
+      printf 'read_verilog -sv -I%s %s\n%s\ntee -q -o %s stat\n' \
+        "$dir" "$srcs" "$cmd" "$out/$name.stat" > "$out/$name.ys"
+      yosys -q -l "$out/$name.log" -s "$out/$name.ys" > /dev/null 2>&1 ||
+        die "yosys failed on $name (see $out/$name.log)"
+    else
+      die "yosys failed on $name (see $out/$name.log)"
+    fi
+  fi
+}
+
+[ "$blocks" = 0 ] || synth blocks rtl bg_up5k_top -noflatten
+synth core rtl bg_core
+synth core-counters "$out/rtl-counters" bg_core
+synth core-host "$out/rtl-host" bg_core
+
+python3 - "$out" "$net" "$blocks" <<'PY'
+import json, re, sys
+out, net, blocks = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+def lut_total(path):
+    # the design total: the last "SB_LUT4" line of stat (after the per-module sections)
+    counts = re.findall(r"^\s+SB_LUT4\s+(\d+)", open(path).read(), re.M)
+    if not counts:
+        sys.exit(f"fpga_breakdown: error: no SB_LUT4 count in {path}")
+    return int(counts[-1])
+def per_module(path):
+    mods, cur = {}, None
+    for line in open(path):
+        m = re.match(r"=== (\S+) ===", line)
+        if m:
+            cur = m.group(1)
+        m = re.match(r"\s+SB_LUT4\s+(\d+)", line)
+        if m and cur:
+            mods[cur] = int(m.group(1))
+    return mods
+rep = {"net": net, "note": "Yosys counts (synth_ice40 -device u -dsp -spram -abc9), not placed"}
+core = lut_total(f"{out}/core.stat")
+rep["bg_core_lut"] = core
+rep["removed"] = {}
+for name, what in (("counters", "performance counters and their configuration read path"),
+                   ("host", "host memory port (addresses, write data, read-back)")):
+    n = lut_total(f"{out}/core-{name}.stat")
+    rep["removed"][name] = {"what": what, "lut_without": n, "lut_cost": core - n}
+print(f"bg_core ({net}): {core} LUT4")
+print(f"{'part taken out':58} {'LUT4 without':>12} {'cost':>6}")
+for v in rep["removed"].values():
+    print(f"{v['what']:58} {v['lut_without']:>12} {v['lut_cost']:>6}")
+if blocks:
+    mods = per_module(f"{out}/blocks.stat")
+    # module names carry Yosys's parameter hashes: keep the readable stem
+    clean = {}
+    for k, v in mods.items():
+        stem = re.sub(r"^\$paramod[$\\]*", "", k)
+        stem = re.sub(r"[$\\].*$", "", stem)
+        clean[stem] = clean.get(stem, 0) + v
+    rep["blocks_noflatten"] = clean
+    print(f"\nboard top with -noflatten, LUT4 per module (sum {sum(clean.values())}):")
+    for k, v in sorted(clean.items(), key=lambda kv: -kv[1]):
+        print(f"  {k:28} {v:>6}")
+json.dump(rep, open(f"{out}/breakdown.json", "w"), indent=1)
+print(f"\nwritten {out}/breakdown.json")
+PY
