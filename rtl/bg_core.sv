@@ -197,13 +197,12 @@ module bg_core (
   logic host;                      // the host owns the memories
   assign host = (st == S_IDLE) || (st == S_HOLD);
   logic [31:0] rng_w;              // the selected stream's next draw
-  logic [15:0] rng_w2;             // the upper half of the draw after it
   logic [2:0] rng_sel;
-  logic rng_step, rng_step2;
+  logic rng_step;
   logic [4:0] rng_seed_we;
   bg_lfsr #(.NStreams(5)) u_lfsr (
     .clk(clk), .seed_we(rng_seed_we), .seed(cfg_wdata), .sel(rng_sel), .step(rng_step),
-    .step2(rng_step2), .cur(rng_cur), .word(rng_w), .word2_hi(rng_w2));
+    .cur(rng_cur), .word(rng_w));
   genvar gi;
   generate
     for (gi = 0; gi < 5; gi++) begin : g_rng
@@ -572,13 +571,13 @@ module bg_core (
   assign rng_sel = host ? 3'(cfg_addr - 8'd8) :
                    (st == S_ENC_RD) ? ((mode == M_INFER) ? 3'(REval) : 3'(RInput)) :
                    (st == S_SL_START) ? 3'(RSleepRate) :
-                   (st == S_SL_N_P) ? 3'(RNoise) : 3'(RRound);
+                   (st == S_SL_N_RD || st == S_SL_N_P) ? 3'(RNoise) : 3'(RRound);
   assign enc_x = enc_word[31:16] < {pix_rd, pix_rd};        // pixel·257
 
-  // sleep noise: two words per neuron, ξ+ first
-  logic xi_p, xi_m;
-  assign xi_p = rng_w[31:16] < rho;
-  assign xi_m = rng_w2 < rho;
+  // sleep noise: two words per neuron, ξ+ first: ξ+ drawn while h is read (S_SL_N_RD, kept in
+  // xi_p), ξ− while h is written (S_SL_N_P); one draw per cycle, so one generator stage
+  logic xi, xi_p;
+  assign xi = rng_w[31:16] < rho;
 
   assign busy = !(st == S_IDLE);
   assign chk_valid = (st == S_HOLD);
@@ -603,7 +602,7 @@ module bg_core (
   logic [ListBits-1:0] list_push;
   logic list_we;
   assign list_we = (st == S_ENC_RD && pv && enc_x) || (st == S_FWD_SOMA && so_s && l < LL) ||
-                   (st == S_SL_N_P && xi_p) || (st == S_SL_N_M);
+                   (st == S_SL_N_RD && xi) || (st == S_SL_N_M);
   assign list_push = {st == S_SL_N_M, prod_row};
   always_comb begin
     pix_re = 0; pix_we = 0; pix_ra = '0; pix_wa = '0; pix_wd = '0;
@@ -622,7 +621,7 @@ module bg_core (
     for (int q = 0; q < 2; q++) begin
       l_re[q] = 0; l_we[q] = 0; l_ra[q] = '0; l_wa[q] = '0; l_wd[q] = '0;
     end
-    rng_step = 0; rng_step2 = 0;
+    rng_step = 0;
     div_start = 0;
     case (st)
       S_CLR: begin
@@ -723,11 +722,11 @@ module bg_core (
         if (idx < n_sl) begin h_we = 1; h_wa = AW'(idx); end
         if (idx < sl_above) begin n_we = 1; n_wa = AW'(nbase_above + idx); end
       end
-      S_SL_N_RD: begin h_re = 1; h_ra = AW'(i); end
+      S_SL_N_RD: begin h_re = 1; h_ra = AW'(i); rng_step = 1; end
       S_SL_N_P: begin
-        rng_step2 = 1;
+        rng_step = 1;
         h_we = 1; h_wa = AW'(i);
-        h_wd = h_rd + HBits'(xi_p) - HBits'(xi_m);
+        h_wd = h_rd + HBits'(xi_p) - HBits'(xi);
       end
       S_SL_C_RD: begin h_re = 1; h_ra = AW'(i); end
       S_SL_C_RMW: begin c_re = 1; c_ra = ik; end
@@ -1154,12 +1153,14 @@ module bg_core (
             st <= S_SL_N_RD;
           end
         end
-        S_SL_N_RD: st <= S_SL_N_P;
+        S_SL_N_RD: begin
+          xi_p <= xi;
+          if (xi) na_out <= na_out + 1;
+          st <= S_SL_N_P;
+        end
         S_SL_N_P, S_SL_N_M: begin
-          if (st == S_SL_N_P) begin
-            if (xi_p) na_out <= na_out + 1;
-          end else na_out <= na_out + 1;
-          if (st == S_SL_N_P && xi_m) st <= S_SL_N_M;
+          if (st == S_SL_N_M) na_out <= na_out + 1;
+          if (st == S_SL_N_P && xi) st <= S_SL_N_M;
           else begin
             prod_row <= RowW'(32'(prod_row) + n_next);
             if (i + 1 == n_sl) st <= S_LAYER_END;
