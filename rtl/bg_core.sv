@@ -130,6 +130,8 @@ module bg_core (
   localparam int LIW = $clog2(NL + 1) + 2;
   localparam int KIW = $clog2(NOut + 1) + 2;
   localparam int SIW = $clog2(imax(bg_cfg_pkg::SleepSamples, bg_cfg_pkg::SleepSteps) + 1) + 2;
+  // i: a neuron of a non-input layer (the input layer is walked by ie)
+  localparam int NIW = $clog2(tab_max(bg_cfg_pkg::SizeTab, NL) + 1) + 2;
 
   typedef enum logic [1:0] {M_TRAIN = 2'd0, M_INFER = 2'd1, M_SLEEP = 2'd2} mode_e;
 
@@ -139,7 +141,8 @@ module bg_core (
   logic noise_layer;               // the sleep layer driven by the signed noise list (no bias)
   // Loop counters and indices: signed (the int arithmetic of the controller) and IW bits, enough
   // for every count below; synthesis builds IW-bit counters and comparators, not 32-bit ones.
-  ix_t i, j, a, idx;
+  ix_t j, a, idx;
+  logic signed [NIW-1:0] i;
   logic signed [TIW-1:0] t;
   logic signed [LIW-1:0] l;
   logic signed [KIW-1:0] k;
@@ -595,7 +598,7 @@ module bg_core (
   always_comb begin
     rec_a = AW'(recbase) + t_times(TW'((st == S_U_E_RD) ? t_sel : 32'(t)), n_cur) +
             AW'((st == S_U_E_RD) ? ie : i);
-    ik = times_nout(i) + ((st == S_ERR_FB_I) ? AW'(0) : AW'(k));
+    ik = times_nout(IW'(i)) + ((st == S_ERR_FB_I) ? AW'(0) : AW'(k));
     fb_ik = AW'((st == S_SL_FB_RD || st == S_SL_FB_WR) ? fbbase_sl : fbbase) + ik;
   end
   // the spike-list producer: the encoder, a soma with a next layer, or the sleep noise
