@@ -12,7 +12,7 @@ trap 'rm -rf "$T"' EXIT
 NET=nets/mnist-fpga.json
 CTL=("$B/bgctl" --backend cmodel: --net "$NET")
 pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; }
+fail() { echo "FAIL $1: $(tr "\n" " " <<< "$2")"; }
 
 if "${CTL[@]}" info > "$T/info.out" 2>&1 && grep -q "memory 1 weights    79400 words" "$T/info.out"; then
   pass bgctl_info

@@ -14,7 +14,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/bg-bgdata-test.XXXXXX") || {
 trap 'rm -rf -- "$work"' EXIT
 failures=0
 pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
+fail() { echo "FAIL $1: $(tr "\n" " " <<< "$2")"; failures=$((failures + 1)); }
 
 # run CMD...: sets $out (stdout), $errout (stderr), $rc.
 run() { out=$("$@" 2>"$work/stderr"); rc=$?; errout=$(cat "$work/stderr"); }

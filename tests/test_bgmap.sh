@@ -11,7 +11,7 @@ B=${BG_BUILD:-build}/bin
 T="$(mktemp -d)"
 trap 'rm -rf "$T"' EXIT
 pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; }
+fail() { echo "FAIL $1: $(tr "\n" " " <<< "$2")"; }
 
 check_report() {  # report.json net.json: the placement is complete and within the limits
   python3 - "$1" "$2" "$3" <<'PY'

@@ -10,7 +10,7 @@ BGNET=$B/bin/bgnet
 T=$(mktemp -d "${TMPDIR:-/tmp}/bgnet-cli.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; }
+fail() { echo "FAIL $1: $(tr "\n" " " <<< "$2")"; }
 
 # check: every shipped net validates; a bad one names file and JSON path on stderr, exit 1.
 if $BGNET check nets/*.json >"$T/check.out" 2>&1 && grep -q 'tiny.json: ok' "$T/check.out"; then

@@ -9,7 +9,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/bg-bgtrain-XXXXXX")
 trap 'rm -rf "$T"' EXIT
 fails=0
 pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; fails=$((fails + 1)); }
+fail() { echo "FAIL $1: $(tr "\n" " " <<< "$2")"; fails=$((fails + 1)); }
 NET=nets/mnist-fpga.json
 SUB=(--data mnist --train-samples 600 --val-samples 200 --test-samples 300 --quiet)
 

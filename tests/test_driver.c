@@ -249,7 +249,8 @@ static int train_like_the_golden_model(void) {
   bg_model_t m;
   BG_CHECK(bg_model_init(&m, &g_net, &err) == BG_OK, "init");
   uint64_t h = 0, h_ref = 0;
-  BG_CHECK(bg_dev_weight_hash(d, &h, &err) == BG_OK && h == model_hash(&m), "initial weights differ");
+  BG_CHECK(bg_dev_weight_hash(d, &h, &err) == BG_OK, "weight hash: %s", err.msg);
+  BG_CHECK(h == model_hash(&m), "initial weights differ");
   uint8_t px[16];
   int lab;
   const uint32_t n_train = 40;
@@ -263,10 +264,12 @@ static int train_like_the_golden_model(void) {
                "sample %u: prediction %d on %s, %d on cmodel:", s, p_dev, g_uri, p_ref);
     }
   }
-  BG_CHECK(bg_dev_weight_hash(d, &h, &err) == BG_OK && h == model_hash(&m),
+  BG_CHECK(bg_dev_weight_hash(d, &h, &err) == BG_OK, "weight hash: %s", err.msg);
+  BG_CHECK(h == model_hash(&m),
            "weights after %u samples differ from the golden model's", n_train);
   if (ref) {
-    BG_CHECK(bg_dev_weight_hash(ref, &h_ref, &err) == BG_OK && h_ref == h,
+    BG_CHECK(bg_dev_weight_hash(ref, &h_ref, &err) == BG_OK, "weight hash on cmodel: %s", err.msg);
+    BG_CHECK(h_ref == h,
              "weight hash %016llx on %s, %016llx on cmodel:", (unsigned long long)h, g_uri,
              (unsigned long long)h_ref);
   }
@@ -326,7 +329,8 @@ static int checkpoints(void) {
     toy_sample(s, px, &lab);
     BG_CHECK(bg_dev_run(b, BG_CMD_TRAIN, px, lab, NULL, g_run_ms, &err) == BG_OK, "train: %s", err.msg);
   }
-  BG_CHECK(bg_dev_weight_hash(b, &hb, &err) == BG_OK && ha == hb,
+  BG_CHECK(bg_dev_weight_hash(b, &hb, &err) == BG_OK, "hash: %s", err.msg);
+  BG_CHECK(ha == hb,
            "the restored device diverged (the sleep schedule and streams are part of it)");
   /* a damaged file: refused naming it, the device unchanged */
   FILE *f = fopen(path, "r+b");
@@ -336,9 +340,10 @@ static int checkpoints(void) {
   fseek(f, 60, SEEK_SET);
   fputc(ch ^ 0x10, f);
   fclose(f);
-  BG_CHECK(bg_dev_weight_hash(b, &h0, &err) == BG_OK, "hash");
+  BG_CHECK(bg_dev_weight_hash(b, &h0, &err) == BG_OK, "hash: %s", err.msg);
   BG_CHECK(bg_dev_restore(b, path, &err) == BG_E_FORMAT && strstr(err.msg, path), "damaged: %s", err.msg);
-  BG_CHECK(bg_dev_weight_hash(b, &hb, &err) == BG_OK && hb == h0, "a refused restore changed the device");
+  BG_CHECK(bg_dev_weight_hash(b, &hb, &err) == BG_OK, "hash: %s", err.msg);
+  BG_CHECK(hb == h0, "a refused restore changed the device");
   /* a checkpoint of the golden model (another kind of file, other sections) is refused */
   bg_model_t m;
   BG_CHECK(bg_model_init(&m, &g_net, &err) == BG_OK && bg_model_save(&m, other, 1, &err) == BG_OK, "model save");

@@ -19,7 +19,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/bg-fetch-test.XXXXXX") || {
 trap 'rm -rf -- "$work"' EXIT
 failures=0
 pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
+fail() { echo "FAIL $1: $(tr "\n" " " <<< "$2")"; failures=$((failures + 1)); }
 
 have_real=0
 # (Output captured first: with pipefail, grep -q closing the pipe early would fail the writer.)

@@ -12,7 +12,7 @@ T="$(mktemp -d)"
 trap 'rm -rf "$T"' EXIT
 MAP=sw/regmap/regmap.json
 pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; }
+fail() { echo "FAIL $1: $(tr "\n" " " <<< "$2")"; }
 
 # 1. the shipped map checks
 if "$B/bgregmap" check "$MAP" > "$T/check.out" 2>&1; then pass regmap_check

@@ -13,7 +13,7 @@ esac
 T="$(mktemp -d)"
 trap 'rm -rf "$T"' EXIT
 pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; }
+fail() { echo "FAIL $1: $(tr "\n" " " <<< "$2")"; }
 NET=tests/cosim/nets/tiny-replay.json
 
 for k in verilator systemc; do

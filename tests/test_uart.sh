@@ -26,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 pass() { echo "PASS $*"; }
-fail() { echo "FAIL $1: $2"; }
+fail() { echo "FAIL $1: $(tr "\n" " " <<< "$2")"; }  # one line: a child's FAIL lines are not counted as ours
 
 make -s --no-print-directory all build/tests/test_driver > /dev/null ||
   { echo "FAIL uart_build: make all build/tests/test_driver"; exit 1; }
