@@ -101,15 +101,31 @@ def lut_total(path):
         sys.exit(f"fpga_breakdown: error: no SB_LUT4 count in {path}")
     return int(counts[-1])
 def per_module(path):
-    mods, cur = {}, None
+    # LUT4 per module definition, times its instances in the "design hierarchy" section (whose
+    # own SB_LUT4 line is the design total, not a module's)
+    mods, cur, inst, in_hier = {}, None, {}, False
     for line in open(path):
-        m = re.match(r"=== (\S+) ===", line)
+        m = re.match(r"=== (.+) ===", line)
         if m:
             cur = m.group(1)
+            in_hier = cur == "design hierarchy"
+            continue
+        if in_hier:
+            if "Number of" in line:
+                in_hier = False  # the hierarchy's cell totals follow
+                continue
+            m = re.match(r"\s+(\S+)\s+(\d+)$", line)
+            if m:
+                inst[m.group(1)] = inst.get(m.group(1), 0) + int(m.group(2))
+            continue
         m = re.match(r"\s+SB_LUT4\s+(\d+)", line)
-        if m and cur:
+        if m and cur and cur != "design hierarchy":
             mods[cur] = int(m.group(1))
-    return mods
+    return {k: v * inst.get(k, 1) for k, v in mods.items()}
+def stem(name):
+    # "$paramod$<sha1>\bg_ram_1r1w" and "$paramod\bg_lfsr\NStreams=..." are both their module
+    m = re.match(r"\$paramod(?:\$[0-9a-f]+)?\\([^\\]+)", name)
+    return m.group(1) if m else name
 rep = {"net": net, "note": "Yosys counts (synth_ice40 -device u -dsp -spram -abc9), not placed"}
 core = lut_total(f"{out}/core.stat")
 rep["bg_core_lut"] = core
@@ -127,10 +143,13 @@ if blocks:
     # module names carry Yosys's parameter hashes: keep the readable stem
     clean = {}
     for k, v in mods.items():
-        stem = re.sub(r"^\$paramod[$\\]*", "", k)
-        stem = re.sub(r"[$\\].*$", "", stem)
-        clean[stem] = clean.get(stem, 0) + v
+        clean[stem(k)] = clean.get(stem(k), 0) + v
+    total = lut_total(f"{out}/blocks.stat")
+    if sum(clean.values()) != total:
+        sys.exit(f"fpga_breakdown: error: {out}/blocks.stat: the modules add up to "
+                 f"{sum(clean.values())} LUT4, the design hierarchy says {total}")
     rep["blocks_noflatten"] = clean
+    rep["blocks_noflatten_total"] = total
     print(f"\nboard top with -noflatten, LUT4 per module (sum {sum(clean.values())}):")
     for k, v in sorted(clean.items(), key=lambda kv: -kv[1]):
         print(f"  {k:28} {v:>6}")
