@@ -3,7 +3,12 @@
 // time-multiplexed datapath. Every width and constant comes from bg_cfg_pkg, generated from the
 // network description by `bgnet gen verilog`. docs/rtl.md describes the phases, the memories
 // and the host interface; each phase names the golden-model function it reproduces bit for bit.
-module bg_core (
+module bg_core #(
+  // 1: the twelve performance counters (docs/rtl.md, "Host interface"). 0: none are built and
+  // their configuration words read 0; only for fitting a small FPGA (`scripts/synth.sh
+  // --no-counters`), since the host then cannot measure cycles or events
+  parameter int PerfCounters = 1
+) (
   input  logic        clk,
   input  logic        rst_n,
   // command: a pulse on start with cmd 0 train one sample (label), 1 infer one sample, 2 sleep
@@ -1231,6 +1236,11 @@ module bg_core (
         end
         default: st <= S_IDLE;
       endcase
+      if (PerfCounters == 0) begin   // held at 0: synthesis removes the registers and adders
+        c_cycles <= '0; c_syn <= '0; c_wwrites <= '0; c_samples <= '0; c_sleeps <= '0;
+        c_fwd <= '0; c_learn <= '0; c_sleepcyc <= '0; c_draws <= '0;
+        c_steps <= '0; c_step_cur <= '0; c_step_last <= '0;
+      end
     end
   end
 endmodule

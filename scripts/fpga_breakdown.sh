@@ -5,11 +5,13 @@
 #   1. the board top with -noflatten: LUT4 per module (the flat run shares logic across blocks,
 #      so its total is lower than this sum);
 #   2. bg_core alone, and copies of it with one part taken out, to measure that part by
-#      difference: `counters` (the performance counters one bit wide: their incrementers and
-#      their share of the configuration read multiplexer) and `host port` (no host address,
-#      write data or read-back paths into the memories and the error unit).
-# The copies are made by editing a temporary copy of rtl/ (the edits are checked to apply, so a
-# change in bg_core.sv that they no longer match stops the script instead of measuring nothing).
+#      difference: `counters` (bg_core's PerfCounters = 0, as `scripts/synth.sh --no-counters`
+#      builds it: no counter registers, incrementers or their share of the configuration read
+#      multiplexer) and `host port` (no host address, write data or read-back paths into the
+#      memories and the error unit).
+# The host-port copy is made by editing a temporary copy of rtl/ (the edits are checked to
+# apply, so a change in bg_core.sv that they no longer match stops the script instead of
+# measuring nothing).
 # The numbers are Yosys's counts, nothing placed; ABC's results move by about ±50 LUT4 between
 # small source changes, so differences below that are noise.
 #
@@ -46,8 +48,8 @@ rm -rf "$out"
 mkdir -p "$out/gen"
 "$bgnet" gen verilog "$net" -o "$out/gen" > /dev/null || die "bgnet gen verilog $net failed"
 
-# the variants: a copy of rtl/ per removal, edited by tests that the edit applied
-for v in counters host; do cp -r rtl "$out/rtl-$v"; done
+# the host-port variant: a copy of rtl/, edited by tests that the edit applied
+cp -r rtl "$out/rtl-host"
 python3 - "$out" <<'PY'
 import sys
 out = sys.argv[1]
@@ -58,18 +60,17 @@ def edit(path, pairs):
             sys.exit(f"fpga_breakdown: error: {path}: expected exactly one '{old.strip()}'")
         s = s.replace(old, new)
     open(path, "w").write(s)
-edit(f"{out}/rtl-counters/bg_core.sv", [
-    ("localparam int CtrW = 48;", "localparam int CtrW = 1;"),
-    ("localparam int CtrSW = 32;", "localparam int CtrSW = 1;")])
 edit(f"{out}/rtl-host/bg_core.sv", [
     ("    if (host) begin\n      case (hm_sel)", "    if (1'b0) begin\n      case (hm_sel)"),
     ("    case (hm_sel_q)\n", "    case (4'hf)\n")])
 PY
 
-# synth NAME RTLDIR TOP [extra synth_ice40 flags]: LUT4 count of one run (log in $out/NAME.log)
+# synth NAME RTLDIR TOP [extra synth_ice40 flags] [yosys command after reading]: LUT4 count of
+# one run (log in $out/NAME.log)
 synth() {
-  local name=$1 dir=$2 top=$3 extra=${4:-} cmd
-  cmd="$ICE40_SYNTH_UP5K $extra -top $top"
+  local name=$1 dir=$2 top=$3 extra=${4:-} pre=${5:-} cmd
+  cmd="${pre:+$pre
+}$ICE40_SYNTH_UP5K $extra -top $top"
   local srcs="$out/gen/bg_cfg_pkg.sv $(echo "$dir"/*.sv "$dir"/fpga/*.sv)"
   printf 'read_verilog -sv -I%s %s\n%s\ntee -q -o %s stat\n' \
     "$dir" "$srcs" "$cmd" "$out/$name.stat" > "$out/$name.ys"
@@ -88,7 +89,7 @@ synth() {
 
 [ "$blocks" = 0 ] || synth blocks rtl bg_up5k_top -noflatten
 synth core rtl bg_core
-synth core-counters "$out/rtl-counters" bg_core
+synth core-counters rtl bg_core "" "chparam -set PerfCounters 0 bg_core"
 synth core-host "$out/rtl-host" bg_core
 
 python3 - "$out" "$net" "$blocks" <<'PY'

@@ -191,6 +191,7 @@ def cmd_pre(a):
         "net": a.net,
         "net_hash": a.net_hash,
         "top": a.top,
+        "perf_counters": a.perf_counters,
         "label": label,
         "placed": False,
         "fits": not over,
@@ -211,6 +212,7 @@ def cmd_pre(a):
         "per_seed": [],
         "best_seed": None,
         "lc": None,
+        "lc_packed": None,
         "icetime_mhz": None,
         "bitstream": None,
         "note": note,
@@ -323,6 +325,30 @@ def cmd_best(a):
     save(a.report, report)
 
 
+def cmd_pack(a):
+    # the logic cells nextpnr's packer needs (one LUT4 and one flip-flop each, or a carry): more
+    # than the LUT4 count, and the number the device has to hold. Over: exit 4, nothing placed.
+    report = load(a.report)
+    util = load(a.pack).get("utilization", {}).get("ICESTORM_LC", {})
+    used, avail = util.get("used"), util.get("available")
+    if used is None:
+        die(f"{a.pack}: no ICESTORM_LC utilisation in the nextpnr report")
+    report["lc_packed"] = used
+    print(f"synth: logic cells after packing (nextpnr-ice40 --pack-only): {used} of {avail} "
+          f"({100.0 * used / avail:.0f} %)", file=sys.stderr)
+    if used > avail:
+        if all(o["resource"] != "lc" for o in report["over"]):
+            report["over"].append({"resource": "lc", "used": used, "available": avail})
+        report["fits"] = False
+        report["seeds"] = []
+        report["note"] = "does not fit after packing; nextpnr placement not run"
+        save(a.report, report)
+        print(f"synth: error: does not fit the {report['device']} (nextpnr --pack-only): logic "
+              f"cells (ICESTORM_LC) {used} used, {avail} available", file=sys.stderr)
+        sys.exit(4)
+    save(a.report, report)
+
+
 def cmd_post(a):
     report = load(a.report)
     if a.icetime:
@@ -352,7 +378,7 @@ def show(r, out=sys.stdout):
     def print_(*args):
         print(*args, file=out)
 
-    names = RESOURCE_NAMES[r["target"]]
+    names = dict(RESOURCE_NAMES[r["target"]], lc="logic cells (ICESTORM_LC)")
     print_(f"synth: {r['net']} (hash {r.get('net_hash') or '?'}), top {r['top']}, "
            f"target {r['target']} ({r['device']})")
     print_(f"  {r['label']}")
@@ -368,6 +394,10 @@ def show(r, out=sys.stdout):
         cap = r["capacity"]["lut"]
         print_(f"  {'logic cells (ICESTORM_LC, placed)':<34} {r['lc']:>9} {cap:>10} "
                f"{100.0 * r['lc'] / cap:>6.1f}%")
+    if r.get("lc_packed") is not None:
+        cap = r["capacity"]["lut"]
+        print_(f"  {'logic cells (ICESTORM_LC, packed)':<34} {r['lc_packed']:>9} {cap:>10} "
+               f"{100.0 * r['lc_packed'] / cap:>6.1f}%")
     if r.get("io") is not None:
         print_(f"  {'top-level port bits':<34} {r['io']:>9} {fmt(r.get('io_available')):>10}")
     if r.get("memories"):
@@ -412,11 +442,16 @@ def main():
     q.add_argument("--report", required=True)
     q.add_argument("--seeds", default="")
     q.add_argument("--freq", type=float, default=24.0)
+    q.add_argument("--no-counters", dest="perf_counters", action="store_false",
+                   help="built with bg_core's PerfCounters = 0")
     q.add_argument("--yosys-failed", action="store_true",
                    help="Yosys stopped: report the latches its log names, no resources")
     q = sub.add_parser("best")
     q.add_argument("--report", required=True)
     q.add_argument("seed_reports", nargs="+")
+    q = sub.add_parser("pack")
+    q.add_argument("--report", required=True)
+    q.add_argument("--pack", required=True)
     q = sub.add_parser("post")
     q.add_argument("--report", required=True)
     q.add_argument("--icetime")
@@ -431,6 +466,8 @@ def main():
         cmd_pre(a)
     elif a.cmd == "best":
         cmd_best(a)
+    elif a.cmd == "pack":
+        cmd_pack(a)
     elif a.cmd == "post":
         cmd_post(a)
     elif a.cmd == "get":

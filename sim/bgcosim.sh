@@ -26,8 +26,14 @@ if [ -n "$reason" ]; then
 fi
 hash="$("$bgnet" consts "$net" | awk '$1 == "NET_HASH" { printf "%08x", $2 }')"
 rtl="${BG_RTL:-$root/rtl}"      # another RTL directory (tests inject bugs into a copy)
+# bg_core parameters, e.g. BG_VPARAMS=-GPerfCounters=0 (the core without performance counters)
+vparams="${BG_VPARAMS:-}"
+for p in $vparams; do
+  [[ "$p" =~ ^-G[A-Za-z]+=[0-9]+$ ]] || { echo "error: BG_VPARAMS: '$p' is not -GName=number" >&2; exit 2; }
+done
 dir="$root/build/cosim/$hash"
-[ "$rtl" = "$root/rtl" ] || dir="$root/build/cosim/$hash-$(echo "$rtl" | md5sum | cut -c1-8)"
+[ "$rtl" = "$root/rtl" ] && [ -z "$vparams" ] ||
+  dir="$root/build/cosim/$hash-$(echo "$rtl $vparams" | md5sum | cut -c1-8)"
 sim="$dir/obj/bgcosim-sim"
 # (a gate-level netlist directory has no .svh files)
 stamp="$(cat "$rtl"/*.sv $(ls "$rtl"/*.svh 2> /dev/null) "$root"/sim/bg_cosim_main.cpp "$root/build/lib/libbg.a" | md5sum | cut -c1-16)"
@@ -37,7 +43,7 @@ if [ ! -x "$sim" ] || [ "$(cat "$dir/stamp" 2> /dev/null)" != "$stamp" ]; then
   echo "bgcosim: building the Verilated core for $net (hash $hash) ..." >&2
   inc="-I$root/cmodel/common -I$root/cmodel/net -I$root/cmodel/data -I$root/cmodel/io -I$root/cmodel/core -I$root/cmodel/train -I$root/sw/cli"
   verilator --cc --exe --build -j 2 --trace-fst -O2 -Wno-fatal -Wno-lint -Wno-style \
-    --top-module bg_core -I"$rtl" --Mdir "$dir/obj" -o bgcosim-sim \
+    --top-module bg_core $vparams -I"$rtl" --Mdir "$dir/obj" -o bgcosim-sim \
     -CFLAGS "-std=c++17 -O2 $inc" -LDFLAGS "$root/build/lib/libbg.a -lcjson -lz -lm" \
     "$dir/bg_cfg_pkg.sv" "$rtl"/*.sv "$root/sim/bg_cosim_main.cpp" > "$dir/build.log" 2>&1 \
     || { echo "error: Verilator build failed; see $dir/build.log" >&2; tail -20 "$dir/build.log" >&2; exit 2; }

@@ -58,6 +58,8 @@ if bash scripts/synth.sh --net "$net" --target up5k --core "$standin" --seeds "1
  "fmax order" if not (0 < r["fmax_mhz_min"] <= r["fmax_mhz_median"] <= r["fmax_mhz_max"]) else
  "per-seed Fmax does not give min/max" if sorted(s["fmax_mhz"] for s in r["per_seed"]) != [r["fmax_mhz_min"], r["fmax_mhz_max"]] else
  "lc %s" % r["lc"] if not (r["lut"] <= r["lc"] <= 5280) else
+ "lc_packed %s" % r["lc_packed"] if not (r["lut"] <= r["lc_packed"] <= 5280) else
+ "perf_counters %s" % r["perf_counters"] if r["perf_counters"] is not True else
  "bitstream %s" % r["bitstream"] if not str(r["bitstream"]).endswith("/bg_up5k.bin") else
  True)({"device", "lut", "ff", "ebr", "spram", "dsp", "fmax_mhz_min", "fmax_mhz_median",
         "fmax_mhz_max", "fits", "seeds", "net", "top", "target", "placed", "label", "over"})')
@@ -198,6 +200,33 @@ if [ -z "$why" ]; then
   echo "PASS synth_does_not_fit ($(grep -m1 'synth: error: does not fit' "$T/big.log" | sed 's/^synth: error: //'))"
 else
   echo "FAIL synth_does_not_fit: $why"
+fi
+
+# ---- within the LUT and FF counts, over in logic cells: nextpnr's packer says so, nothing placed
+# 4 200 flip-flops without logic between them (a shift register) take one logic cell each beside
+# the design's LUTs: FF and LUT4 counts under 5 280, packed logic cells over
+sed -e "s/  assign chk_t = {hm_sel, 10'd0, chk_en, chk_go};/  logic [4199:0] sr_q;\n  always_ff @(posedge clk) sr_q <= {sr_q[4198:0], cfg_wdata[0]};\n  assign chk_t = {hm_sel[3] ^ sr_q[4199], hm_sel[2:0], 10'd0, chk_en, chk_go};/" \
+  "$standin" > "$T/lc_core.sv"
+bash scripts/synth.sh --net "$net" --target up5k --core "$T/lc_core.sv" --out "$T/lc" --no-counters \
+  > "$T/lc.log" 2>&1
+rc=$?
+why=""
+grep -q 'sr_q\[4199\]' "$T/lc_core.sv" || why="the edit of $standin did not apply"
+[ -z "$why" ] && [ $rc -ne 4 ] && why="exit $rc, expected 4: $(grep -m2 'error' "$T/lc.log" | tr '\n' ' ')"
+[ -z "$why" ] && why=$(check_json "$T/lc/report.json" '
+"lut %s ff %s" % (r["lut"], r["ff"]) if not (r["lut"] <= 5280 and r["ff"] <= 5280) else
+"lc_packed %s" % r["lc_packed"] if not (r["lc_packed"] > 5280 and r["lc_packed"] >= r["ff"]) else
+"over %s" % r["over"] if r["over"] != [{"resource": "lc", "used": r["lc_packed"], "available": 5280}] else
+"fits %s placed %s" % (r["fits"], r["placed"]) if r["fits"] is not False or r["placed"] is not False else
+"perf_counters %s" % r["perf_counters"] if r["perf_counters"] is not False else
+"label %s" % r["label"] if "PerfCounters = 0" not in r["label"] else True')
+[ -z "$why" ] && ls "$T"/lc/seed*.log > /dev/null 2>&1 && why="nextpnr placed a design its packer found too big"
+[ -z "$why" ] && ! grep -q 'does not fit the iCE40UP5K-SG48 (nextpnr --pack-only): logic cells (ICESTORM_LC) [0-9]* used, 5280 available' "$T/lc.log" &&
+  why="no message naming the logic cells: $(grep -m2 error "$T/lc.log" | tr '\n' ' ')"
+if [ -z "$why" ]; then
+  echo "PASS synth_lc_over ($(grep -m1 'logic cells after packing' "$T/lc.log" | sed 's/^synth: //'))"
+else
+  echo "FAIL synth_lc_over: $why"
 fi
 
 # ---- usage errors and the make target's defaults ----------------------------------------------

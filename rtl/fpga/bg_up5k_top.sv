@@ -18,7 +18,8 @@ module bg_up5k_top #(
   parameter int ClkDiv = (ClkHz + Baud / 2) / Baud,      // 208 at 24 MHz (0.16 % fast)
   parameter int TimeoutCycles = ClkHz / 50,              // 20 ms inter-byte timeout
   parameter int PorBits = 10,                            // power-on reset: 2^10 cycles
-  parameter int LedBits = 22                             // error LED and heartbeat timing
+  parameter int LedBits = 22,                            // error LED and heartbeat timing
+  parameter int PerfCounters = 1                         // bg_core's: 0 builds no counters
 ) (
 `ifdef BG_EXT_CLK
   input  logic CLK,
@@ -72,7 +73,7 @@ module bg_up5k_top #(
 
   assign core_rst_n = rst_n_q && !core_rst;
 
-  bg_core u_core (
+  bg_core #(.PerfCounters(PerfCounters)) u_core (
     .clk(clk), .rst_n(core_rst_n),
     .start(start), .cmd(cmd), .busy(busy), .done(done),
     .cfg_we(cfg_we), .cfg_addr(cfg_addr), .cfg_wdata(cfg_wdata), .cfg_rdata(cfg_rdata),

@@ -5,7 +5,9 @@
 // 256-word memory, a fixed-length "sample"), so the board top, the serial bridge, the oscillator
 // and the pins are synthesised, placed and routed for real. Its resource and Fmax numbers are
 // the flow's, never the learning core's; synth.sh labels them so.
-module bg_core (
+module bg_core #(
+  parameter int PerfCounters = 1           // bg_core's parameter; the stand-in has no counters
+) (
   input  logic        clk,
   input  logic        rst_n,
   input  logic        start,
