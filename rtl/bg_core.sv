@@ -173,8 +173,7 @@ module bg_core #(
 
   // error unit registers (output layer)
   logic [CntW-1:0] cnt_out [0:NOut-1];
-  logic signed [EB-1:0] up [0:NOut-1], um [0:NOut-1];
-  logic sp [0:NOut-1], sm [0:NOut-1];
+  logic sp [0:NOut-1], sm [0:NOut-1];   // (u± are words of the single-port memory, e_*)
 
   // One index for every per-output register of the error and sleep units, so each array has
   // one read multiplexer and one write decoder: the output the controller works on (i in the
@@ -182,6 +181,11 @@ module bg_core #(
   // the core, the output its address names.
   localparam int EUW = imax($clog2(NOut), 1);
   logic [EUW-1:0] eu;
+  // the error unit's host addresses: 3·NOut <= 48, compared on the low 6 address bits
+  logic [5:0] ea;
+  logic ea_hi;                     // an address bit above those is set: no register
+  assign ea = hm_addr[5:0];
+  assign ea_hi = hm_addr[31:6] != '0;
 
   // sleep registers
   logic [OBits-1:0] o_cnt [0:NOut-1];
@@ -237,6 +241,8 @@ module bg_core #(
   logic [ListBits-1:0] l_wd [0:1], l_rd [0:1];
   logic c_re, c_we; logic [AW-1:0] c_ra, c_wa; logic [CBits-1:0] c_wd, c_rd;
   logic h_re, h_we; logic [AW-1:0] h_ra, h_wa; logic [HBits-1:0] h_wd, h_rd;
+  // the error interneurons' potentials {u-, u+} of one output, a word of the single-port memory
+  logic e_re, e_we; logic [AW-1:0] e_ra, e_wa; logic [2*EB-1:0] e_wd, e_rd;
 
 `define BG_RAM(name, width, depth, pre) \
   bg_ram_1r1w #(.Width(width), .Depth(depth)) name ( \
@@ -265,16 +271,18 @@ module bg_core #(
   // tables no state accesses together: the weights and the pixels, LaneW-bit lanes, WPW to a
   // word (lane addresses: weight q at q, pixel p at WW + p), then one whole word per replay
   // record {g, m} (K(t) overwrites the record of step t in place: the kernel reads a record
-  // once, then never again) and per sleep correlation C. The controller's per-memory ports
+  // once, then never again), per sleep correlation C and per output's error interneurons
+  // {u-, u+} (read while the divider starts, written when it is done). The controller's ports
   // below are merged onto it; at most one of them is active in any cycle.
   localparam int LaneW = (WBITS <= 8) ? 8 : (WBITS <= 16) ? 16 : 32;
   localparam int WPW = 32 / LaneW;                    // weights (or pixels) per word
   localparam int LgWPW = $clog2(WPW);
   localparam int LG = (WPW > 1) ? LgWPW : 1;          // lane index bits
-  localparam int MemW = (imax(RecBits, CBits) > 32) ? 64 : 32;
+  localparam int MemW = (imax(imax(RecBits, CBits), 2 * EB) > 32) ? 64 : 32;
   localparam int RecOff = (WW + NIn + WPW - 1) / WPW; // first record word
   localparam int COff = RecOff + RECW;                // first correlation word
-  localparam int MemDepth = COff + MaxH * NOut;
+  localparam int EOff = COff + MaxH * NOut;           // the error unit's words {u-, u+}
+  localparam int MemDepth = EOff + NOut;
   localparam int MA = $clog2(MemDepth);
   logic m_en, m_we;
   logic [MA-1:0] m_a;
@@ -290,14 +298,15 @@ module bg_core #(
   assign pix_rd = m_lane_rd[7:0];
   assign rc_rd = m_rd[RecBits-1:0];
   assign c_rd = m_rd[CBits-1:0];
+  assign e_rd = m_rd[2*EB-1:0];
   // the merged port: a lane address (weights, pixels) or a word address (records, C)
   logic [AW-1:0] m_la;             // lane address of a weight or pixel access
   logic m_lane_acc;
   always_comb begin
     m_lane_acc = w_en || pix_re || pix_we;
     m_la = w_en ? w_a : (AW'(WW) + (pix_we ? pix_wa : pix_ra));
-    m_en = m_lane_acc || rc_re || rc_we || c_re || c_we;
-    m_we = w_we || pix_we || rc_we || c_we;
+    m_en = m_lane_acc || rc_re || rc_we || c_re || c_we || e_re || e_we;
+    m_we = w_we || pix_we || rc_we || c_we || e_we;
     m_lane_we = '1;
     m_wd = '0;
     if (m_lane_acc) begin
@@ -309,6 +318,9 @@ module bg_core #(
     end else if (rc_re || rc_we) begin
       m_a = MA'(RecOff) + MA'(rc_we ? rc_wa : rc_ra);
       m_wd = MemW'(rc_wd);
+    end else if (e_re || e_we) begin
+      m_a = MA'(EOff) + MA'(e_we ? e_wa : e_ra);
+      m_wd = MemW'(e_wd);
     end else begin
       m_a = MA'(COff) + MA'(c_we ? c_wa : c_ra);
       m_wd = MemW'(c_wd);
@@ -525,6 +537,22 @@ module bg_core #(
   bg_divider #(.NumBits(2 * EF + 1), .DenBits(SumW), .QBits(EF + 1)) u_div (
     .clk(clk), .rst_n(rst_n), .start(div_start), .num((2 * EF + 1)'(soft_k) << EF),
     .den(e_sum), .done(div_done), .quot(div_q));
+  // the interneurons of output k once p_k is known (S_ERR_DIVW): u± from the word read in
+  // S_ERR_DIV, the new u± (written back) and σ± (registered)
+  function automatic logic [2*ErrW-1:0] err_step(input logic [2*EB-1:0] w, input logic s_p,
+                                                 input logic s_m, input logic [EF:0] q,
+                                                 input logic is_label);
+    logic signed [ErrW-1:0] eps, thr, xp, xm, nup, num;
+    eps = ErrW'($signed({1'b0, q})) - (is_label ? $signed(ErrW'(1)) <<< EF : $signed(ErrW'(0)));
+    thr = $signed(ErrW'(bg_cfg_pkg::ErrorThreshold));
+    xp = ErrW'($signed(w[EB-1:0])) - (s_p ? thr : $signed(ErrW'(0))) + eps;
+    xm = ErrW'($signed(w[2*EB-1:EB])) - (s_m ? thr : $signed(ErrW'(0))) - eps;
+    nup = ErrW'(sat(FXW'(xp), EB));
+    num = ErrW'(sat(FXW'(xm), EB));
+    err_step = {num, nup};
+  endfunction
+  logic signed [ErrW-1:0] e_nup, e_num;
+  assign {e_num, e_nup} = err_step(e_rd, sp[eu], sm[eu], div_q, k == $signed(32'(label)));
 
   logic any_sg;
   assign any_sg = any_c[NOut];
@@ -626,6 +654,7 @@ module bg_core #(
     er_re = 0; er_we = 0; er_ra = '0; er_wa = '0; er_wd = '0;
     c_re = 0; c_we = 0; c_ra = '0; c_wa = '0; c_wd = '0;
     h_re = 0; h_we = 0; h_ra = '0; h_wa = '0; h_wd = '0;
+    e_re = 0; e_we = 0; e_ra = '0; e_wa = '0; e_wd = '0;
     for (int q = 0; q < 2; q++) begin
       l_re[q] = 0; l_we[q] = 0; l_ra[q] = '0; l_wa[q] = '0; l_wd[q] = '0;
     end
@@ -638,6 +667,9 @@ module bg_core #(
         end
         if (idx < RW) begin
           r_we = 1; r_wa = AW'(idx);
+        end
+        if (idx < NOut) begin        // u± = 0 (NOut <= NW: the loop is long enough)
+          e_we = 1; e_wa = AW'(idx);
         end
       end
       S_ENC_RD: begin                // one pixel per cycle: read ie, draw and write iw
@@ -665,7 +697,10 @@ module bg_core #(
           end
         end
       end
-      S_ERR_DIV: div_start = 1;
+      S_ERR_DIV: begin div_start = 1; e_re = 1; e_ra = AW'(k); end
+      S_ERR_DIVW: if (div_done) begin
+        e_we = 1; e_wa = AW'(k); e_wd = {EB'(e_num), EB'(e_nup)};
+      end
       S_ERR_DO_RD: begin d_re = 1; d_ra = AW'(nbase + k); end
       S_ERR_DO_WR: begin
         if (sp[eu] != sm[eu]) begin
@@ -774,6 +809,7 @@ module bg_core #(
                       rc_wd = RecBits'(hm_wdata); end
         SelK: begin rc_re = hm_re; rc_ra = hm_addr; rc_we = hm_we; rc_wa = hm_addr;
                     rc_wd = RecBits'(TB'(hm_wdata)); end
+        SelErr: begin e_re = hm_re && !ea_hi && ea < 6'(NOut); e_ra = AW'(eu); end
         default: ;
       endcase
     end
@@ -782,11 +818,7 @@ module bg_core #(
   // host read data: the selected memory's output register, or the error unit's registers
   logic [3:0] hm_sel_q;
   logic [63:0] err_rd;
-  // the error unit's registers: 3·NOut <= 48 addresses, compared on the low 6 address bits
-  logic [5:0] ea;
-  logic ea_hi;                     // an address bit above those is set: no register
-  assign ea = hm_addr[5:0];
-  assign ea_hi = hm_addr[31:6] != '0;
+  logic err_mem_q;                 // the error-unit read was a {u-, u+} word of the memory
   always_comb begin
     if (host)                      // the output an error-unit address names
       eu = EUW'((ea < 6'(NOut)) ? ea : (ea < 6'(2 * NOut)) ? ea - 6'(NOut) : ea - 6'(2 * NOut));
@@ -797,8 +829,9 @@ module bg_core #(
   always_ff @(posedge clk) begin
     if (hm_re) begin
       hm_sel_q <= hm_sel;
+      err_mem_q <= !ea_hi && ea < 6'(NOut);
       if (ea_hi) err_rd <= '0;
-      else if (ea < 6'(NOut)) err_rd <= {32'(up[eu]), 32'(um[eu])};
+      else if (ea < 6'(NOut)) err_rd <= '0;
       else if (ea < 6'(2 * NOut)) err_rd <= {62'd0, sp[eu], sm[eu]};
       else if (ea < 6'(3 * NOut)) err_rd <= 64'(cnt_out[eu]);
       else err_rd <= '0;
@@ -815,7 +848,8 @@ module bg_core #(
       SelRast: hm_rdata = 64'(r_rd);
       SelRec: hm_rdata = 64'(rc_rd[PB:0]);
       SelK: hm_rdata = 64'(rc_rd[TB-1:0]);
-      SelErr: hm_rdata = err_rd;
+      SelErr: hm_rdata = err_mem_q ? {32'($signed(e_rd[EB-1:0])), 32'($signed(e_rd[2*EB-1:EB]))}
+                                   : err_rd;
       default: hm_rdata = '0;
     endcase
   end
@@ -902,7 +936,7 @@ module bg_core #(
             else begin
               st <= S_CLR;
               for (int q = 0; q < NOut; q++) begin
-                cnt_out[q] <= '0; up[q] <= '0; um[q] <= '0; sp[q] <= 1'b0; sm[q] <= 1'b0;
+                cnt_out[q] <= '0; sp[q] <= 1'b0; sm[q] <= 1'b0;   // u± in S_CLR
               end
               pred <= '0;
               cnt_max <= '0;
@@ -990,19 +1024,9 @@ module bg_core #(
         end
         S_ERR_DIV: st <= S_ERR_DIVW;
         S_ERR_DIVW: begin                        // p_k, ε_k, then the interneurons of k
-          if (div_done) begin
-            logic signed [ErrW-1:0] eps, nup, num, thr, xp, xm;
-            eps = ErrW'($signed({1'b0, div_q})) -
-                  ((k == $signed(32'(label))) ? $signed(ErrW'(1)) <<< EF : $signed(ErrW'(0)));
-            thr = $signed(ErrW'(bg_cfg_pkg::ErrorThreshold));
-            xp = ErrW'(up[eu]) - (sp[eu] ? thr : $signed(ErrW'(0))) + eps;
-            xm = ErrW'(um[eu]) - (sm[eu] ? thr : $signed(ErrW'(0))) - eps;
-            nup = ErrW'(sat(FXW'(xp), EB));
-            num = ErrW'(sat(FXW'(xm), EB));
-            up[eu] <= EB'(nup);
-            um[eu] <= EB'(num);
-            sp[eu] <= nup > thr;
-            sm[eu] <= num > thr;
+          if (div_done) begin                    // u± written through the memory port
+            sp[eu] <= e_nup > $signed(ErrW'(bg_cfg_pkg::ErrorThreshold));
+            sm[eu] <= e_num > $signed(ErrW'(bg_cfg_pkg::ErrorThreshold));
             if (k + 1 == NOut) begin k <= 0; st <= S_ERR_DO_RD; end
             else begin k <= k + 1; st <= S_ERR_DIV; end
           end
