@@ -158,6 +158,8 @@ module bg_core #(
   logic [RowW-1:0] prod_row;       // producer's row base: index * size of the next layer (<= WW)
   logic signed [AccW-1:0] acc;     // synaptic input sum
   logic v1, v2, first;             // FWD_SUM pipeline
+  logic fwd_sum_end;               // the last cycle of S_FWD_SUM (no weight read in it)
+  assign fwd_sum_end = (st == S_FWD_SUM) && !first && a >= na_in && !v1 && !v2;
   ix_t ie, iw, wi;                 // streams: index read this cycle, index written, weight index
   logic pv;                        // streams: the data of element iw is in the RAM outputs
   logic sgn2;
@@ -189,7 +191,7 @@ module bg_core #(
 
   // sleep registers
   logic [OBits-1:0] o_cnt [0:NOut-1];
-  logic [QBits-1:0] q_acc [0:NOut-1];   // Σ o_k², grown by 2·o + 1 at each spike
+  logic [QBits-1:0] q_val;         // Q_k of the feedback step (Q_k = Σ o_k² are memory words)
   logic signed [HBits-1:0] h_val;
 
   // counters
@@ -243,6 +245,8 @@ module bg_core #(
   logic h_re, h_we; logic [AW-1:0] h_ra, h_wa; logic [HBits-1:0] h_wd, h_rd;
   // the error interneurons' potentials {u-, u+} of one output, a word of the single-port memory
   logic e_re, e_we; logic [AW-1:0] e_ra, e_wa; logic [2*EB-1:0] e_wd, e_rd;
+  // the sleep unit's Q_k = Σ o_k² of one output, a word of the single-port memory
+  logic q_re, q_we; logic [AW-1:0] q_ra, q_wa; logic [QBits-1:0] q_wd, q_rd;
 
 `define BG_RAM(name, width, depth, pre) \
   bg_ram_1r1w #(.Width(width), .Depth(depth)) name ( \
@@ -271,18 +275,21 @@ module bg_core #(
   // tables no state accesses together: the weights and the pixels, LaneW-bit lanes, WPW to a
   // word (lane addresses: weight q at q, pixel p at WW + p), then one whole word per replay
   // record {g, m} (K(t) overwrites the record of step t in place: the kernel reads a record
-  // once, then never again), per sleep correlation C and per output's error interneurons
-  // {u-, u+} (read while the divider starts, written when it is done). The controller's ports
+  // once, then never again), per sleep correlation C, per output's error interneurons
+  // {u-, u+} (read while the divider starts, written when it is done) and per output's sleep
+  // sum Q_k (read in the last cycle of the output soma's synaptic sum, written by the soma;
+  // read for the feedback step one state ahead, kept in q_val). The controller's ports
   // below are merged onto it; at most one of them is active in any cycle.
   localparam int LaneW = (WBITS <= 8) ? 8 : (WBITS <= 16) ? 16 : 32;
   localparam int WPW = 32 / LaneW;                    // weights (or pixels) per word
   localparam int LgWPW = $clog2(WPW);
   localparam int LG = (WPW > 1) ? LgWPW : 1;          // lane index bits
-  localparam int MemW = (imax(imax(RecBits, CBits), 2 * EB) > 32) ? 64 : 32;
+  localparam int MemW = (imax(imax(RecBits, CBits), imax(2 * EB, QBits)) > 32) ? 64 : 32;
   localparam int RecOff = (WW + NIn + WPW - 1) / WPW; // first record word
   localparam int COff = RecOff + RECW;                // first correlation word
   localparam int EOff = COff + MaxH * NOut;           // the error unit's words {u-, u+}
-  localparam int MemDepth = EOff + NOut;
+  localparam int QOff = EOff + NOut;                  // the sleep unit's words Q_k
+  localparam int MemDepth = QOff + NOut;
   localparam int MA = $clog2(MemDepth);
   logic m_en, m_we;
   logic [MA-1:0] m_a;
@@ -299,14 +306,15 @@ module bg_core #(
   assign rc_rd = m_rd[RecBits-1:0];
   assign c_rd = m_rd[CBits-1:0];
   assign e_rd = m_rd[2*EB-1:0];
+  assign q_rd = m_rd[QBits-1:0];
   // the merged port: a lane address (weights, pixels) or a word address (records, C)
   logic [AW-1:0] m_la;             // lane address of a weight or pixel access
   logic m_lane_acc;
   always_comb begin
     m_lane_acc = w_en || pix_re || pix_we;
     m_la = w_en ? w_a : (AW'(WW) + (pix_we ? pix_wa : pix_ra));
-    m_en = m_lane_acc || rc_re || rc_we || c_re || c_we || e_re || e_we;
-    m_we = w_we || pix_we || rc_we || c_we || e_we;
+    m_en = m_lane_acc || rc_re || rc_we || c_re || c_we || e_re || e_we || q_re || q_we;
+    m_we = w_we || pix_we || rc_we || c_we || e_we || q_we;
     m_lane_we = '1;
     m_wd = '0;
     if (m_lane_acc) begin
@@ -321,6 +329,9 @@ module bg_core #(
     end else if (e_re || e_we) begin
       m_a = MA'(EOff) + MA'(e_we ? e_wa : e_ra);
       m_wd = MemW'(e_wd);
+    end else if (q_re || q_we) begin
+      m_a = MA'(QOff) + MA'(q_we ? q_wa : q_ra);
+      m_wd = MemW'(q_wd);
     end else begin
       m_a = MA'(COff) + MA'(c_we ? c_wa : c_ra);
       m_wd = MemW'(c_wd);
@@ -423,7 +434,7 @@ module bg_core #(
     case (st)
       S_FWD_SOMA: begin mul_a = MulAW'(so_keep); mul_b = MulBW'(so_dec); end
       S_K_WR: begin mul_a = MulAW'(kn_m); mul_b = MulBW'(kn_k); end
-      S_SL_FB_MUL: begin mul_a = MulAW'($signed({1'b0, q_acc[eu]})); mul_b = MulBW'(fu_b); end
+      S_SL_FB_MUL: begin mul_a = MulAW'($signed({1'b0, q_val})); mul_b = MulBW'(fu_b); end
       S_SL_C_WR: begin mul_a = MulAW'($signed({1'b0, o_cnt[eu]})); mul_b = MulBW'(h_val); end
       default: begin mul_a = MulAW'(up_d); mul_b = MulBW'(up_e); end
     endcase
@@ -566,7 +577,7 @@ module bg_core #(
   // Loop bounds of the sleep phase that are constants of the layer sl_l, as multiplexers of
   // elaboration-time values (no run-time products or differences): the correlation words of
   // the layer (size·NOut), the neuron words above it (NW − its next layer's base) and the
-  // reset loop's length (the larger of the two counts it clears).
+  // reset loop's length (the largest of the counts it clears: h, the neurons above, Q_k).
   function automatic integer sl_bound(input logic [2:0] lv, input integer which);
     integer r, q, above;
     r = 0;
@@ -574,7 +585,7 @@ module bg_core #(
       above = NW - ((q + 1 < NL) ? tab(bg_cfg_pkg::NBaseTab, q + 1) : NW);
       if (lv == 3'(q))
         r = (which == 0) ? tab(bg_cfg_pkg::SizeTab, q) * NOut :
-            (which == 1) ? above : imax(tab(bg_cfg_pkg::SizeTab, q), above);
+            (which == 1) ? above : imax(imax(tab(bg_cfg_pkg::SizeTab, q), above), NOut);
     end
     sl_bound = r;
   endfunction
@@ -655,6 +666,7 @@ module bg_core #(
     c_re = 0; c_we = 0; c_ra = '0; c_wa = '0; c_wd = '0;
     h_re = 0; h_we = 0; h_ra = '0; h_wa = '0; h_wd = '0;
     e_re = 0; e_we = 0; e_ra = '0; e_wa = '0; e_wd = '0;
+    q_re = 0; q_we = 0; q_ra = '0; q_wa = '0; q_wd = '0;
     for (int q = 0; q < 2; q++) begin
       l_re[q] = 0; l_we[q] = 0; l_ra[q] = '0; l_wa[q] = '0; l_wd[q] = '0;
     end
@@ -686,9 +698,14 @@ module bg_core #(
       S_FWD_SUM: begin
         if (a < na_in) begin l_re[par] = 1; l_ra[par] = AW'(a); end
         if (v1) begin w_en = 1; w_a = AW'(wbase + i) + AW'(l_rd[par][RowW-1:0]); end
+        if (fwd_sum_end && sleep_fwd && l == LL) begin q_re = 1; q_ra = AW'(i); end
       end
       S_FWD_SOMA: begin
         n_we = 1; n_wa = AW'(nbase + i); n_wd = {so_refr, so_s, so_v};
+        // Q_k += o_k² at the end of the noise sample, grown here as (o + 1)² − o² = 2·o + 1
+        if (sleep_fwd && l == LL && so_s) begin
+          q_we = 1; q_wa = AW'(i); q_wd = q_rd + QBits'({o_cnt[eu], 1'b1});
+        end
         if (!sleep_fwd) begin
           r_we = 1; r_wa = AW'(rbase + i); r_wd = r_rd | (T'(so_s) << t);
           if (mode == M_TRAIN) begin
@@ -763,6 +780,7 @@ module bg_core #(
       S_SL_CLR: begin c_we = 1; c_wa = AW'(idx); end
       S_SL_RST: begin
         if (idx < n_sl) begin h_we = 1; h_wa = AW'(idx); end
+        if (kk == 0 && idx < NOut) begin q_we = 1; q_wa = AW'(idx); end   // Q = 0
         if (idx < sl_above) begin n_we = 1; n_wa = AW'(nbase_above + idx); end
       end
       S_SL_N_RD: begin h_re = 1; h_ra = AW'(i); rng_step = 1; end
@@ -777,6 +795,7 @@ module bg_core #(
         c_we = 1; c_wa = ik;
         c_wd = c_rd + CBits'(ho_p);
       end
+      S_SL_K_END: if (kk + 1 == bg_cfg_pkg::SleepSamples) begin q_re = 1; q_ra = '0; end
       S_SL_FB_RD: begin
         c_re = 1; c_ra = ik;
         fb_re = 1; fb_ra = fb_ik;
@@ -784,6 +803,7 @@ module bg_core #(
       S_SL_FB_WR: begin
         fb_we = 1; fb_wa = fb_ik; fb_wd = fbnew;
         rng_step = fbdraw;
+        q_re = 1; q_ra = (k + 1 == NOut) ? AW'(0) : AW'(k + 1);   // Q of the next step
       end
       default: ;
     endcase
@@ -989,16 +1009,14 @@ module bg_core #(
           if (a < na_in) a <= a + 1;
           v2 <= v1;
           sgn2 <= l_rd[par][RowW];
-          if (!first && a >= na_in && !v1 && !v2) st <= S_FWD_SOMA;
+          if (fwd_sum_end) st <= S_FWD_SOMA;
         end
         S_FWD_SOMA: begin
           if (so_s && l < LL) na_out <= na_out + 1;
           prod_row <= RowW'(32'(prod_row) + n_next);
           if (l == LL) begin
             if (sleep_fwd) begin
-              o_cnt[eu] <= o_cnt[eu] + OBits'(so_s);
-              // Q_k += o_k² at the end of the noise sample, grown here as (o + 1)² − o² = 2·o + 1
-              if (so_s) q_acc[eu] <= q_acc[eu] + QBits'({o_cnt[eu], 1'b1});
+              o_cnt[eu] <= o_cnt[eu] + OBits'(so_s);   // (Q_k through the memory port)
             end
             else if (so_s) begin
               cnt_out[eu] <= cnt_out[eu] + 1'b1;
@@ -1173,7 +1191,6 @@ module bg_core #(
           end else st <= S_SL_END;
         end
         S_SL_CLR: begin
-          for (int q = 0; q < NOut; q++) q_acc[q] <= '0;
           idx <= idx + 1;
           if (idx + 1 >= sl_c_words) begin idx <= 0; kk <= 0; st <= S_SL_RST; end
         end
@@ -1231,7 +1248,7 @@ module bg_core #(
             kk <= kk + 1; st <= S_SL_RST;
           end
         end
-        S_SL_FB_RD: st <= S_SL_FB_MUL;
+        S_SL_FB_RD: begin q_val <= q_rd; st <= S_SL_FB_MUL; end   // read one state ahead
         S_SL_FB_MUL: if (fb_mul_done) st <= S_SL_FB_WR;   // diff·ηs_m, one bit per cycle
         S_SL_FB_WR: begin
           if (fbdraw) c_draws <= c_draws + 1;
