@@ -223,6 +223,14 @@ grep -q 'sr_q\[4199\]' "$T/lc_core.sv" || why="the edit of $standin did not appl
 [ -z "$why" ] && ls "$T"/lc/seed*.log > /dev/null 2>&1 && why="nextpnr placed a design its packer found too big"
 [ -z "$why" ] && ! grep -q 'does not fit the iCE40UP5K-SG48 (nextpnr --pack-only): logic cells (ICESTORM_LC) [0-9]* used, 5280 available' "$T/lc.log" &&
   why="no message naming the logic cells: $(grep -m2 error "$T/lc.log" | tr '\n' ' ')"
+# scripts/lc_report.py on that netlist: the shift register is what packs alone
+if [ -z "$why" ]; then
+  python3 scripts/lc_report.py "$T/lc/bg_up5k_top.json" --rows 1 --json "$T/lc_rep.json" > "$T/lc_rep.out" 2>&1 ||
+    why="lc_report failed: $(tail -n 2 "$T/lc_rep.out" | tr '\n' ' ')"
+  [ -z "$why" ] && why=$(check_json "$T/lc_rep.json" '
+"kinds %s" % r["kinds"] if r["kinds"].get("alone: D from SB_DFF", 0) < 4199 else
+"top register %s" % list(r["alone_by_register"])[:1] if list(r["alone_by_register"])[:1] != ["u_core.sr_q"] else True')
+fi
 if [ -z "$why" ]; then
   echo "PASS synth_lc_over ($(grep -m1 'logic cells after packing' "$T/lc.log" | sed 's/^synth: //'))"
 else
