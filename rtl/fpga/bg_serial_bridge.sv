@@ -215,14 +215,13 @@ module bg_serial_bridge #(
   logic [2:0] nbyte_q;                     // burst write: byte of the word being assembled
   logic [2:0] wmax_q;                      // burst: bytes per word - 1 (0, 1, 3 or 7)
   logic [BufBits-1:0] bptr_q;              // burst write: payload buffer read pointer
-  logic [63:0] wword_q;                    // burst write: bytes enter at the top
+  logic [63:0] wword_q;                    // burst write: byte n of the word in lane n
   logic [1:0] rst_cnt_q;
   logic done_seen_q, chk_en_q;
   logic [15:0] n_crc_err_q, n_drop_q;      // saturating link-error counters (STATUS)
   logic start_q, cfg_we_q, chk_go_q;
   logic [1:0] cmd_q;
   logic [7:0] cfg_addr_q;
-  logic [31:0] cfg_wdata_q;
 
   // payload buffer (one EBR): byte k of the request payload at address k
   logic buf_we, buf_re;
@@ -301,7 +300,9 @@ module bg_serial_bridge #(
   assign cmd_o = cmd_q;
   assign cfg_we_o = cfg_we_q;
   assign cfg_addr_o = cfg_addr_q;
-  assign cfg_wdata_o = cfg_wdata_q;
+  // CONFIG_WRITE's word straight from the arguments: they hold until the next frame starts, and
+  // the core takes cfg_wdata only with the cfg_we pulse
+  assign cfg_wdata_o = arg_q[39:8];
   assign hm_re_o = (st_q == STxFetch);
   assign hm_we_o = (st_q == SWrWord);
   assign hm_sel_o = arg_q[3:0];
@@ -309,9 +310,9 @@ module bg_serial_bridge #(
   // a written word: its width's bytes, sign-extended (docs/serial.md, MEM_WRITE)
   always_comb begin
     case (wmax_q)
-      3'd0: hm_wdata_o = {{56{wword_q[63]}}, wword_q[63:56]};
-      3'd1: hm_wdata_o = {{48{wword_q[63]}}, wword_q[63:48]};
-      3'd3: hm_wdata_o = {{32{wword_q[63]}}, wword_q[63:32]};
+      3'd0: hm_wdata_o = {{56{wword_q[7]}}, wword_q[7:0]};
+      3'd1: hm_wdata_o = {{48{wword_q[15]}}, wword_q[15:0]};
+      3'd3: hm_wdata_o = {{32{wword_q[31]}}, wword_q[31:0]};
       default: hm_wdata_o = wword_q;
     endcase
   end
@@ -340,7 +341,7 @@ module bg_serial_bridge #(
       crc_q <= '1; crc_rx_q <= '0; ferr_q <= 1'b0; too_long_q <= 1'b0; idle_q <= '0;
       rlen_q <= '0; resp_q <= '0; magic_q <= 1'b0; addr_q <= '0; left_q <= '0; nbyte_q <= '0; bptr_q <= '0;
       wword_q <= '0; rst_cnt_q <= '0; done_seen_q <= 1'b0; chk_en_q <= 1'b0;
-      n_crc_err_q <= '0; n_drop_q <= '0; cmd_q <= '0; cfg_addr_q <= '0; cfg_wdata_q <= '0;
+      n_crc_err_q <= '0; n_drop_q <= '0; cmd_q <= '0; cfg_addr_q <= '0;
     end else begin
       if (done_i) done_seen_q <= 1'b1;
       // inter-byte timer: restarts whenever the receiver is busy or delivers a byte
@@ -424,7 +425,6 @@ module bg_serial_bridge #(
               end
               OpCfgWrite: begin
                 cfg_addr_q <= arg_q[7:0];
-                cfg_wdata_q <= arg_q[39:8];
                 cfg_we_q <= 1'b1;
               end
               OpMemRead: rlen_q <= dbytes_q;
@@ -468,7 +468,7 @@ module bg_serial_bridge #(
           st_q <= SWrCap;
         end
         SWrCap: begin
-          wword_q <= {buf_rd, wword_q[63:8]};
+          wword_q[8 * nbyte_q +: 8] <= buf_rd;   // (a narrower word ignores the lanes above)
           nbyte_q <= nbyte_q + 1'b1;
           st_q <= (nbyte_q == wmax_q) ? SWrWord : SWrRd;
         end
