@@ -70,7 +70,7 @@ PY
 synth() {
   local name=$1 dir=$2 top=$3 extra=${4:-} pre=${5:-} cmd
   cmd="${pre:+$pre
-}$ICE40_SYNTH_UP5K $extra -top $top"
+}$(ice40_synth_cmd "$ICE40_SYNTH_UP5K${extra:+ $extra}" "$top")"
   local srcs="$out/gen/bg_cfg_pkg.sv $(echo "$dir"/*.sv "$dir"/fpga/*.sv)"
   printf 'read_verilog -sv -I%s %s\n%s\ntee -q -o %s stat\n' \
     "$dir" "$srcs" "$cmd" "$out/$name.stat" > "$out/$name.ys"

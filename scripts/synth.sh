@@ -95,8 +95,8 @@ label="learning core ($module) for $(basename "$net")"
 # ---- Yosys --------------------------------------------------------------------------------
 . scripts/ice40_synth.sh
 case "$target" in
-  up5k) synth="$ICE40_SYNTH_UP5K -top $module" ;;
-  hx8k) synth="$ICE40_SYNTH_HX8K -top $module" ;;
+  up5k) synth="$(ice40_synth_cmd "$ICE40_SYNTH_UP5K" $module)" ;;   # ice40_synth.sh
+  hx8k) synth="$(ice40_synth_cmd "$ICE40_SYNTH_HX8K" $module)" ;;
   ecp5) synth="synth_ecp5 -top $module" ;;
   xilinx) synth="synth_xilinx -family xc7 -flatten -top $module" ;;   # stat -json needs flat
 esac
@@ -112,7 +112,7 @@ write_ys() {
   } > "$ys"
 }
 write_ys
-echo "synth: yosys $synth ($net; log: $out/yosys.log)"
+echo "synth: yosys ${synth##*; } ($net; log: $out/yosys.log)"
 report="$out/report.json"
 failed=()
 yosys_ok=1
@@ -125,7 +125,7 @@ if [ $yosys_ok = 0 ]; then
     label="$label; mapped with abc: ABC9 failed on it ($(grep -m1 '^ABC: .*Error' \
       "$out/yosys-abc9.log" | sed 's/^ABC: //'))"
     write_ys
-    echo "synth: ABC9 failed (log: $out/yosys-abc9.log); yosys $synth"
+    echo "synth: ABC9 failed (log: $out/yosys-abc9.log); yosys ${synth##*; }"
     yosys_ok=1
     yosys -q -l "$out/yosys.log" -s "$ys" > /dev/null 2>&1 || yosys_ok=0
   fi

@@ -20,8 +20,8 @@ cells="$(dirname "$(readlink -f "$(command -v yosys)")")/../share/yosys/ice40/ce
 [ -f "$cells" ] || { echo "FAIL gate_cells: no iCE40 cell models at $cells"; exit 0; }
 . scripts/ice40_synth.sh
 gate_ys() {
-  printf 'read_verilog -sv -Irtl %s %s\n%s -top bg_core\nwrite_verilog -noattr %s\n' \
-    "$T/gen/bg_cfg_pkg.sv" "$(ls rtl/*.sv | tr '\n' ' ')" "$1" "$T/netlist/bg_core_netlist.sv" \
+  printf 'read_verilog -sv -Irtl %s %s\n%s\nwrite_verilog -noattr %s\n' \
+    "$T/gen/bg_cfg_pkg.sv" "$(ls rtl/*.sv | tr '\n' ' ')" "$(ice40_synth_cmd "$1" bg_core)" "$T/netlist/bg_core_netlist.sv" \
     > "$T/gate.ys"
   yosys -q -l "$T/yosys.log" -s "$T/gate.ys" > /dev/null 2>&1
 }

@@ -237,6 +237,34 @@ else
   echo "FAIL synth_lc_over: $why"
 fi
 
+# ---- constant comparisons as gates (scripts/ice40_cmp_const_map.v) -----------------------------
+# Every case of tests/fpga/cmp_const_cases.v mapped by the techmap file is proved equivalent to
+# the original with Yosys's SAT solver (miter of the two); the two-signal and narrow comparisons
+# must be left alone. The same proof on a copy of the map with one bit of its logic inverted
+# must fail, so the check can tell a wrong mapping.
+cmp_ys() {   # MAP: the proof script
+  printf '%s\n' "read_verilog tests/fpga/cmp_const_cases.v" "rename cmp_const_cases gold" \
+    "read_verilog tests/fpga/cmp_const_cases.v" "rename cmp_const_cases gate" \
+    "techmap -map $1 gate" "opt_clean" \
+    'select -assert-count 3 gate/t:$lt gate/t:$le gate/t:$gt gate/t:$ge' \
+    "miter -equiv -flatten -make_assert gold gate miter" "sat -verify -prove-asserts miter"
+}
+sed 's/assign r\[b + 1\] = ~x\[b\] | r\[b\];/assign r[b + 1] = x[b] | r[b];/' \
+  scripts/ice40_cmp_const_map.v > "$T/cmp_bad_map.v"
+cmp_ys scripts/ice40_cmp_const_map.v > "$T/cmp.ys"
+cmp_ys "$T/cmp_bad_map.v" > "$T/cmp_bad.ys"
+if cmp "$T/cmp_bad_map.v" scripts/ice40_cmp_const_map.v > /dev/null 2>&1; then
+  echo "FAIL cmp_const_map_equiv: the broken copy of the map could not be made"
+elif ! yosys -q -l "$T/cmp.log" -s "$T/cmp.ys" > /dev/null 2>&1; then
+  echo "FAIL cmp_const_map_equiv: $(grep -m2 -E 'ERROR|failed' "$T/cmp.log" | tr '\n' ' ')"
+elif yosys -q -s "$T/cmp_bad.ys" > /dev/null 2>&1; then
+  echo "FAIL cmp_const_map_equiv: a broken map was not caught by the proof"
+elif ! grep -q 'SUCCESS' "$T/cmp.log"; then
+  echo "FAIL cmp_const_map_equiv: the SAT proof did not report success"
+else
+  echo "PASS cmp_const_map_equiv ($(grep -c 'Using template' "$T/cmp.log") comparisons mapped and proved; a broken map is caught)"
+fi
+
 # ---- usage errors and the make target's defaults ----------------------------------------------
 if bash scripts/synth.sh --net "$net" --target up6k > "$T/usage.log" 2>&1; then
   echo "FAIL synth_usage: an unknown target was accepted"
