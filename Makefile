@@ -65,7 +65,7 @@ help:
 	@echo "  make hls-csim    HLS kernels vs golden model, bit for bit (tests/test_hls.sh)"
 	@echo "  make synth       FPGA flow: report + UP5K bitstream (NET=nets/mnist-fpga.json TARGET=up5k;"
 	@echo "                   TARGET=up5k|hx8k|ecp5|xilinx, SEEDS=\"1 2 3\" FREQ=24 TOP=board|core;"
-	@echo "                   COUNTERS=0: without the performance counters)"
+	@echo "                   COUNTERS=0: without the performance counters; CLOCK=48|24|12|6 MHz)"
 	@echo "  make synth-breakdown  UP5K LUT4 per block and by removal of counters / host port"
 	@echo "  make gen NET=F   generated headers for one network description ($(BUILD)/gen/<name>)"
 	@echo "  make regmap      the register map's C header, SV package and page ($(BUILD)/gen/regmap)"
@@ -107,7 +107,8 @@ TARGET    ?= up5k
 SYNTH_NET  = $(if $(filter command line environment,$(origin NET)),$(NET),nets/mnist-fpga.json)
 synth: $(BUILD)/bin/bgnet
 	@bash scripts/synth.sh --net $(SYNTH_NET) --target $(TARGET) --out $(BUILD)/synth/$(TARGET) \
-	  $(if $(SEEDS),--seeds "$(SEEDS)") $(if $(FREQ),--freq $(FREQ)) $(if $(TOP),--top $(TOP)) \
+	  $(if $(SEEDS),--seeds "$(SEEDS)") $(if $(CLOCK),--clock $(CLOCK)) $(if $(FREQ),--freq $(FREQ)) \
+  $(if $(TOP),--top $(TOP)) \
 	  $(if $(filter 0,$(COUNTERS)),--no-counters)
 
 # Where the UP5K's LUTs go: LUT4 per block and parts of bg_core measured by removal

@@ -3,7 +3,9 @@
 // per-bit masks, so Yosys maps it to block RAM). No user reads the address it writes in the
 // same cycle (docs/rtl.md, "Memories"): the memory is marked no_rw_check, so synthesis builds
 // no bypass around the block RAM, and simulation stops at such a collision instead of
-// returning a value the FPGA would not.
+// returning a value the FPGA would not. ram_style = "block": a block RAM even when the memory
+// is small enough for Yosys to build it from flip-flops, since logic cells, not block RAMs, are
+// what the UP5K runs out of (docs/fpga.md).
 module bg_ram_1r1w #(
   parameter int Width = 8,
   parameter int Depth = 16,
@@ -17,7 +19,7 @@ module bg_ram_1r1w #(
   input  logic [AddrBits-1:0] waddr,
   input  logic [Width-1:0]    wdata
 );
-  (* no_rw_check *) logic [Width-1:0] mem [0:Depth-1];
+  (* no_rw_check, ram_style = "block" *) logic [Width-1:0] mem [0:Depth-1];
 
   always_ff @(posedge clk) begin
     if (we) mem[waddr] <= wdata;

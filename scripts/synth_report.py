@@ -192,6 +192,7 @@ def cmd_pre(a):
         "net_hash": a.net_hash,
         "top": a.top,
         "perf_counters": a.perf_counters,
+        "clock_mhz": a.clock,
         "label": label,
         "placed": False,
         "fits": not over,
@@ -442,6 +443,7 @@ def main():
     q.add_argument("--report", required=True)
     q.add_argument("--seeds", default="")
     q.add_argument("--freq", type=float, default=24.0)
+    q.add_argument("--clock", type=int, default=None)   # the board top's clock; None: bg_core alone
     q.add_argument("--no-counters", dest="perf_counters", action="store_false",
                    help="built with bg_core's PerfCounters = 0")
     q.add_argument("--yosys-failed", action="store_true",

@@ -45,6 +45,7 @@ if bash scripts/synth.sh --net "$net" --target up5k --core "$standin" --seeds "1
 (lambda keys: "missing keys: %s" % sorted(keys - set(r)) if keys - set(r) else
  "device %s" % r["device"] if r["device"] != "iCE40UP5K-SG48" else
  "not placed" if r["placed"] is not True else
+ "clock_mhz %s, freq_target_mhz %s" % (r["clock_mhz"], r["freq_target_mhz"]) if (r["clock_mhz"], r["freq_target_mhz"]) != (24, 24) else
  "fits is not true" if r["fits"] is not True else
  "over is not empty" if r["over"] != [] else
  "seeds %s" % r["seeds"] if r["seeds"] != [1, 2] else
@@ -268,8 +269,12 @@ fi
 # ---- usage errors and the make target's defaults ----------------------------------------------
 if bash scripts/synth.sh --net "$net" --target up6k > "$T/usage.log" 2>&1; then
   echo "FAIL synth_usage: an unknown target was accepted"
-elif grep -q 'target must be up5k, hx8k, ecp5 or xilinx' "$T/usage.log"; then
-  echo "PASS synth_usage"
+elif ! grep -q 'target must be up5k, hx8k, ecp5 or xilinx' "$T/usage.log"; then
+  echo "FAIL synth_usage: $(head -n 2 "$T/usage.log" | tr '\n' ' ')"
+elif bash scripts/synth.sh --net "$net" --target up5k --clock 7 > "$T/usage.log" 2>&1; then
+  echo "FAIL synth_usage: a clock the oscillator cannot make (7 MHz) was accepted"
+elif grep -q 'clock must be 48, 24, 12 or 6' "$T/usage.log"; then
+  echo "PASS synth_usage (unknown target and clock refused)"
 else
   echo "FAIL synth_usage: $(head -n 2 "$T/usage.log" | tr '\n' ' ')"
 fi

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Board top for the iCE40 UP5K on the iCEBreaker (boards/icebreaker.pcf): the learning core
 // (bg_core) behind the serial bridge (bg_serial_bridge, docs/serial.md) on the board's FTDI UART,
-// clocked by the on-chip 48 MHz oscillator divided to 24 MHz, with a reset synchroniser fed by
+// clocked by the on-chip 48 MHz oscillator divided to ClkHz (24 MHz unless set to 48, 12 or 6
+// MHz: a core whose Fmax is below 24 MHz runs at a slower setting), with a reset synchroniser fed by
 // power-on and the user button. LEDs: green on while the core is busy (a short blink every
 // 1.4 s when idle, so a loaded bitstream is visible); red for about 0.2 s after every error
 // response or dropped frame. docs/fpga.md describes the board top and the flow.
@@ -13,7 +14,7 @@
 // (Verilator and Icarus drive CLK), the iCEBreaker's 12 MHz crystal (set ClkHz), and the
 // synthesis-only targets that have no SB_HFOSC (ECP5, Xilinx, HX8K).
 module bg_up5k_top #(
-  parameter int ClkHz = 24_000_000,                      // SB_HFOSC 48 MHz / 2
+  parameter int ClkHz = 24_000_000,                      // SB_HFOSC 48 MHz / 1, 2, 4 or 8
   parameter int Baud = 115_200,
   parameter int ClkDiv = (ClkHz + Baud / 2) / Baud,      // 208 at 24 MHz (0.16 % fast)
   parameter int TimeoutCycles = ClkHz / 50,              // 20 ms inter-byte timeout
@@ -37,7 +38,20 @@ module bg_up5k_top #(
 `ifdef BG_EXT_CLK
   assign clk = CLK;
 `else
-  SB_HFOSC #(.CLKHF_DIV("0b01")) u_hfosc (.CLKHFPU(1'b1), .CLKHFEN(1'b1), .CLKHF(clk));
+  // the oscillator's divider is a string parameter: one instance per setting
+  generate
+    if (ClkHz == 48_000_000) begin : g_osc48
+      SB_HFOSC #(.CLKHF_DIV("0b00")) u_hfosc (.CLKHFPU(1'b1), .CLKHFEN(1'b1), .CLKHF(clk));
+    end else if (ClkHz == 24_000_000) begin : g_osc24
+      SB_HFOSC #(.CLKHF_DIV("0b01")) u_hfosc (.CLKHFPU(1'b1), .CLKHFEN(1'b1), .CLKHF(clk));
+    end else if (ClkHz == 12_000_000) begin : g_osc12
+      SB_HFOSC #(.CLKHF_DIV("0b10")) u_hfosc (.CLKHFPU(1'b1), .CLKHFEN(1'b1), .CLKHF(clk));
+    end else if (ClkHz == 6_000_000) begin : g_osc6
+      SB_HFOSC #(.CLKHF_DIV("0b11")) u_hfosc (.CLKHFPU(1'b1), .CLKHFEN(1'b1), .CLKHF(clk));
+    end else begin : g_osc_bad
+      $error("bg_up5k_top: ClkHz must be 48, 24, 12 or 6 MHz with SB_HFOSC (or define BG_EXT_CLK)");
+    end
+  endgenerate
 `endif
 
   ////////////////////////////////////////////////////////////////////////////////////////////

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# The learning core itself through the whole UP5K flow (make test-long): nets/toy-fpga.json's
+# board top without the performance counters (`make synth NET=nets/toy-fpga.json COUNTERS=0 CLOCK=6`)
+# fits after packing, is placed and routed by nextpnr, timed by icetime and packed into a
+# bitstream. Its Fmax is below the 24 MHz target (docs/fpga.md), so the board clock is the
+# oscillator's 6 MHz setting (--clock 6), and every seed must meet that.
+set -u
+cd "$(dirname "$0")/.."
+for tool in yosys nextpnr-ice40 icetime icepack; do
+  command -v $tool > /dev/null || { echo "FAIL toy_placed_tools: $tool not installed (make setup)"; exit 1; }
+done
+make -s --no-print-directory build/bin/bgnet > /dev/null || { echo "FAIL toy_placed_build: make build/bin/bgnet"; exit 1; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+out=$T/toy
+seeds=${BG_TOY_SEEDS:-1 2}
+if ! bash scripts/synth.sh --net nets/toy-fpga.json --target up5k --no-counters --clock 6 --seeds "$seeds" \
+     --out "$out" > "$T/toy.log" 2>&1; then
+  echo "FAIL toy_placed: scripts/synth.sh exit $?: $(grep -m2 'error' "$T/toy.log" | tr '\n' ' ')"
+  exit 0
+fi
+why=$(python3 - "$out/report.json" "$seeds" << 'PY'
+import json, sys
+try:
+    r = json.load(open(sys.argv[1])); seeds = [int(s) for s in sys.argv[2].split()]
+    checks = [
+        ("placed", r["placed"] is True), ("fits", r["fits"] is True), ("over empty", r["over"] == []),
+        ("learning core label", "learning core" in r["label"] and "flow check" not in r["label"]),
+        ("without counters", r["perf_counters"] is False),
+        ("seeds", r["seeds"] == seeds),
+        ("clock 6 MHz", r["clock_mhz"] == 6 and r["freq_target_mhz"] == 6),
+        ("meets the clock on every seed", r["meets_freq"] is True),
+        ("lc within the device", r["lut"] <= r["lc"] <= 5280),
+        ("lc_packed = lc", r["lc_packed"] == r["lc"]),
+        ("fmax order", 0 < r["fmax_mhz_min"] <= r["fmax_mhz_median"] <= r["fmax_mhz_max"]),
+        ("icetime", (r.get("icetime_mhz") or 0) > 0),
+        ("bitstream", bool(r.get("bitstream"))),
+    ]
+    bad = [name for name, ok in checks if not ok]
+    print("failed: " + ", ".join(bad) if bad else "")
+except Exception as e:
+    print("cannot check the report: %s: %s" % (type(e).__name__, e))
+PY
+)
+bin=$(python3 scripts/synth_report.py get --report "$out/report.json" bitstream 2> /dev/null)
+if [ -n "$why" ]; then
+  echo "FAIL toy_placed: $why"
+elif [ ! -s "$bin" ]; then
+  echo "FAIL toy_placed: no bitstream at '$bin'"
+else
+  echo "PASS toy_placed ($(grep -m1 'logic cells' "$T/toy.log" | sed 's/^synth: //'); $(grep -m1 'Fmax over seeds' "$T/toy.log" | sed 's/^ *//'); bitstream $(stat -c %s "$bin") bytes)"
+fi
