@@ -6,7 +6,7 @@
 // SB_CARRY cells). A comparison uses only the chain's carry out, so each bit is an SB_CARRY
 // with no LUT to share its logic cell: a 12-bit `idx < NW` costs 12 logic cells. Against a
 // constant the same test is a chain of 2-input gates, which ABC packs three or four bits to a
-// LUT4. On nets/mnist-fpga.json's board top this took 293 logic cells out (docs/fpga.md).
+// LUT4. On nets/mnist-fpga.json's board top this took 406 logic cells out (docs/fpga.md).
 // Comparisons of two signals, and those of 4 bits or fewer (cmp2lut's job), are left alone.
 //
 // The gates: with x the signal and c the constant, both extended to W bits as Verilog extends
