@@ -12,10 +12,8 @@ if [ "${BG_BUILD:-build}" != "build" ]; then
   echo "SKIP synth_flow: runs in the plain suite (nothing here is built with sanitizers)"
   exit 0
 fi
-for tool in yosys nextpnr-ice40 icetime icepack; do
-  command -v $tool > /dev/null || { echo "FAIL synth_tools: $tool not installed (make setup)"; exit 1; }
-done
-make -s --no-print-directory build/bin/bgnet > /dev/null || { echo "FAIL synth_build: make build/bin/bgnet"; exit 1; }
+. tests/fpga/flow_prereqs.sh
+fpga_flow_prereqs synth
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 net=tests/cosim/nets/tiny-replay.json

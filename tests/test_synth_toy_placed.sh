@@ -7,10 +7,8 @@
 # oscillator's 6 MHz setting (--clock 6), and every seed must meet that.
 set -u
 cd "$(dirname "$0")/.."
-for tool in yosys nextpnr-ice40 icetime icepack; do
-  command -v $tool > /dev/null || { echo "FAIL toy_placed_tools: $tool not installed (make setup)"; exit 1; }
-done
-make -s --no-print-directory build/bin/bgnet > /dev/null || { echo "FAIL toy_placed_build: make build/bin/bgnet"; exit 1; }
+. tests/fpga/flow_prereqs.sh
+fpga_flow_prereqs toy_placed
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 out=$T/toy
