@@ -122,10 +122,10 @@ module bg_core #(
     S_IDLE, S_CLR, S_ENC_RD, S_FWD_I, S_FWD_SUM, S_FWD_SOMA, S_LAYER_END,
     S_ERR_SOFT, S_ERR_DIV, S_ERR_DIVW, S_ERR_DO_RD, S_ERR_DO_WR, S_ERR_FB_I,
     S_ERR_FB_SUM, S_ERR_FB_WR, S_STEP_END, S_STEP_NEXT, S_HOLD,
-    S_K_RD, S_K_WR, S_U_RAST_RD, S_U_RAST, S_U_E_RD, S_U_W_RD, S_U_W_LD, S_U_W_SH, S_U_W_WR,
-    S_U_B_RD, S_U_B_T1, S_U_B_LD, S_U_B_SH, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
+    S_K_RD, S_K_MUL, S_K_WR, S_U_RAST_RD, S_U_RAST, S_U_E_RD, S_U_W_RD, S_U_W_LD, S_U_W_SH, S_U_W_WR,
+    S_U_B_RD, S_U_B_MUL, S_U_B_T1, S_U_B_LD, S_U_B_SH, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
     S_SL_START, S_SL_CLR, S_SL_RST, S_SL_N_RD, S_SL_N_P, S_SL_N_M, S_SL_FWD_END, S_SL_C_RD,
-    S_SL_C_H, S_SL_C_RMW, S_SL_C_WR, S_SL_K_END, S_SL_FB_RD, S_SL_FB_MUL, S_SL_FB_WR, S_SL_END, S_DONE
+    S_SL_C_H, S_SL_C_RMW, S_SL_C_WR, S_SL_K_END, S_SL_FB_RD, S_SL_FB_MUL0, S_SL_FB_MUL, S_SL_FB_WR, S_SL_END, S_DONE
   } state_e;
 
   typedef logic signed [IW-1:0] ix_t;
@@ -162,6 +162,8 @@ module bg_core #(
   assign fwd_sum_end = (st == S_FWD_SUM) && !first && a >= na_in && !v1 && !v2;
   ix_t ie, iw, wi;                 // streams: index read this cycle, index written, weight index
   logic pv;                        // streams: the data of element iw is in the RAM outputs
+  ix_t iw2;                        // weight stream: the element whose product is in mul_q
+  logic pv2;                       // weight stream: mul_q holds the product of element iw2
   logic sgn2;
   logic [T-1:0] spikes;            // update: spike times of presynaptic neuron j
   int t_sel;                       // constant-folded chain below
@@ -406,11 +408,15 @@ module bg_core #(
 
   // ------------------------------------------------------------------------------------------
   // One shared signed multiplier (two SB_MAC16 for mnist-fpga) for the products of the units,
-  // which are never needed in the same state: the soma's α·keep (S_FWD_SOMA), the kernel's
-  // m·K(t+1) (S_K_WR), the feedback step's B·Q (S_SL_FB_MUL), the sleep unit's h·o
-  // (S_SL_C_WR), else the update's δ·SAT(e) (S_U_W_RD, S_U_B_T1). Each operand is
-  // sign-extended to the array's width and each unit takes the low bits of the product it
-  // needs, so every product is exact.
+  // which are never needed in the same state. Its product is registered (mul_q: the SB_MAC16
+  // output registers), so the operands go in one state and the product is used in the next:
+  // the soma's α·keep (operands in S_FWD_SUM, used in S_FWD_SOMA), the kernel's m·K(t+1)
+  // (S_K_MUL, S_K_WR), the feedback step's B·Q (S_SL_FB_MUL0 and S_SL_FB_MUL, S_SL_FB_MUL),
+  // the sleep unit's h·o (S_SL_C_RMW, S_SL_C_WR), else the update's δ·SAT(e) (the weight
+  // stream S_U_W_RD, one stage deeper: pv2/iw2; the bias pass S_U_B_MUL, S_U_B_T1). mul_q
+  // holds while a weight is updated (S_U_W_LD … S_U_W_WR), since the stream's next product
+  // is in it then. Each operand is sign-extended to the array's width and each unit takes
+  // the low bits of the product it needs, so every product is exact.
   // ------------------------------------------------------------------------------------------
   localparam int PF = bg_cfg_pkg::PotFrac;
   localparam int MulAW = imax(imax(PB + 1, DB), imax(QBits + 1, 17));
@@ -428,23 +434,27 @@ module bg_core #(
   logic signed [FBBITS+QBits:0] fu_bq;
   logic signed [MulAW-1:0] mul_a;
   logic signed [MulBW-1:0] mul_b;
-  logic signed [MulAW+MulBW-1:0] mul_p;
+  logic signed [MulAW+MulBW-1:0] mul_p, mul_q;
   logic signed [CBits-1:0] ho_p;   // h·o of the correlation update (|h·o| <= Ts², exact)
   always_comb begin
     case (st)
-      S_FWD_SOMA: begin mul_a = MulAW'(so_keep); mul_b = MulBW'(so_dec); end
-      S_K_WR: begin mul_a = MulAW'(kn_m); mul_b = MulBW'(kn_k); end
-      S_SL_FB_MUL: begin mul_a = MulAW'($signed({1'b0, q_val})); mul_b = MulBW'(fu_b); end
-      S_SL_C_WR: begin mul_a = MulAW'($signed({1'b0, o_cnt[eu]})); mul_b = MulBW'(h_val); end
+      S_FWD_SUM: begin mul_a = MulAW'(so_keep); mul_b = MulBW'(so_dec); end
+      S_K_MUL: begin mul_a = MulAW'(kn_m); mul_b = MulBW'(kn_k); end
+      S_SL_FB_MUL0, S_SL_FB_MUL: begin
+        mul_a = MulAW'($signed({1'b0, q_val})); mul_b = MulBW'(fu_b);
+      end
+      S_SL_C_RMW: begin mul_a = MulAW'($signed({1'b0, o_cnt[eu]})); mul_b = MulBW'(h_val); end
       default: begin mul_a = MulAW'(up_d); mul_b = MulBW'(up_e); end
     endcase
   end
   assign mul_p = mul_a * mul_b;
-  assign so_dk = mul_p[PB+PF+2:0];
-  assign kn_mk = mul_p[PB+TB-1:0];
-  assign up_de = mul_p[DB+TB-1:0];
-  assign fu_bq = mul_p[FBBITS+QBits:0];
-  assign ho_p = mul_p[CBits-1:0];
+  always_ff @(posedge clk)
+    if (!(st == S_U_W_LD || st == S_U_W_SH || st == S_U_W_WR)) mul_q <= mul_p;
+  assign so_dk = mul_q[PB+PF+2:0];
+  assign kn_mk = mul_q[PB+TB-1:0];
+  assign up_de = mul_q[DB+TB-1:0];
+  assign fu_bq = mul_q[FBBITS+QBits:0];
+  assign ho_p = mul_q[CBits-1:0];
 
   // ------------------------------------------------------------------------------------------
   // Neuron core: soma LIF, window bit and reset factor (BG(soma_update))
@@ -475,7 +485,7 @@ module bg_core #(
   // ------------------------------------------------------------------------------------------
   logic [EbBits-1:0] e_sum_rd;     // the eligibility being used (EROW or EB)
   logic signed [AccBits-1:0] t1_new;
-  assign e_sum_rd = (st == S_U_B_T1) ? eb_rd : er_rd;
+  assign e_sum_rd = (st == S_U_B_MUL) ? eb_rd : er_rd;
 
   logic [WBITS-1:0] wnew;          // new weight (or bias) from t1 and the stored word
   logic wdraw;
@@ -495,7 +505,7 @@ module bg_core #(
   // ------------------------------------------------------------------------------------------
   logic [FBBITS-1:0] fbnew;
   logic fbdraw, fb_mul_start, fb_mul_done;
-  assign fb_mul_start = (st == S_SL_FB_RD);    // not in the port list: Icarus (docs/rtl.md)
+  assign fb_mul_start = (st == S_SL_FB_MUL0);    // not in the port list: Icarus (docs/rtl.md)
   bg_feedback_unit #(.FbBits(FBBITS), .CBits(CBits), .QBits(QBits)) u_feedback (
     .clk(clk), .mul_start(fb_mul_start), .mul_done(fb_mul_done),
     .b_word(fb_rd), .c_word(c_rd), .lyr(lyr), .b_o(fu_b), .bq_i(fu_bq),
@@ -761,7 +771,7 @@ module bg_core #(
       end
       S_U_W_RD: begin                // one synapse per cycle; a non-zero update reads its weight
         if (ie < n_cur) begin er_re = 1; er_ra = AW'(ie); d_re = 1; d_ra = AW'(nbase + ie); end
-        if (pv && t1_new != 0) begin w_en = 1; w_a = AW'(wbase) + AW'(prod_row) + AW'(iw); end
+        if (pv2 && t1_new != 0) begin w_en = 1; w_a = AW'(wbase) + AW'(prod_row) + AW'(iw2); end
       end
       S_U_W_WR: begin
         w_en = 1; w_we = 1; w_a = AW'(wbase) + AW'(prod_row) + AW'(wi); w_wd = wnew;
@@ -1097,7 +1107,8 @@ module bg_core #(
         end
         S_HOLD: if (chk_go) st <= st_after_hold;
         // learning engine: backward kernel of layer l, t = T-1 ... 0
-        S_K_RD: st <= S_K_WR;
+        S_K_RD: st <= S_K_MUL;
+        S_K_MUL: st <= S_K_WR;
         S_K_WR: begin
           if (i + 1 == n_cur) begin
             i <= 0;
@@ -1131,16 +1142,19 @@ module bg_core #(
             spikes <= spikes & ~(T'(1) << t_sel);
             ie <= 0;
             pv <= 1'b0;
+            pv2 <= 1'b0;
             st <= ((spikes & ~(T'(1) << t_sel)) == '0) ? S_U_W_RD : S_U_E_RD;
           end
         end
-        S_U_W_RD: begin
+        S_U_W_RD: begin                // read ie; multiply iw; test iw2's product
           pv <= (ie < n_cur);
           iw <= ie;
+          pv2 <= pv;
+          iw2 <= iw;
           if (ie < n_cur) ie <= ie + 1;
-          if (pv && t1_new != 0) begin
-            t1 <= t1_new; wi <= iw; st <= S_U_W_LD;
-          end else if (ie >= n_cur) begin          // row j done
+          if (pv2 && t1_new != 0) begin
+            t1 <= t1_new; wi <= iw2; st <= S_U_W_LD;
+          end else if (ie >= n_cur && !pv) begin   // row j done
             i <= 0;
             prod_row <= RowW'(32'(prod_row) + n_cur);
             if (j + 1 == n_prev) st <= (bg_cfg_pkg::LearnBias != 0) ? S_U_B_RD : S_UPD_END;
@@ -1157,7 +1171,8 @@ module bg_core #(
           if (wdraw) c_draws <= c_draws + 1;
           st <= S_U_W_RD;
         end
-        S_U_B_RD: st <= S_U_B_T1;
+        S_U_B_RD: st <= S_U_B_MUL;
+        S_U_B_MUL: st <= S_U_B_T1;
         S_U_B_T1, S_U_B_WR: begin
           if (st == S_U_B_T1) t1 <= t1_new;
           if (st == S_U_B_T1 && t1_new != 0) st <= S_U_B_LD;
@@ -1248,7 +1263,8 @@ module bg_core #(
             kk <= kk + 1; st <= S_SL_RST;
           end
         end
-        S_SL_FB_RD: begin q_val <= q_rd; st <= S_SL_FB_MUL; end   // read one state ahead
+        S_SL_FB_RD: begin q_val <= q_rd; st <= S_SL_FB_MUL0; end  // read one state ahead
+        S_SL_FB_MUL0: st <= S_SL_FB_MUL;                          // B·Q into mul_q
         S_SL_FB_MUL: if (fb_mul_done) st <= S_SL_FB_WR;   // diff·ηs_m, one bit per cycle
         S_SL_FB_WR: begin
           if (fbdraw) c_draws <= c_draws + 1;

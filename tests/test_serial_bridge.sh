@@ -91,7 +91,7 @@ bug=build/fpga/tb-$hash-nocrc
 mkdir -p "$T/bug/fpga"
 cp rtl/*.sv rtl/*.svh "$T/bug/"
 cp rtl/fpga/*.sv "$T/bug/fpga/"
-sed -i 's/assign status_d = check(crc_q == crc_rx_q \&\& !ferr_q,/assign status_d = check(1'"'"'b1,/' \
+sed -i 's/assign status_d = check(crc_ok_q \&\& !ferr_q,/assign status_d = check(1'"'"'b1,/' \
   "$T/bug/fpga/bg_serial_bridge.sv"
 bugstamp="$(cat "$pkg" "$T"/bug/*.sv "$T"/bug/*.svh "$T"/bug/fpga/*.sv sim/fpga/bg_up5k_tb.cpp | md5sum | cut -c1-16)-$div-$timeout"
 if cmp -s rtl/fpga/bg_serial_bridge.sv "$T/bug/fpga/bg_serial_bridge.sv"; then

@@ -203,7 +203,7 @@ module bg_serial_bridge #(
   // a payload shorter than 8 bytes is padded with zero bytes (SPad), so byte k ends at bits 8k
   logic [63:0] arg_q;
   logic [15:0] crc_q;                      // running CRC of the request, then of the response
-  logic [15:0] crc_rx_q;                   // the CRC the request carries
+  logic crc_ok_q;                          // the request's CRC bytes so far match crc_q
   logic ferr_q;                            // a byte of this frame had a framing error
   logic too_long_q;
   logic [ToBits-1:0] idle_q;               // cycles since the line was last active
@@ -271,7 +271,7 @@ module bg_serial_bridge #(
   logic [7:0] status_d;
   assign host_ok = !busy_i || chk_valid_i;
   assign timeout = (idle_q >= ToBits'(TimeoutCycles));
-  assign status_d = check(crc_q == crc_rx_q && !ferr_q, too_long_q, op_q, len_q, arg_q[7:0],
+  assign status_d = check(crc_ok_q && !ferr_q, too_long_q, op_q, len_q, arg_q[7:0],
                           cfg_rd_bad_q, cfg_wr_bad_q, count_bad_q, wlen_bad_q, range_bad_q,
                           host_ok, busy_i, chk_valid_i);
 
@@ -338,7 +338,7 @@ module bg_serial_bridge #(
     if (!rst_n) begin
       st_q <= SSof;
       seq_q <= '0; op_q <= '0; status_q <= '0; len_q <= '0; idx_q <= '0; arg_q <= '0;
-      crc_q <= '1; crc_rx_q <= '0; ferr_q <= 1'b0; too_long_q <= 1'b0; idle_q <= '0;
+      crc_q <= '1; crc_ok_q <= 1'b0; ferr_q <= 1'b0; too_long_q <= 1'b0; idle_q <= '0;
       rlen_q <= '0; resp_q <= '0; magic_q <= 1'b0; addr_q <= '0; left_q <= '0; nbyte_q <= '0; bptr_q <= '0;
       wword_q <= '0; rst_cnt_q <= '0; done_seen_q <= 1'b0; chk_en_q <= 1'b0;
       n_crc_err_q <= '0; n_drop_q <= '0; cmd_q <= '0; cfg_addr_q <= '0;
@@ -384,8 +384,12 @@ module bg_serial_bridge #(
                 idx_q <= idx_q + 1'b1;
                 if (16'(idx_q) + 16'd1 == len_q) st_q <= (idx_q < (BufBits + 1)'(7)) ? SPad : SCrc0;
               end
-              SCrc0: begin crc_rx_q[7:0] <= rx_data; st_q <= SCrc1; end
-              default: begin crc_rx_q[15:8] <= rx_data; st_q <= SCheck; end
+              // the CRC bytes are compared as they arrive (crc_q holds still from here)
+              SCrc0: begin crc_ok_q <= (rx_data == crc_q[7:0]); st_q <= SCrc1; end
+              default: begin
+                crc_ok_q <= crc_ok_q && (rx_data == crc_q[15:8]);
+                st_q <= SCheck;
+              end
             endcase
           end
         end
