@@ -2,9 +2,10 @@
 // Sleep unit, feedback step (feedback_step in cmodel/core/bg_sleep_unit.c):
 // B' = SAT(B + ROUND((SAT(C)·2^Bf − RND(B·Q, log2 K))·ηs)), the Oja term left out when the
 // description says "none"; `draw` says the word u of the rounding stream was consumed.
-// B·Q is B_bits × QBits, on the core's shared multiplier (B and Q out, the product back). The product by the generated constant ηs_m is shift
-// and add, one bit of ηs_m per cycle from the top (mul_start, then EtaBits cycles until
-// mul_done): no SB_MAC16 for a 65-bit operand, at 15 cycles per feedback weight in a sleep call.
+// B·Q is B_bits × QBits, on the core's shared multiplier (B and Q out, the product back).
+// The product by the generated constant ηs_m is shift and add, one bit of ηs_m per cycle
+// from the top (mul_start, then EtaBits cycles until mul_done): no SB_MAC16 for a 65-bit
+// operand, at 15 cycles per feedback weight in a sleep call.
 // b_new and draw are valid with mul_done, while the operands stay on the inputs.
 module bg_feedback_unit #(
   parameter int FbBits = 8,      // feedback memory word
