@@ -4,7 +4,9 @@
 // network description by `bgnet gen verilog`. docs/rtl.md describes the phases, the memories
 // and the host interface; each phase names the golden-model function it reproduces bit for bit.
 module bg_core #(
-  // 1: the twelve performance counters (docs/rtl.md, "Host interface"). 0: none are built and
+  // 1: the twelve performance counters (docs/rtl.md, "Host interface"). 2: only the cycle and
+  // sample counters (words 16 and 19; the others read 0): enough for the time per sample on a
+  // board, at a fraction of the cost (`scripts/synth.sh --counters min`). 0: none are built and
   // their configuration words read 0; only for fitting a small FPGA (`scripts/synth.sh
   // --no-counters`), since the host then cannot measure cycles or events
   parameter int PerfCounters = 1
@@ -1299,11 +1301,13 @@ module bg_core #(
         end
         default: st <= S_IDLE;
       endcase
-      if (PerfCounters == 0) begin   // held at 0: synthesis removes the registers and adders
-        c_cycles <= '0; c_syn <= '0; c_wwrites <= '0; c_samples <= '0; c_sleeps <= '0;
+      // counters not built are held at 0: synthesis removes their registers and adders
+      if (PerfCounters != 1) begin
+        c_syn <= '0; c_wwrites <= '0; c_sleeps <= '0;
         c_fwd <= '0; c_learn <= '0; c_sleepcyc <= '0; c_draws <= '0;
         c_steps <= '0; c_step_cur <= '0; c_step_last <= '0;
       end
+      if (PerfCounters == 0) begin c_cycles <= '0; c_samples <= '0; end
     end
   end
 endmodule

@@ -191,7 +191,8 @@ def cmd_pre(a):
         "net": a.net,
         "net_hash": a.net_hash,
         "top": a.top,
-        "perf_counters": a.perf_counters,
+        "perf_counters": a.counters != "none",
+        "counters": a.counters,
         "clock_mhz": a.clock,
         "label": label,
         "placed": False,
@@ -444,8 +445,9 @@ def main():
     q.add_argument("--seeds", default="")
     q.add_argument("--freq", type=float, default=24.0)
     q.add_argument("--clock", type=int, default=None)   # the board top's clock; None: bg_core alone
-    q.add_argument("--no-counters", dest="perf_counters", action="store_false",
-                   help="built with bg_core's PerfCounters = 0")
+    q.add_argument("--counters", choices=("all", "min", "none"), default="all",
+                   help="bg_core's performance counters: all twelve (PerfCounters = 1), the cycle "
+                        "and sample counters (2) or none (0)")
     q.add_argument("--yosys-failed", action="store_true",
                    help="Yosys stopped: report the latches its log names, no resources")
     q = sub.add_parser("best")

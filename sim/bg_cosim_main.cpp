@@ -495,6 +495,8 @@ int Cosim::run() {
                 steps > 0 ? (double)cfg_read(kFwdCycles) / steps : 0.0,
                 (double)cfg_read(kSynEvents) / done_samples,
                 (double)cfg_read(kWeightWrites) / done_samples);
+    std::printf("cosim: core counted %" PRIu64 " samples, %" PRIu64 " sleep calls\n",
+                cfg_read(kSamples), cfg_read(kSleeps));
   }
   return mismatches_ ? 1 : 0;
 }

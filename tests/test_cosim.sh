@@ -34,22 +34,40 @@ for s in 101 102; do
 done
 agree cosim_mnist_fpga --net nets/mnist-fpga.json --data mnist --samples 2
 
-# nets/toy-fpga.json (narrower state), with and without the performance counters: the same
-# values either way; the counters count in one build and read 0 in the other
+# nets/toy-fpga.json (narrower state) with all, the minimal and no performance counters: the
+# same values every way; all twelve count in the first build, only the cycle and sample counters
+# in the second (the same cycles as the first, the others 0), none in the third
 "$cosim" --net nets/toy-fpga.json --samples 8 --train > "$T/toy.out" 2>&1
 BG_VPARAMS=-GPerfCounters=0 "$cosim" --net nets/toy-fpga.json --samples 8 --train > "$T/toync.out" 2>&1
+BG_VPARAMS=-GPerfCounters=2 "$cosim" --net nets/toy-fpga.json --samples 8 --train > "$T/toymin.out" 2>&1
 sum_ok='^cosim: 8 samples, [0-9]+ timesteps, [1-9][0-9]* values compared, 0 mismatches$'
+cyc() { grep -m1 -o 'core cycles per sample [0-9]*' "$1" | awk '{ print $5 }'; }
 if ! tail -n 1 "$T/toy.out" | grep -Eq "$sum_ok"; then
   echo "FAIL cosim_toy_fpga: $(tail -n 3 "$T/toy.out" | tr '\n' ' ')"
-elif ! tail -n 1 "$T/toync.out" | grep -Eq "$sum_ok"; then
-  echo "FAIL cosim_no_counters: $(tail -n 3 "$T/toync.out" | tr '\n' ' ')"
 elif ! grep -Eq '^cosim: core cycles per sample [1-9]' "$T/toy.out"; then
   echo "FAIL cosim_toy_fpga: no cycle count: $(grep -m1 'cycles per sample' "$T/toy.out")"
-elif ! grep -q '^cosim: core cycles per sample 0 (forward 0, learning 0, sleep 0); per timestep 0; synaptic events per sample 0; weight writes per sample 0$' "$T/toync.out"; then
-  echo "FAIL cosim_no_counters: the counters of PerfCounters = 0 count: $(grep -m1 'cycles per sample' "$T/toync.out")"
+elif ! grep -q '^cosim: core counted 8 samples, [1-9][0-9]* sleep calls$' "$T/toy.out"; then
+  echo "FAIL cosim_toy_fpga: sample or sleep counter: $(grep -m1 'core counted' "$T/toy.out")"
 else
   echo "PASS cosim_toy_fpga ($(tail -n 1 "$T/toy.out" | cut -d' ' -f2-); $(grep -m1 -o 'core cycles per sample [0-9]*' "$T/toy.out"))"
+fi
+if ! tail -n 1 "$T/toync.out" | grep -Eq "$sum_ok"; then
+  echo "FAIL cosim_no_counters: $(tail -n 3 "$T/toync.out" | tr '\n' ' ')"
+elif ! grep -q '^cosim: core cycles per sample 0 (forward 0, learning 0, sleep 0); per timestep 0; synaptic events per sample 0; weight writes per sample 0$' "$T/toync.out" ||
+     ! grep -q '^cosim: core counted 0 samples, 0 sleep calls$' "$T/toync.out"; then
+  echo "FAIL cosim_no_counters: the counters of PerfCounters = 0 count: $(grep -m1 'cycles per sample' "$T/toync.out")"
+else
   echo "PASS cosim_no_counters (PerfCounters = 0: the same values, the counters read 0)"
+fi
+if ! tail -n 1 "$T/toymin.out" | grep -Eq "$sum_ok"; then
+  echo "FAIL cosim_min_counters: $(tail -n 3 "$T/toymin.out" | tr '\n' ' ')"
+elif [ -z "$(cyc "$T/toy.out")" ] || [ "$(cyc "$T/toymin.out")" != "$(cyc "$T/toy.out")" ]; then
+  echo "FAIL cosim_min_counters: cycles per sample $(cyc "$T/toymin.out"), all counters: $(cyc "$T/toy.out")"
+elif ! grep -q '(forward 0, learning 0, sleep 0); per timestep 0; synaptic events per sample 0; weight writes per sample 0$' "$T/toymin.out" ||
+     ! grep -q '^cosim: core counted 8 samples, 0 sleep calls$' "$T/toymin.out"; then
+  echo "FAIL cosim_min_counters: a counter other than cycles and samples counts: $(grep -m1 'cycles per sample' "$T/toymin.out") $(grep -m1 'core counted' "$T/toymin.out")"
+else
+  echo "PASS cosim_min_counters (PerfCounters = 2: the same values and cycles, the other counters read 0)"
 fi
 
 # X and reset randomisation must not change a single compared value

@@ -29,13 +29,16 @@ for net in tests/cosim/nets/tiny-replay.json nets/mnist-fpga.json nets/mnist-ful
     echo "FAIL icarus_compile_$name: $(grep -v sorry "$T/$name.iv" | head -3 | tr '\n' ' ')"
   fi
 done
-# bg_core without its performance counters (PerfCounters = 0, scripts/synth.sh --no-counters)
-if verilator --lint-only -Wall -Irtl rtl/bg_lint.vlt "$T/mnist-fpga/bg_cfg_pkg.sv" $RTL \
-     --top-module bg_core -GPerfCounters=0 > "$T/nc.vl" 2>&1; then
-  echo "PASS verilator_lint_no_counters"
-else
-  echo "FAIL verilator_lint_no_counters: $(grep -m3 '^%' "$T/nc.vl" | tr '\n' ' ')"
-fi
+# bg_core without its performance counters (PerfCounters = 0, scripts/synth.sh --counters none)
+# and with the cycle and sample counters only (PerfCounters = 2, --counters min)
+for pc in 0:no_counters 2:min_counters; do
+  if verilator --lint-only -Wall -Irtl rtl/bg_lint.vlt "$T/mnist-fpga/bg_cfg_pkg.sv" $RTL \
+       --top-module bg_core -GPerfCounters=${pc%%:*} > "$T/pc.vl" 2>&1; then
+    echo "PASS verilator_lint_${pc#*:}"
+  else
+    echo "FAIL verilator_lint_${pc#*:}: $(grep -m3 '^%' "$T/pc.vl" | tr '\n' ' ')"
+  fi
+done
 net=nets/mnist-fpga.json
 printf 'read_verilog -sv -Irtl %s %s\nhierarchy -check -top bg_core\nproc\ncheck -assert\n' \
   "$T/mnist-fpga/bg_cfg_pkg.sv" "$RTL" > "$T/check.ys"
