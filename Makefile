@@ -65,7 +65,7 @@ help:
 	@echo "  make hls-csim    HLS kernels vs golden model, bit for bit (tests/test_hls.sh)"
 	@echo "  make synth       FPGA flow: report + UP5K bitstream (NET=nets/mnist-fpga.json TARGET=up5k;"
 	@echo "                   TARGET=up5k|hx8k|ecp5|xilinx, SEEDS=\"1 2 3\" FREQ=24 TOP=board|core;"
-	@echo "                   COUNTERS=min: cycle and sample counters only, COUNTERS=0: none;"
+	@echo "                   COUNTERS=all: the twelve counters (default: cycles, samples), 0: none;"
 	@echo "                   CLOCK=48|24|12|6 MHz)"
 	@echo "  make synth-breakdown  UP5K LUT4 per block and by removal of counters / host port"
 	@echo "  make gen NET=F   generated headers for one network description ($(BUILD)/gen/<name>)"
@@ -110,7 +110,7 @@ synth: $(BUILD)/bin/bgnet
 	@bash scripts/synth.sh --net $(SYNTH_NET) --target $(TARGET) --out $(BUILD)/synth/$(TARGET) \
 	  $(if $(SEEDS),--seeds "$(SEEDS)") $(if $(CLOCK),--clock $(CLOCK)) $(if $(FREQ),--freq $(FREQ)) \
   $(if $(TOP),--top $(TOP)) \
-	  $(if $(filter 0 none,$(COUNTERS)),--counters none) $(if $(filter min,$(COUNTERS)),--counters min)
+	  $(if $(filter 0 none,$(COUNTERS)),--counters none) $(if $(filter 1 all,$(COUNTERS)),--counters all)
 
 # Where the UP5K's LUTs go: LUT4 per block and parts of bg_core measured by removal
 # (scripts/fpga_breakdown.sh, docs/fpga.md); Yosys only, a few minutes.

@@ -20,10 +20,10 @@
 #   --out     output directory (default build/synth/<target>)
 #   --core    a stand-in for rtl/bg_core.sv (same ports): flow checks only; the report's label
 #             then says that the numbers are not the learning core's
-#   --counters  bg_core's performance counters: all (default, the twelve), min (the cycle and
-#             sample counters only, PerfCounters = 2: the time per sample is still measurable)
-#             or none (PerfCounters = 0); the others' configuration words read 0; the label and
-#             report.json ("counters") say so
+#   --counters  bg_core's performance counters: min (default: the cycle and sample counters
+#             only, PerfCounters = 2, so the time per sample is measurable on the board), all
+#             (the twelve, as in simulation) or none (PerfCounters = 0); the counters not built
+#             read 0; the label and report.json ("counters") say so
 #   --no-counters  the same as --counters none
 # Exit status: 0 success, 1 usage or tool error, 3 latch inferred, 4 does not fit (by Yosys's
 # counts, or by nextpnr's utilisation when packing needs more), 5 nextpnr failed on every seed
@@ -38,7 +38,7 @@ usage() {
 }
 die() { echo "synth: error: $*" >&2; exit 1; }
 
-net="" target="" seeds="1 2 3" clock=24 freq="" top=board out="" core="" counters=all
+net="" target="" seeds="1 2 3" clock=24 freq="" top=board out="" core="" counters=min
 while [ $# -gt 0 ]; do
   case "$1" in
     --net) net="${2:-}"; shift 2 ;;
@@ -104,6 +104,7 @@ fi
 label="learning core ($module) for $(basename "$net")"
 [ -z "$core" ] || label="flow check: bg_core replaced by the stand-in $core; not the learning core's numbers"
 case "$counters" in
+  all) label="$label; with all twelve performance counters" ;;
   none) label="$label; without the performance counters (PerfCounters = 0)" ;;
   min) label="$label; with the cycle and sample counters only (PerfCounters = 2)" ;;
 esac
@@ -123,6 +124,9 @@ write_ys() {
     echo "read_verilog -sv -Irtl ${defines[*]:-} ${srcs[*]}"
     [ "$perf" = 1 ] || echo "chparam -set PerfCounters $perf $module"
     [ "$top" = core ] || [ "$clock" = 24 ] || echo "chparam -set ClkHz ${clock}000000 $module"
+    # a top with parameters set by chparam is named $paramod\TOP\... once elaborated: its name
+    # back, so that every target's `-top TOP` finds it
+    echo "hierarchy -top $module; rename -top $module"
     echo "$synth"
     echo "write_json $out/$module.json"
     echo "tee -q -o $out/stat.json stat -json"

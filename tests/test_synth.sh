@@ -59,6 +59,7 @@ if bash scripts/synth.sh --net "$net" --target up5k --core "$standin" --seeds "1
  "lc %s" % r["lc"] if not (r["lut"] <= r["lc"] <= 5280) else
  "lc_packed %s" % r["lc_packed"] if not (r["lut"] <= r["lc_packed"] <= 5280) else
  "perf_counters %s" % r["perf_counters"] if r["perf_counters"] is not True else
+ "counters %s" % r.get("counters") if r.get("counters") != "min" or "PerfCounters = 2" not in r["label"] else
  "bitstream %s" % r["bitstream"] if not str(r["bitstream"]).endswith("/bg_up5k.bin") else
  True)({"device", "lut", "ff", "ebr", "spram", "dsp", "fmax_mhz_min", "fmax_mhz_median",
         "fmax_mhz_max", "fits", "seeds", "net", "top", "target", "placed", "label", "over"})')
@@ -271,8 +272,12 @@ elif ! grep -q 'target must be up5k, hx8k, ecp5 or xilinx' "$T/usage.log"; then
   echo "FAIL synth_usage: $(head -n 2 "$T/usage.log" | tr '\n' ' ')"
 elif bash scripts/synth.sh --net "$net" --target up5k --clock 7 > "$T/usage.log" 2>&1; then
   echo "FAIL synth_usage: a clock the oscillator cannot make (7 MHz) was accepted"
-elif grep -q 'clock must be 48, 24, 12 or 6' "$T/usage.log"; then
-  echo "PASS synth_usage (unknown target and clock refused)"
+elif ! grep -q 'clock must be 48, 24, 12 or 6' "$T/usage.log"; then
+  echo "FAIL synth_usage: $(head -n 2 "$T/usage.log" | tr '\n' ' ')"
+elif bash scripts/synth.sh --net "$net" --target up5k --counters some > "$T/usage.log" 2>&1; then
+  echo "FAIL synth_usage: an unknown counter set was accepted"
+elif grep -q 'counters must be all, min or none' "$T/usage.log"; then
+  echo "PASS synth_usage (unknown target, clock and counter set refused)"
 else
   echo "FAIL synth_usage: $(head -n 2 "$T/usage.log" | tr '\n' ' ')"
 fi
