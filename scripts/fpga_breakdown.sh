@@ -89,7 +89,7 @@ synth() {
 
 [ "$blocks" = 0 ] || synth blocks rtl bg_up5k_top -noflatten
 synth core rtl bg_core
-synth core-counters rtl bg_core "" "chparam -set PerfCounters 0 bg_core"
+synth core-counters rtl bg_core "" "chparam -set PerfCounters 0 bg_core; hierarchy -top bg_core; rename -top bg_core"
 synth core-host "$out/rtl-host" bg_core
 
 python3 - "$out" "$net" "$blocks" <<'PY'

@@ -11,13 +11,16 @@ ICE40_SYNTH_HX8K="synth_ice40 -device hx -abc9"
 # synth_ice40, comparisons with a constant become gates (scripts/ice40_cmp_const_map.v: a carry
 # chain would take a logic cell per bit), after flattening and width reduction so that the
 # constants of parameters and ports are known (not flattened when SYNTH has -noflatten). A top
-# whose parameters chparam set is named $paramod\TOP\... after hierarchy: rename -top gives it
-# its name back, so `synth_ice40 -top TOP` finds it (bg_core alone with PerfCounters != 1).
+# whose parameters chparam set is named $paramod\TOP\... after hierarchy: a caller that sets
+# them runs `hierarchy -top TOP; rename -top TOP` first (scripts/synth.sh for bg_core alone,
+# scripts/fpga_breakdown.sh). Not here for every design: ABC9's mapping depends on the order of
+# the design's cells, and the renamed board top without counters no longer maps (it falls back
+# to abc, 460 logic cells more).
 ICE40_CMP_MAP="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/ice40_cmp_const_map.v"
 ice40_synth_cmd() {
   local flat="flatten; "
   [[ "$1" == *-noflatten* ]] && flat=""
-  echo "hierarchy -top $2; rename -top $2; proc; ${flat}opt_expr; opt_clean; wreduce; opt_clean;" \
+  echo "hierarchy -top $2; proc; ${flat}opt_expr; opt_clean; wreduce; opt_clean;" \
        "techmap -map $ICE40_CMP_MAP; opt_clean; $1 -top $2"
 }
 # ice40_abc9_failed LOG CMD: true when CMD used -abc9 and LOG shows ABC stopping with an error
