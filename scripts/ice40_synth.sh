@@ -15,7 +15,7 @@ ICE40_SYNTH_HX8K="synth_ice40 -device hx -abc9"
 # them runs `hierarchy -top TOP; rename -top TOP` first (scripts/synth.sh for bg_core alone,
 # scripts/fpga_breakdown.sh). Not here for every design: ABC9's mapping depends on the order of
 # the design's cells, and the renamed board top without counters no longer maps (it falls back
-# to abc, 460 logic cells more).
+# to abc, about 440 logic cells more).
 ICE40_CMP_MAP="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/ice40_cmp_const_map.v"
 ice40_synth_cmd() {
   local flat="flatten; "
