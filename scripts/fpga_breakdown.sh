@@ -50,19 +50,14 @@ mkdir -p "$out/gen"
 
 # the host-port variant: a copy of rtl/, edited by tests that the edit applied
 cp -r rtl "$out/rtl-host"
-python3 - "$out" <<'PY'
+python3 - "$out" "$root/scripts" <<'PY'
 import sys
 out = sys.argv[1]
-def edit(path, pairs):
-    s = open(path).read()
-    for old, new in pairs:
-        if s.count(old) != 1:
-            sys.exit(f"fpga_breakdown: error: {path}: expected exactly one '{old.strip()}'")
-        s = s.replace(old, new)
-    open(path, "w").write(s)
+sys.path.insert(0, sys.argv[2])
+from rtl_edit import edit
 edit(f"{out}/rtl-host/bg_core.sv", [
     ("    if (host) begin\n      case (hm_sel)", "    if (1'b0) begin\n      case (hm_sel)"),
-    ("    case (hm_sel_q)\n", "    case (4'hf)\n")])
+    ("    case (hm_sel_q)\n", "    case (4'hf)\n")], "fpga_breakdown")
 PY
 
 # synth NAME RTLDIR TOP [extra synth_ice40 flags] [yosys command after reading]: LUT4 count of

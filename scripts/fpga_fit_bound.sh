@@ -65,16 +65,11 @@ tree() {
   mkdir -p "$d/build/bin"
   cp -r rtl scripts boards "$d/"
   cp "$bgnet" "$d/build/bin/bgnet"
-  python3 - "$d" "$v" <<'PY'
+  python3 - "$d" "$v" "$root/scripts" <<'PY'
 import re, sys
 d, v = sys.argv[1], sys.argv[2]
-def edit(path, pairs):
-    s = open(path).read()
-    for old, new in pairs:
-        if s.count(old) != 1:
-            sys.exit(f"fpga_fit_bound: error: {path}: expected exactly one '{old.strip()}'")
-        s = s.replace(old, new)
-    open(path, "w").write(s)
+sys.path.insert(0, sys.argv[3])
+from rtl_edit import edit
 core, lfsr = f"{d}/rtl/bg_core.sv", f"{d}/rtl/bg_lfsr.sv"
 levers = {"addresses", "one-stream", "out-arrays"} if v in ("all-core", "all") else {v}
 if "addresses" in levers:
@@ -90,7 +85,7 @@ if "addresses" in levers:
 if "one-stream" in levers:
     edit(lfsr, [("assign cur = state[sel];", "assign cur = state[0];"),
                 ("if (seed_we[gq] || (!any_seed && 3'(gq) == sel && step)) state[gq] <= nxt;",
-                 "if (gq == 0 && (any_seed || step)) state[gq] <= nxt;")])
+                 "if (gq == 0 && (any_seed || step)) state[gq] <= nxt;")], "fpga_fit_bound")
 if "out-arrays" in levers:
     s = open(core).read()
     for name in ("cnt_out", "o_cnt"):

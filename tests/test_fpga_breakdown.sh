@@ -9,9 +9,7 @@ cd "$(dirname "$0")/.."
 B="${BG_BUILD:-build}"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { echo "PASS $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. tests/fpga/tally.sh
 
 if BG_BUILD="$B" bash scripts/fpga_breakdown.sh --net nets/tiny.json --out "$T/bd" \
      > "$T/out" 2>&1; then
@@ -45,5 +43,4 @@ if BG_BUILD="$B" bash scripts/fpga_breakdown.sh --bogus > "$T/u" 2>&1; then
 elif grep -q "unknown argument '--bogus'" "$T/u"; then ok "breakdown_usage"
 else bad "breakdown_usage: $(head -n 1 "$T/u")"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+tally_end

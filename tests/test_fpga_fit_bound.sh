@@ -10,9 +10,7 @@ cd "$(dirname "$0")/.."
 B="${BG_BUILD:-build}"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { echo "PASS $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+. tests/fpga/tally.sh
 
 if BG_BUILD="$B" bash scripts/fpga_fit_bound.sh --net nets/tiny.json --out "$T/b" \
      --only "today addresses min-link all" > "$T/out" 2>&1; then
@@ -66,5 +64,4 @@ elif bash scripts/fpga_fit_bound.sh --bogus > "$T/u" 2>&1; then
 elif grep -q "unknown argument '--bogus'" "$T/u"; then ok "fit_bound_usage"
 else bad "fit_bound_usage: $(head -n 1 "$T/u")"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+tally_end
