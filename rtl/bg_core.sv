@@ -179,8 +179,15 @@ module bg_core #(
   logic [3:0] pred;
 
   // error unit registers (output layer)
-  logic [CntW-1:0] cnt_out [0:NOut-1];
   logic sp [0:NOut-1], sm [0:NOut-1];   // (u± are words of the single-port memory, e_*)
+  // The output layer's spike counts c_k of the sample and o_k of the sleep unit's noise sample
+  // are words of the eligibility row's block RAM above its MaxPost entries (u_erow: the update
+  // phase uses only those, and no other phase uses it): c_k at ErCnt + k, o_k at ErO + k. Each
+  // is read one state before it is used (er_rd), so they cost no flip-flops and no read
+  // multiplexers of NOut registers.
+  localparam int ErCnt = MaxPost;
+  localparam int ErO = MaxPost + NOut;
+  localparam int ErDepth = MaxPost + 2 * NOut;
 
   // One index for every per-output register of the error and sleep units, so each array has
   // one read multiplexer and one write decoder: the output the controller works on (i in the
@@ -194,8 +201,7 @@ module bg_core #(
   assign ea = hm_addr[5:0];
   assign ea_hi = hm_addr[31:6] != '0;
 
-  // sleep registers
-  logic [OBits-1:0] o_cnt [0:NOut-1];
+  // sleep registers (o_k: words of u_erow, above)
   logic [QBits-1:0] q_val;         // Q_k of the feedback step (Q_k = Σ o_k² are memory words)
   logic signed [HBits-1:0] h_val;
 
@@ -268,7 +274,7 @@ module bg_core #(
   // in one cycle
   `BG_RAM(u_krow, TB, MaxPost, kr)
   `BG_RAM(u_eb, EbBits, NW, eb)
-  `BG_RAM(u_erow, EbBits, MaxPost, er)
+  `BG_RAM(u_erow, EbBits, ErDepth, er)
   `BG_RAM(u_h, HBits, MaxH, h)
   bg_ram_1r1w #(.Width(ListBits), .Depth(ListDepth)) u_list0 (
     .clk(clk), .re(l_re[0]), .raddr(l_ra[0][$clog2(ListDepth)-1:0]), .rdata(l_rd[0]),
@@ -451,7 +457,9 @@ module bg_core #(
       S_SL_FB_MUL0, S_SL_FB_MUL: begin
         mul_a = MulAW'($signed({1'b0, q_val})); mul_b = MulBW'(fu_b);
       end
-      S_SL_C_RMW: begin mul_a = MulAW'($signed({1'b0, o_cnt[eu]})); mul_b = MulBW'(h_val); end
+      S_SL_C_RMW: begin                 // o_k from u_erow, read in the state before
+        mul_a = MulAW'($signed({1'b0, er_rd[OBits-1:0]})); mul_b = MulBW'(h_val);
+      end
       default: begin mul_a = MulAW'(up_d); mul_b = MulBW'(up_e); end
     endcase
   end
@@ -544,13 +552,22 @@ module bg_core #(
   localparam int SumW = SoftW + $clog2(NOut + 1);
   logic [SoftW-1:0] soft_k;
   logic [SumW-1:0] e_sum;          // S = Σ_k E_k
-  logic [CntW-1:0] cnt_max;        // max_c = cnt_out[pred], kept beside the counts
+  logic [CntW-1:0] cnt_max;        // max_c = c_pred, kept beside the counts
   // the interneuron arithmetic: u± (E_bits), the threshold and ε (|ε| <= 2^E_frac), three terms
   localparam int ErrW = imax(imax(EB, $clog2(((bg_cfg_pkg::ErrorThreshold < 0) ?
                                              -bg_cfg_pkg::ErrorThreshold :
                                              bg_cfg_pkg::ErrorThreshold) + 1) + 1),
                              EF + 2) + 3;
-  assign soft_k = SoftW'(lut($signed(32'(cnt_max)) - $signed(32'(cnt_out[eu]))));
+  // c_k is in er_rd in S_ERR_SOFT and S_ERR_DIV (read in the state before each)
+  logic [CntW-1:0] cnt_k;
+  assign cnt_k = er_rd[CntW-1:0];
+  assign soft_k = SoftW'(lut($signed(32'(cnt_max)) - $signed(32'(cnt_k))));
+  // an output's count + 1, written back when it spikes (the counts cannot overflow: c_k <= T,
+  // o_k <= the sleep steps)
+  logic [CntW-1:0] c_inc;
+  logic [OBits-1:0] o_inc;
+  assign c_inc = cnt_k + 1'b1;
+  assign o_inc = er_rd[OBits-1:0] + 1'b1;
   // the error interneurons' spikes as signs: any σ+ ≠ σ−
   logic any_c [0:NOut] /* verilator split_var */;
   assign any_c[0] = 1'b0;
@@ -698,8 +715,9 @@ module bg_core #(
         if (idx < RW) begin
           r_we = 1; r_wa = AW'(idx);
         end
-        if (idx < NOut) begin        // u± = 0 (NOut <= NW: the loop is long enough)
+        if (idx < NOut) begin        // u± = 0, c_k = 0 (NOut <= NW: the loop is long enough)
           e_we = 1; e_wa = AW'(idx);
+          er_we = 1; er_wa = AW'(ErCnt) + AW'(idx);
         end
       end
       S_ENC_RD: begin                // one pixel per cycle: read ie, draw and write iw
@@ -712,6 +730,8 @@ module bg_core #(
       S_FWD_I: begin
         b_re = 1; b_ra = AW'(nbase + i); n_re = 1; n_ra = AW'(nbase + i);
         r_re = 1; r_ra = AW'(rbase + i);
+        // an output's count for its soma: o_k in a noise sample, else c_k
+        if (l == LL) begin er_re = 1; er_ra = AW'(sleep_fwd ? ErO : ErCnt) + AW'(i); end
       end
       S_FWD_SUM: begin
         if (a < na_in) begin l_re[par] = 1; l_ra[par] = AW'(a); end
@@ -722,7 +742,12 @@ module bg_core #(
         n_we = 1; n_wa = AW'(nbase + i); n_wd = {so_refr, so_s, so_v};
         // Q_k += o_k² at the end of the noise sample, grown here as (o + 1)² − o² = 2·o + 1
         if (sleep_fwd && l == LL && so_s) begin
-          q_we = 1; q_wa = AW'(i); q_wd = q_rd + QBits'({o_cnt[eu], 1'b1});
+          q_we = 1; q_wa = AW'(i); q_wd = q_rd + QBits'({er_rd[OBits-1:0], 1'b1});
+        end
+        // the output's count + 1 when it spikes (o_k while sleeping, else c_k)
+        if (l == LL && so_s) begin
+          er_we = 1; er_wa = AW'(sleep_fwd ? ErO : ErCnt) + AW'(i);
+          er_wd = sleep_fwd ? EbBits'(o_inc) : EbBits'(c_inc);
         end
         if (!sleep_fwd) begin
           r_we = 1; r_wa = AW'(rbase + i); r_wd = r_rd | (T'(so_s) << t);
@@ -732,9 +757,16 @@ module bg_core #(
           end
         end
       end
+      // c_k one state ahead of S_ERR_SOFT and S_ERR_DIV: c_0 as the output layer ends, then
+      // c_(k+1) in the state that moves on to k + 1
+      S_LAYER_END: if (l == LL) begin er_re = 1; er_ra = AW'(ErCnt); end
+      S_ERR_SOFT: begin
+        er_re = 1; er_ra = AW'(ErCnt) + ((k + 1 == NOut) ? AW'(0) : AW'(k + 1));
+      end
       S_ERR_DIV: begin div_start = 1; e_re = 1; e_ra = AW'(k); end
       S_ERR_DIVW: if (div_done) begin
         e_we = 1; e_wa = AW'(k); e_wd = {EB'(e_num), EB'(e_nup)};
+        if (k + 1 < NOut) begin er_re = 1; er_ra = AW'(ErCnt) + AW'(k + 1); end
       end
       S_ERR_DO_RD: begin d_re = 1; d_ra = AW'(nbase + k); end
       S_ERR_DO_WR: begin
@@ -799,6 +831,7 @@ module bg_core #(
       S_SL_RST: begin
         if (idx < n_sl) begin h_we = 1; h_wa = AW'(idx); end
         if (kk == 0 && idx < NOut) begin q_we = 1; q_wa = AW'(idx); end   // Q = 0
+        if (idx < NOut) begin er_we = 1; er_wa = AW'(ErO) + AW'(idx); end  // o_k = 0
         if (idx < sl_above) begin n_we = 1; n_wa = AW'(nbase_above + idx); end
       end
       S_SL_N_RD: begin h_re = 1; h_ra = AW'(i); rng_step = 1; end
@@ -808,10 +841,12 @@ module bg_core #(
         h_wd = h_rd + HBits'(xi_p) - HBits'(xi);
       end
       S_SL_C_RD: begin h_re = 1; h_ra = AW'(i); end
+      S_SL_C_H: begin er_re = 1; er_ra = AW'(ErO); end        // o_0 for S_SL_C_RMW
       S_SL_C_RMW: begin c_re = 1; c_ra = ik; end
       S_SL_C_WR: begin
         c_we = 1; c_wa = ik;
         c_wd = c_rd + CBits'(ho_p);
+        if (k + 1 < NOut) begin er_re = 1; er_ra = AW'(ErO) + AW'(k + 1); end
       end
       S_SL_K_END: if (kk + 1 == bg_cfg_pkg::SleepSamples) begin q_re = 1; q_ra = '0; end
       S_SL_FB_RD: begin
@@ -847,7 +882,11 @@ module bg_core #(
                       rc_wd = RecBits'(hm_wdata); end
         SelK: begin rc_re = hm_re; rc_ra = hm_addr; rc_we = hm_we; rc_wa = hm_addr;
                     rc_wd = RecBits'(TB'(hm_wdata)); end
-        SelErr: begin e_re = hm_re && !ea_hi && ea < 6'(NOut); e_ra = AW'(eu); end
+        SelErr: begin              // u± in the single-port memory, c_k in u_erow
+          e_re = hm_re && !ea_hi && ea < 6'(NOut); e_ra = AW'(eu);
+          er_re = hm_re && !ea_hi && ea >= 6'(2 * NOut) && ea < 6'(3 * NOut);
+          er_ra = AW'(ErCnt) + AW'(eu);
+        end
         default: ;
       endcase
     end
@@ -857,6 +896,7 @@ module bg_core #(
   logic [3:0] hm_sel_q;
   logic [63:0] err_rd;
   logic err_mem_q;                 // the error-unit read was a {u-, u+} word of the memory
+  logic err_cnt_q;                 // ... or a count c_k of u_erow
   always_comb begin
     if (host)                      // the output an error-unit address names
       eu = EUW'((ea < 6'(NOut)) ? ea : (ea < 6'(2 * NOut)) ? ea - 6'(NOut) : ea - 6'(2 * NOut));
@@ -868,10 +908,8 @@ module bg_core #(
     if (hm_re) begin
       hm_sel_q <= hm_sel;
       err_mem_q <= !ea_hi && ea < 6'(NOut);
-      if (ea_hi) err_rd <= '0;
-      else if (ea < 6'(NOut)) err_rd <= '0;
-      else if (ea < 6'(2 * NOut)) err_rd <= {62'd0, sp[eu], sm[eu]};
-      else if (ea < 6'(3 * NOut)) err_rd <= 64'(cnt_out[eu]);
+      err_cnt_q <= !ea_hi && ea >= 6'(2 * NOut) && ea < 6'(3 * NOut);
+      if (!ea_hi && ea >= 6'(NOut) && ea < 6'(2 * NOut)) err_rd <= {62'd0, sp[eu], sm[eu]};
       else err_rd <= '0;
     end
   end
@@ -887,7 +925,7 @@ module bg_core #(
       SelRec: hm_rdata = 64'(rc_rd[PB:0]);
       SelK: hm_rdata = 64'(rc_rd[TB-1:0]);
       SelErr: hm_rdata = err_mem_q ? {32'($signed(e_rd[EB-1:0])), 32'($signed(e_rd[2*EB-1:EB]))}
-                                   : err_rd;
+                       : err_cnt_q ? 64'(er_rd[CntW-1:0]) : err_rd;
       default: hm_rdata = '0;
     endcase
   end
@@ -938,7 +976,6 @@ module bg_core #(
       c_cycles <= '0; c_syn <= '0; c_wwrites <= '0; c_samples <= '0; c_sleeps <= '0;
       c_fwd <= '0; c_learn <= '0; c_sleepcyc <= '0; c_draws <= '0;
       c_steps <= '0; c_step_cur <= '0; c_step_last <= '0;
-      for (int q = 0; q < NOut; q++) cnt_out[q] <= '0;
     end else begin
       if (cfg_we && !busy) begin
         case (cfg_addr)
@@ -974,7 +1011,7 @@ module bg_core #(
             else begin
               st <= S_CLR;
               for (int q = 0; q < NOut; q++) begin
-                cnt_out[q] <= '0; sp[q] <= 1'b0; sm[q] <= 1'b0;   // u± in S_CLR
+                sp[q] <= 1'b0; sm[q] <= 1'b0;   // u± and c_k in S_CLR
               end
               pred <= '0;
               cnt_max <= '0;
@@ -1033,19 +1070,15 @@ module bg_core #(
           if (so_s && l < LL) na_out <= na_out + 1;
           prod_row <= RowW'(32'(prod_row) + n_next);
           if (l == LL) begin
-            if (sleep_fwd) begin
-              o_cnt[eu] <= o_cnt[eu] + OBits'(so_s);   // (Q_k through the memory port)
-            end
-            else if (so_s) begin
-              cnt_out[eu] <= cnt_out[eu] + 1'b1;
+            // (o_k, c_k and Q_k are written through the memory ports)
+            if (!sleep_fwd && so_s) begin
               // prediction: the most spikes, lowest index on ties (BG(model_prediction)); counts
               // only grow, so the spiking neuron takes over on a new maximum or a tie below, and
               // max_c follows the predicted output's count
-              if (4'(i) == pred) cnt_max <= cnt_out[eu] + 1'b1;
-              else if ((cnt_out[eu] + 1'b1 > cnt_max) ||
-                       (cnt_out[eu] + 1'b1 == cnt_max && 4'(i) < pred)) begin
+              if (4'(i) == pred) cnt_max <= c_inc;
+              else if ((c_inc > cnt_max) || (c_inc == cnt_max && 4'(i) < pred)) begin
                 pred <= 4'(i);
-                cnt_max <= cnt_out[eu] + 1'b1;
+                cnt_max <= c_inc;
               end
             end
           end
@@ -1218,8 +1251,7 @@ module bg_core #(
           if (idx + 1 >= sl_c_words) begin idx <= 0; kk <= 0; st <= S_SL_RST; end
         end
         S_SL_RST: begin
-          for (int q = 0; q < NOut; q++) o_cnt[q] <= '0;
-          idx <= idx + 1;
+          idx <= idx + 1;              // (o_k = 0 through the memory port)
           if (idx + 1 >= sl_rst_len) begin
             ts <= 0; i <= 0; l <= sl_l; na_out <= 0; prod_row <= '0; sleep_fwd <= 1'b1;
             st <= S_SL_N_RD;

@@ -291,6 +291,9 @@ class Cosim {
       if (!cmp("error", L, k, "u-", m_->err.um[k], sx(u & 0xffffffffu, eb))) return false;
       if (!cmp("error", L, k, "sigma+", m_->err.sp[k], (int64_t)((s >> 1) & 1))) return false;
       if (!cmp("error", L, k, "sigma-", m_->err.sm[k], (int64_t)(s & 1))) return false;
+      // the spike count c_k the softmax reads (error-unit word 2·NOut + k)
+      uint64_t c = mem_read(kErr, 2 * n_out + k);
+      if (!cmp("error", L, k, "count", m_->layer[L].count[k], (int64_t)c)) return false;
     }
     return true;
   }
