@@ -14,6 +14,9 @@ module bg_serial_bridge #(
   parameter int ClkDiv = 208,              // clock cycles per UART bit (>= 4)
   parameter int TimeoutCycles = 480000,    // idle cycles that end a frame in progress (20 ms)
   parameter int MaxData = 256,             // data bytes per memory burst (a power of 2, 8..4096)
+  // the core's description hash (its configuration word 26, bg_cfg_pkg::NetHash): PING's answer
+  // is a constant of the build, sent from a table without reading the core
+  parameter logic [31:0] NetHash = 32'd0,
   // depth (words) of each host-memory select of bg_core (docs/rtl.md, "Memories"); 0: absent
   parameter int DepthPix = 0,
   parameter int DepthW = 0,
@@ -65,10 +68,16 @@ module bg_serial_bridge #(
   localparam logic [7:0] SofReq = 8'hA5, SofResp = 8'h5A;
   localparam logic [7:0] Version = 8'd1;
   localparam logic [31:0] Magic = 32'h42534742;          // bytes "BGSB" in wire order
+  // PING's 12 payload bytes, byte k at bits 8k: magic, version, reserved, MaxData, the hash
+  // (padded to 16 bytes, the table's index range)
+  localparam logic [127:0] PingPay = {32'd0, NetHash, 16'(MaxData), 8'd0, Version, Magic};
   localparam int MaxLen = 8 + MaxData;                   // longest request payload (burst write)
   localparam int BufBits = $clog2(MaxLen);
   localparam int BufDepth = 1 << BufBits;
   localparam int ToBits = $clog2(TimeoutCycles + 1);
+  // a kept payload length (request: at most MaxLen, longer sets too_long_q; response: at most
+  // MaxData or PING's 12), at least a byte wide since LEN's low byte waits in it for the high
+  localparam int LenB = imax($clog2(MaxLen + 1), 8);
   // the deepest select: burst addresses stay below it (the range check refuses the rest), so
   // the address register and the core's host address need no more bits
   localparam int MaxDepth = imax(imax(imax(DepthPix, DepthW), imax(DepthB, DepthFb)),
@@ -197,7 +206,7 @@ module bg_serial_bridge #(
 
   state_e st_q;
   logic [7:0] seq_q, op_q, status_q;
-  logic [15:0] len_q;                      // request payload length
+  logic [LenB-1:0] len_q;                  // request payload length (longer: too_long_q)
   logic [BufBits:0] idx_q;                 // payload byte index (request, then response)
   // the first 8 payload bytes, little-endian: each byte enters at the top and moves down, and
   // a payload shorter than 8 bytes is padded with zero bytes (SPad), so byte k ends at bits 8k
@@ -207,9 +216,8 @@ module bg_serial_bridge #(
   logic ferr_q;                            // a byte of this frame had a framing error
   logic too_long_q;
   logic [ToBits-1:0] idle_q;               // cycles since the line was last active
-  logic [15:0] rlen_q;                     // response payload length
+  logic [LenB-1:0] rlen_q;                 // response payload length (<= MaxData or 12)
   logic [63:0] resp_q;                     // response payload, sent from the low byte up
-  logic magic_q;                           // PING: the 4 magic bytes go first, then resp_q
   logic [AB-1:0] addr_q;                   // burst: current word address
   logic [CntB-1:0] left_q;                 // burst: words still to write
   logic [2:0] nbyte_q;                     // burst write: byte of the word being assembled
@@ -262,7 +270,7 @@ module bg_serial_bridge #(
     // count >= 1 and count * width <= MaxData (count's top bits would overflow dbytes_q)
     count_bad_q <= width_bad_q || (arg_q[55:40] == 16'd0) ||
                    (arg_q[55:40] > 16'(MaxData)) || (dbytes_q > 16'(MaxData));
-    wlen_bad_q <= (len_q != 16'd8 + dbytes_q);
+    wlen_bad_q <= (16'(len_q) != 16'd8 + dbytes_q);
     cfg_rd_bad_q <= !cfg_readable(arg_q[7:0]);
     cfg_wr_bad_q <= !cfg_writable(arg_q[7:0]);
   end
@@ -271,7 +279,7 @@ module bg_serial_bridge #(
   logic [7:0] status_d;
   assign host_ok = !busy_i || chk_valid_i;
   assign timeout = (idle_q >= ToBits'(TimeoutCycles));
-  assign status_d = check(crc_ok_q && !ferr_q, too_long_q, op_q, len_q, arg_q[7:0],
+  assign status_d = check(crc_ok_q && !ferr_q, too_long_q, op_q, 16'(len_q), arg_q[7:0],
                           cfg_rd_bad_q, cfg_wr_bad_q, count_bad_q, wlen_bad_q, range_bad_q,
                           host_ok, busy_i, chk_valid_i);
 
@@ -283,15 +291,15 @@ module bg_serial_bridge #(
       3'd1: hdr_byte = seq_q;
       3'd2: hdr_byte = op_q;
       3'd3: hdr_byte = status_q;
-      3'd4: hdr_byte = rlen_q[7:0];
-      default: hdr_byte = rlen_q[15:8];
+      3'd4: hdr_byte = 8'(rlen_q);
+      default: hdr_byte = 8'(16'(rlen_q) >> 8);
     endcase
   end
   assign tx_valid = tx_ready && (st_q == STxHdr || st_q == STxPay || st_q == STxCrc);
-  logic [7:0] magic_byte;
-  assign magic_byte = Magic[8 * idx_q[1:0] +: 8];
+  logic [7:0] ping_byte;
+  assign ping_byte = PingPay[8 * idx_q[3:0] +: 8];
   assign tx_data = (st_q == STxHdr) ? hdr_byte :
-                   (st_q == STxPay) ? (magic_q ? magic_byte : resp_q[7:0]) :
+                   (st_q == STxPay) ? ((op_q == OpPing) ? ping_byte : resp_q[7:0]) :
                    (idx_q[0] ? crc_q[15:8] : crc_q[7:0]);
 
   // outputs to the core
@@ -339,7 +347,7 @@ module bg_serial_bridge #(
       st_q <= SSof;
       seq_q <= '0; op_q <= '0; status_q <= '0; len_q <= '0; idx_q <= '0; arg_q <= '0;
       crc_q <= '1; crc_ok_q <= 1'b0; ferr_q <= 1'b0; too_long_q <= 1'b0; idle_q <= '0;
-      rlen_q <= '0; resp_q <= '0; magic_q <= 1'b0; addr_q <= '0; left_q <= '0; nbyte_q <= '0; bptr_q <= '0;
+      rlen_q <= '0; resp_q <= '0; addr_q <= '0; left_q <= '0; nbyte_q <= '0; bptr_q <= '0;
       wword_q <= '0; rst_cnt_q <= '0; done_seen_q <= 1'b0; chk_en_q <= 1'b0;
       n_crc_err_q <= '0; n_drop_q <= '0; cmd_q <= '0; cfg_addr_q <= '0;
     end else begin
@@ -371,18 +379,18 @@ module bg_serial_bridge #(
             case (st_q)
               SSeq: begin seq_q <= rx_data; st_q <= SOp; end
               SOp: begin op_q <= rx_data; st_q <= SLen0; end
-              SLen0: begin len_q[7:0] <= rx_data; st_q <= SLen1; end
+              SLen0: begin len_q <= LenB'(rx_data); st_q <= SLen1; end
               SLen1: begin
-                len_q[15:8] <= rx_data;
-                if ({rx_data, len_q[7:0]} > 16'(MaxLen)) begin
+                len_q <= LenB'({rx_data, 8'(len_q)});
+                if ({rx_data, 8'(len_q)} > 16'(MaxLen)) begin
                   too_long_q <= 1'b1;      // cannot be buffered: skip to the end of the frame
                   st_q <= SDiscard;
-                end else st_q <= ({rx_data, len_q[7:0]} == 16'd0) ? SPad : SPay;
+                end else st_q <= ({rx_data, 8'(len_q)} == 16'd0) ? SPad : SPay;
               end
               SPay: begin
                 if (idx_q < (BufBits + 1)'(8)) arg_q <= {rx_data, arg_q[63:8]};
                 idx_q <= idx_q + 1'b1;
-                if (16'(idx_q) + 16'd1 == len_q) st_q <= (idx_q < (BufBits + 1)'(7)) ? SPad : SCrc0;
+                if (16'(idx_q) + 16'd1 == 16'(len_q)) st_q <= (idx_q < (BufBits + 1)'(7)) ? SPad : SCrc0;
               end
               // the CRC bytes are compared as they arrive (crc_q holds still from here)
               SCrc0: begin crc_ok_q <= (rx_data == crc_q[7:0]); st_q <= SCrc1; end
@@ -407,23 +415,19 @@ module bg_serial_bridge #(
           idx_q <= '0;
           addr_q <= arg_q[8 +: AB];
           left_q <= arg_q[40 +: CntB];
-          magic_q <= 1'b0;
           st_q <= STxHdr;
           if (status_q != StOk) begin
             err_o <= 1'b1;
             if (status_q == StBadCrc && n_crc_err_q != '1) n_crc_err_q <= n_crc_err_q + 1'b1;
           end else begin
             case (op_q)
-              OpPing: begin
-                cfg_addr_q <= 8'd26;       // the description hash
-                st_q <= SCfgCap;
-              end
+              OpPing: rlen_q <= LenB'(12);   // the bytes come from PingPay
               OpCfgRead: begin
                 cfg_addr_q <= arg_q[7:0];
                 st_q <= SCfgCap;
               end
               OpStatus: begin
-                rlen_q <= 16'd8;
+                rlen_q <= LenB'(8);
                 resp_q <= {n_drop_q, n_crc_err_q, chk_t_i, 4'd0, chk_kind_i, 4'd0,
                            chk_en_q, chk_valid_i, done_seen_q, busy_i};
               end
@@ -431,7 +435,7 @@ module bg_serial_bridge #(
                 cfg_addr_q <= arg_q[7:0];
                 cfg_we_q <= 1'b1;
               end
-              OpMemRead: rlen_q <= dbytes_q;
+              OpMemRead: rlen_q <= LenB'(dbytes_q);
               OpMemWrite: begin
                 bptr_q <= BufBits'(8);
                 nbyte_q <= '0;
@@ -457,14 +461,8 @@ module bg_serial_bridge #(
           end
         end
         SCfgCap: begin                     // cfg_rdata follows cfg_addr combinationally
-          if (op_q == OpPing) begin
-            rlen_q <= 16'd12;
-            magic_q <= 1'b1;
-            resp_q <= {cfg_rdata_i[31:0], 16'(MaxData), 8'd0, Version};
-          end else begin
-            rlen_q <= 16'd8;
-            resp_q <= cfg_rdata_i;
-          end
+          rlen_q <= LenB'(8);
+          resp_q <= cfg_rdata_i;
           st_q <= STxHdr;
         end
         SWrRd: begin                       // buffer read; the byte is there next cycle
@@ -494,16 +492,14 @@ module bg_serial_bridge #(
           idx_q <= idx_q + 1'b1;
           if (idx_q == (BufBits + 1)'(5)) begin
             idx_q <= '0;
-            st_q <= (rlen_q == 16'd0) ? STxCrc : (op_q == OpMemRead) ? STxFetch : STxPay;
+            st_q <= (rlen_q == '0) ? STxCrc : (op_q == OpMemRead) ? STxFetch : STxPay;
           end
         end
         STxPay: if (tx_ready) begin
           crc_q <= crc_next;
-          if (magic_q) begin
-            if (idx_q[1:0] == 2'd3) magic_q <= 1'b0;
-          end else resp_q <= {8'd0, resp_q[63:8]};
+          resp_q <= {8'd0, resp_q[63:8]};
           idx_q <= idx_q + 1'b1;
-          if (16'(idx_q) + 16'd1 == rlen_q) begin
+          if (16'(idx_q) + 16'd1 == 16'(rlen_q)) begin
             idx_q <= '0;
             st_q <= STxCrc;
           end else if (op_q == OpMemRead && (idx_q[2:0] & wmax_q) == wmax_q) st_q <= STxFetch;

@@ -97,7 +97,7 @@ module bg_up5k_top #(
     .chk_t(chk_t));
 
   bg_serial_bridge #(
-    .ClkDiv(ClkDiv), .TimeoutCycles(TimeoutCycles),
+    .ClkDiv(ClkDiv), .TimeoutCycles(TimeoutCycles), .NetHash(32'(bg_cfg_pkg::NetHash)),
     .DepthPix(bg_cfg_pkg::InputSize), .DepthW(bg_cfg_pkg::WWords),
     .DepthB(bg_cfg_pkg::NWords), .DepthFb(bg_cfg_pkg::FbWords),
     .DepthNst(bg_cfg_pkg::NWords), .DepthD(bg_cfg_pkg::NWords),

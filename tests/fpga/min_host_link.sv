@@ -5,6 +5,7 @@
 // that scripts/fpga_fit_bound.sh can measure what the protocol bridge costs in the board top.
 module bg_serial_bridge #(
   parameter int ClkDiv = 208, parameter int TimeoutCycles = 480000, parameter int MaxData = 256,
+  parameter logic [31:0] NetHash = 32'd0,
   parameter int DepthPix = 0, parameter int DepthW = 0, parameter int DepthB = 0,
   parameter int DepthFb = 0, parameter int DepthNst = 0, parameter int DepthD = 0,
   parameter int DepthRast = 0, parameter int DepthRec = 0, parameter int DepthK = 0,
