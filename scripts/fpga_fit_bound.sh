@@ -10,6 +10,10 @@
 #   no-counters  no performance counters (PerfCounters = 0, a real build: --counters none)
 #   addresses    every controller address of the memories 0 (bound of one address generator per
 #                memory class in place of the per-state address sums; the host's stay)
+#   addr-CLASS   the addresses of one class of memories only (not run by default; --only):
+#                addr-weights (w_a), addr-records (rc), addr-neuron (b, n, d, eb: the
+#                N_WORDS-deep ones), addr-raster (r), addr-corr (c and fb), addr-erow (er),
+#                addr-small (kr, er, h, e, q, pix)
 #   one-stream   one random-stream state register in place of five (bound of parking four)
 #   min-link     the serial bridge replaced by tests/fpga/min_host_link.sv (no framing, CRC,
 #                checks or buffer: the protocol's cost)
@@ -24,13 +28,13 @@
 # Usage: scripts/fpga_fit_bound.sh [--net NET] [--out DIR] [--only "V1 V2 ..."]
 #   --net   network description (default nets/mnist-fpga.json)
 #   --out   work and report directory (default build/synth/bound)
-#   --only  the variants to run (default: all seven)
+#   --only  the variants to run (default: the seven above without addr-CLASS)
 # Writes DIR/bound.json and prints the table. Exit status 0, or 1 on a usage or tool error.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 die() { echo "fpga_fit_bound: error: $*" >&2; exit 1; }
-usage() { sed -n '24,28p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1; }
+usage() { sed -n '/^# Usage:/,/^# Writes/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 1; }
 
 all_variants="today no-counters addresses one-stream min-link all-core all"
 net=nets/mnist-fpga.json out="" only="$all_variants"
@@ -44,8 +48,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -f "$net" ] || die "no such network description: $net"
+addr_classes="addr-weights addr-records addr-neuron addr-raster addr-corr addr-erow addr-small"
 for v in $only; do
-  [[ " $all_variants " == *" $v "* ]] || die "unknown variant '$v' (known: $all_variants)"
+  [[ " $all_variants $addr_classes " == *" $v "* ]] ||
+    die "unknown variant '$v' (known: $all_variants $addr_classes)"
 done
 [ -n "$only" ] || die "--only is empty"
 out="${out:-build/synth/bound}"
@@ -72,14 +78,20 @@ sys.path.insert(0, sys.argv[3])
 from rtl_edit import edit
 core, lfsr = f"{d}/rtl/bg_core.sv", f"{d}/rtl/bg_lfsr.sv"
 levers = {"addresses", "one-stream"} if v in ("all-core", "all") else {v}
-if "addresses" in levers:
+# the memory address ports of each class (controller side: the host's stay)
+classes = {"addr-weights": r"w_a", "addr-records": r"rc_ra|rc_wa",
+           "addr-neuron": r"(?:b|n|d|eb)_(?:ra|wa)", "addr-raster": r"r_ra|r_wa",
+           "addr-corr": r"(?:c|fb)_(?:ra|wa)", "addr-erow": r"er_ra|er_wa",
+           "addr-small": r"(?:kr|er|h|e|q|pix)_(?:ra|wa)"}
+if "addresses" in levers or v in classes:
     s = open(core).read()
     a = s.index("    rng_step = 0;\n    div_start = 0;\n    case (st)")
     b = s.index("    if (list_we) begin", a)
-    pat = r"\b(\w+_(?:ra|wa)|w_a)(\[[^\]]+\])? = [^;]+;"
+    names = classes.get(v, r"\w+_(?:ra|wa)|w_a")
+    pat = r"\b(" + names + r")(\[[^\]]+\])? = [^;]+;"
     n = len(re.findall(pat, s[a:b]))
-    if n < 40:
-        sys.exit(f"fpga_fit_bound: error: {core}: only {n} controller addresses found")
+    if n < (40 if v == "addresses" or v in ("all-core", "all") else 1):
+        sys.exit(f"fpga_fit_bound: error: {core}: only {n} controller addresses found for {v}")
     s = s[:a] + re.sub(pat, lambda m: f"{m.group(1)}{m.group(2) or ''} = '0;", s[a:b]) + s[b:]
     open(core, "w").write(s)
 if "one-stream" in levers:
