@@ -200,7 +200,7 @@ module bg_serial_bridge #(
   ////////////////////////////////////////////////////////////////////////////////////////////
   typedef enum logic [4:0] {
     SSof, SSeq, SOp, SLen0, SLen1, SPay, SPad, SCrc0, SCrc1, SDiscard,
-    SCheck, SExec, SCfgCap, SWrRd, SWrCap, SWrWord, SRst,
+    SCheck, SExec, SWrRd, SWrCap, SWrWord, SRst,
     STxHdr, STxPay, STxFetch, STxFetchW, STxCrc
   } state_e;
 
@@ -217,7 +217,7 @@ module bg_serial_bridge #(
   logic too_long_q;
   logic [ToBits-1:0] idle_q;               // cycles since the line was last active
   logic [LenB-1:0] rlen_q;                 // response payload length (<= MaxData or 12)
-  logic [63:0] resp_q;                     // response payload, sent from the low byte up
+  logic [63:0] resp_q;                     // CFG_READ's or STATUS's payload, low byte first
   logic [AB-1:0] addr_q;                   // burst: current word address
   logic [CntB-1:0] left_q;                 // burst: words still to write
   logic [2:0] nbyte_q;                     // burst write: byte of the word being assembled
@@ -229,7 +229,6 @@ module bg_serial_bridge #(
   logic [15:0] n_crc_err_q, n_drop_q;      // saturating link-error counters (STATUS)
   logic start_q, cfg_we_q, chk_go_q;
   logic [1:0] cmd_q;
-  logic [7:0] cfg_addr_q;
 
   // payload buffer (one EBR): byte k of the request payload at address k
   logic buf_we, buf_re;
@@ -248,7 +247,11 @@ module bg_serial_bridge #(
   // Memory requests: arg_q = {width[63:56], count[55:40], addr[39:8], sel[7:0]}.
   logic [AB:0] last_q, depth_q;            // one past the last word addressed; the select's depth
   logic addr_hi_q;                         // the address has a bit at or above AB: out of range
-  logic [15:0] dbytes_q;                   // count * width: data bytes of the burst
+  // count * width: data bytes of the burst, from the count's low CntB bits (a larger count is
+  // refused as count_bad whatever this holds), so at most 8 * (2^CntB - 1)
+  logic [CntB+2:0] dbytes_q;
+  logic [CntB-1:0] cnt_lo;
+  assign cnt_lo = arg_q[40 +: CntB];
   logic width_bad_q;
   logic range_bad_q, count_bad_q, wlen_bad_q, cfg_rd_bad_q, cfg_wr_bad_q;
   always_ff @(posedge clk) begin
@@ -261,16 +264,16 @@ module bg_serial_bridge #(
     range_bad_q <= addr_hi_q || (last_q > depth_q);
     width_bad_q <= 1'b0;
     case (arg_q[63:56])
-      8'd1: begin wmax_q <= 3'd0; dbytes_q <= arg_q[55:40]; end
-      8'd2: begin wmax_q <= 3'd1; dbytes_q <= {arg_q[54:40], 1'b0}; end
-      8'd4: begin wmax_q <= 3'd3; dbytes_q <= {arg_q[53:40], 2'b0}; end
-      8'd8: begin wmax_q <= 3'd7; dbytes_q <= {arg_q[52:40], 3'b0}; end
+      8'd1: begin wmax_q <= 3'd0; dbytes_q <= (CntB + 3)'(cnt_lo); end
+      8'd2: begin wmax_q <= 3'd1; dbytes_q <= (CntB + 3)'(cnt_lo) << 1; end
+      8'd4: begin wmax_q <= 3'd3; dbytes_q <= (CntB + 3)'(cnt_lo) << 2; end
+      8'd8: begin wmax_q <= 3'd7; dbytes_q <= (CntB + 3)'(cnt_lo) << 3; end
       default: begin wmax_q <= 3'd7; dbytes_q <= '0; width_bad_q <= 1'b1; end
     endcase
-    // count >= 1 and count * width <= MaxData (count's top bits would overflow dbytes_q)
+    // count >= 1, count <= MaxData and count * width <= MaxData
     count_bad_q <= width_bad_q || (arg_q[55:40] == 16'd0) ||
-                   (arg_q[55:40] > 16'(MaxData)) || (dbytes_q > 16'(MaxData));
-    wlen_bad_q <= (16'(len_q) != 16'd8 + dbytes_q);
+                   (arg_q[55:40] > 16'(MaxData)) || (16'(dbytes_q) > 16'(MaxData));
+    wlen_bad_q <= (16'(len_q) != 16'd8 + 16'(dbytes_q));
     cfg_rd_bad_q <= !cfg_readable(arg_q[7:0]);
     cfg_wr_bad_q <= !cfg_writable(arg_q[7:0]);
   end
@@ -296,10 +299,17 @@ module bg_serial_bridge #(
     endcase
   end
   assign tx_valid = tx_ready && (st_q == STxHdr || st_q == STxPay || st_q == STxCrc);
-  logic [7:0] ping_byte;
+  logic [7:0] ping_byte, mem_byte;
   assign ping_byte = PingPay[8 * idx_q[3:0] +: 8];
+  // MEM_READ: byte idx mod width of the word the core returned. The core holds hm_rdata until
+  // the next hm_re (it is idle or held at a checkpoint, so nothing else reads), so the word is
+  // sent from the core's port without a copy.
+  logic [2:0] mem_lane;
+  assign mem_lane = idx_q[2:0] & wmax_q;
+  assign mem_byte = hm_rdata_i[8 * mem_lane +: 8];
   assign tx_data = (st_q == STxHdr) ? hdr_byte :
-                   (st_q == STxPay) ? ((op_q == OpPing) ? ping_byte : resp_q[7:0]) :
+                   (st_q == STxPay) ? ((op_q == OpPing) ? ping_byte :
+                                       (op_q == OpMemRead) ? mem_byte : resp_q[7:0]) :
                    (idx_q[0] ? crc_q[15:8] : crc_q[7:0]);
 
   // outputs to the core
@@ -307,7 +317,10 @@ module bg_serial_bridge #(
   assign start_o = start_q;
   assign cmd_o = cmd_q;
   assign cfg_we_o = cfg_we_q;
-  assign cfg_addr_o = cfg_addr_q;
+  // the configuration address straight from the first argument byte: it holds from the end of
+  // the payload until the next frame starts, the core takes a write only with the cfg_we pulse,
+  // and its read data follow the address combinationally
+  assign cfg_addr_o = arg_q[7:0];
   // CONFIG_WRITE's word straight from the arguments: they hold until the next frame starts, and
   // the core takes cfg_wdata only with the cfg_we pulse
   assign cfg_wdata_o = arg_q[39:8];
@@ -349,7 +362,7 @@ module bg_serial_bridge #(
       crc_q <= '1; crc_ok_q <= 1'b0; ferr_q <= 1'b0; too_long_q <= 1'b0; idle_q <= '0;
       rlen_q <= '0; resp_q <= '0; addr_q <= '0; left_q <= '0; nbyte_q <= '0; bptr_q <= '0;
       wword_q <= '0; rst_cnt_q <= '0; done_seen_q <= 1'b0; chk_en_q <= 1'b0;
-      n_crc_err_q <= '0; n_drop_q <= '0; cmd_q <= '0; cfg_addr_q <= '0;
+      n_crc_err_q <= '0; n_drop_q <= '0; cmd_q <= '0;
     end else begin
       if (done_i) done_seen_q <= 1'b1;
       // inter-byte timer: restarts whenever the receiver is busy or delivers a byte
@@ -422,19 +435,16 @@ module bg_serial_bridge #(
           end else begin
             case (op_q)
               OpPing: rlen_q <= LenB'(12);   // the bytes come from PingPay
-              OpCfgRead: begin
-                cfg_addr_q <= arg_q[7:0];
-                st_q <= SCfgCap;
+              OpCfgRead: begin             // the word arg_q[7:0] names, taken as a whole
+                rlen_q <= LenB'(8);
+                resp_q <= cfg_rdata_i;
               end
               OpStatus: begin
                 rlen_q <= LenB'(8);
                 resp_q <= {n_drop_q, n_crc_err_q, chk_t_i, 4'd0, chk_kind_i, 4'd0,
                            chk_en_q, chk_valid_i, done_seen_q, busy_i};
               end
-              OpCfgWrite: begin
-                cfg_addr_q <= arg_q[7:0];
-                cfg_we_q <= 1'b1;
-              end
+              OpCfgWrite: cfg_we_q <= 1'b1;
               OpMemRead: rlen_q <= LenB'(dbytes_q);
               OpMemWrite: begin
                 bptr_q <= BufBits'(8);
@@ -459,11 +469,6 @@ module bg_serial_bridge #(
               default: ;
             endcase
           end
-        end
-        SCfgCap: begin                     // cfg_rdata follows cfg_addr combinationally
-          rlen_q <= LenB'(8);
-          resp_q <= cfg_rdata_i;
-          st_q <= STxHdr;
         end
         SWrRd: begin                       // buffer read; the byte is there next cycle
           bptr_q <= bptr_q + 1'b1;
@@ -505,8 +510,7 @@ module bg_serial_bridge #(
           end else if (op_q == OpMemRead && (idx_q[2:0] & wmax_q) == wmax_q) st_q <= STxFetch;
         end
         STxFetch: st_q <= STxFetchW;       // hm_re this cycle
-        STxFetchW: begin
-          resp_q <= hm_rdata_i;
+        STxFetchW: begin                   // hm_rdata holds the word from here
           addr_q <= addr_q + 1'b1;
           st_q <= STxPay;
         end
