@@ -217,7 +217,7 @@ module bg_serial_bridge #(
   logic too_long_q;
   logic [ToBits-1:0] idle_q;               // cycles since the line was last active
   logic [LenB-1:0] rlen_q;                 // response payload length (<= MaxData or 12)
-  logic [63:0] resp_q;                     // CFG_READ's or STATUS's payload, low byte first
+  logic [63:0] resp_q;                     // response payload, sent from the low byte up
   logic [AB-1:0] addr_q;                   // burst: current word address
   logic [CntB-1:0] left_q;                 // burst: words still to write
   logic [2:0] nbyte_q;                     // burst write: byte of the word being assembled
@@ -299,17 +299,11 @@ module bg_serial_bridge #(
     endcase
   end
   assign tx_valid = tx_ready && (st_q == STxHdr || st_q == STxPay || st_q == STxCrc);
-  logic [7:0] ping_byte, mem_byte;
+  logic [7:0] ping_byte;
   assign ping_byte = PingPay[8 * idx_q[3:0] +: 8];
-  // MEM_READ: byte idx mod width of the word the core returned. The core holds hm_rdata until
-  // the next hm_re (it is idle or held at a checkpoint, so nothing else reads), so the word is
-  // sent from the core's port without a copy.
-  logic [2:0] mem_lane;
-  assign mem_lane = idx_q[2:0] & wmax_q;
-  assign mem_byte = hm_rdata_i[8 * mem_lane +: 8];
   assign tx_data = (st_q == STxHdr) ? hdr_byte :
                    (st_q == STxPay) ? ((op_q == OpPing) ? ping_byte :
-                                       (op_q == OpMemRead) ? mem_byte : resp_q[7:0]) :
+                                       resp_q[7:0]) :
                    (idx_q[0] ? crc_q[15:8] : crc_q[7:0]);
 
   // outputs to the core
@@ -510,7 +504,8 @@ module bg_serial_bridge #(
           end else if (op_q == OpMemRead && (idx_q[2:0] & wmax_q) == wmax_q) st_q <= STxFetch;
         end
         STxFetch: st_q <= STxFetchW;       // hm_re this cycle
-        STxFetchW: begin                   // hm_rdata holds the word from here
+        STxFetchW: begin
+          resp_q <= hm_rdata_i;
           addr_q <= addr_q + 1'b1;
           st_q <= STxPay;
         end
