@@ -200,6 +200,10 @@ module bg_core #(
   logic ea_hi;                     // an address bit above those is set: no register
   assign ea = hm_addr[5:0];
   assign ea_hi = hm_addr[31:6] != '0;
+  logic ea_u, ea_sg, ea_cnt;       // the address names u± (a memory word), σ± or a count c_k
+  assign ea_u = !ea_hi && ea < 6'(NOut);
+  assign ea_sg = !ea_hi && ea >= 6'(NOut) && ea < 6'(2 * NOut);
+  assign ea_cnt = !ea_hi && ea >= 6'(2 * NOut) && ea < 6'(3 * NOut);
 
   // sleep registers (o_k: words of u_erow, above)
   logic [QBits-1:0] q_val;         // Q_k of the feedback step (Q_k = Σ o_k² are memory words)
@@ -883,8 +887,8 @@ module bg_core #(
         SelK: begin rc_re = hm_re; rc_ra = hm_addr; rc_we = hm_we; rc_wa = hm_addr;
                     rc_wd = RecBits'(TB'(hm_wdata)); end
         SelErr: begin              // u± in the single-port memory, c_k in u_erow
-          e_re = hm_re && !ea_hi && ea < 6'(NOut); e_ra = AW'(eu);
-          er_re = hm_re && !ea_hi && ea >= 6'(2 * NOut) && ea < 6'(3 * NOut);
+          e_re = hm_re && ea_u; e_ra = AW'(eu);
+          er_re = hm_re && ea_cnt;
           er_ra = AW'(ErCnt) + AW'(eu);
         end
         default: ;
@@ -907,9 +911,9 @@ module bg_core #(
   always_ff @(posedge clk) begin
     if (hm_re) begin
       hm_sel_q <= hm_sel;
-      err_mem_q <= !ea_hi && ea < 6'(NOut);
-      err_cnt_q <= !ea_hi && ea >= 6'(2 * NOut) && ea < 6'(3 * NOut);
-      if (!ea_hi && ea >= 6'(NOut) && ea < 6'(2 * NOut)) err_rd <= {62'd0, sp[eu], sm[eu]};
+      err_mem_q <= ea_u;
+      err_cnt_q <= ea_cnt;
+      if (ea_sg) err_rd <= {62'd0, sp[eu], sm[eu]};
       else err_rd <= '0;
     end
   end
