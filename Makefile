@@ -66,6 +66,7 @@ help:
 	@echo "  make synth       FPGA flow: report + UP5K bitstream (NET=nets/mnist-fpga.json TARGET=up5k;"
 	@echo "                   TARGET=up5k|hx8k|ecp5|xilinx, SEEDS=\"1 2 3\" FREQ=24 TOP=board|core;"
 	@echo "                   COUNTERS=all: the twelve counters (default: cycles, samples), 0: none;"
+	@echo "                   HOST=all: the host port reaches every memory (default: the model's);"
 	@echo "                   CLOCK=48|24|12|6 MHz)"
 	@echo "  make synth-breakdown  UP5K LUT4 per block and by removal of counters / host port"
 	@echo "  make gen NET=F   generated headers for one network description ($(BUILD)/gen/<name>)"
@@ -109,8 +110,9 @@ SYNTH_NET  = $(if $(filter command line environment,$(origin NET)),$(NET),nets/m
 synth: $(BUILD)/bin/bgnet
 	@bash scripts/synth.sh --net $(SYNTH_NET) --target $(TARGET) --out $(BUILD)/synth/$(TARGET) \
 	  $(if $(SEEDS),--seeds "$(SEEDS)") $(if $(CLOCK),--clock $(CLOCK)) $(if $(FREQ),--freq $(FREQ)) \
-  $(if $(TOP),--top $(TOP)) \
-	  $(if $(filter 0 none,$(COUNTERS)),--counters none) $(if $(filter 1 all,$(COUNTERS)),--counters all)
+	  $(if $(TOP),--top $(TOP)) \
+	  $(if $(filter 0 none,$(COUNTERS)),--counters none) $(if $(filter 1 all,$(COUNTERS)),--counters all) \
+	  $(if $(HOST),--host $(HOST))
 
 # Where the UP5K's LUTs go: LUT4 per block and parts of bg_core measured by removal
 # (scripts/fpga_breakdown.sh, docs/fpga.md); Yosys only, a few minutes.

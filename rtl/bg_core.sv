@@ -9,7 +9,13 @@ module bg_core #(
   // board, at a fraction of the cost (`scripts/synth.sh --counters min`). 0: none are built and
   // their configuration words read 0; only for fitting a small FPGA (`scripts/synth.sh
   // --no-counters`), since the host then cannot measure cycles or events
-  parameter int PerfCounters = 1
+  parameter int PerfCounters = 1,
+  // 1: the host memory port reaches every memory (docs/rtl.md, "Host interface"). 0: only the
+  // model's parameters and the input, the selects pixels, weights, biases and feedback weights
+  // (what training, inference and checkpoints need); the others read 0 and ignore writes. For
+  // fitting a small FPGA (`scripts/synth.sh --host model`): the host can then no longer look
+  // at the neuron state, dendrites, rasters, records, kernels or the error unit
+  parameter int HostState = 1
 ) (
   input  logic        clk,
   input  logic        rst_n,
@@ -876,17 +882,18 @@ module bg_core #(
                     b_wd = WBITS'(hm_wdata); end
         SelFb: begin fb_re = hm_re; fb_ra = hm_addr; fb_we = hm_we; fb_wa = hm_addr;
                      fb_wd = FBBITS'(hm_wdata); end
-        SelNst: begin n_re = hm_re; n_ra = hm_addr; n_we = hm_we; n_wa = hm_addr;
+        // the core's state: only with HostState (the default case for a select not built)
+        SelNst: if (HostState != 0) begin n_re = hm_re; n_ra = hm_addr; n_we = hm_we; n_wa = hm_addr;
                       n_wd = NstBits'(hm_wdata); end
-        SelD: begin d_re = hm_re; d_ra = hm_addr; d_we = hm_we; d_wa = hm_addr;
+        SelD: if (HostState != 0) begin d_re = hm_re; d_ra = hm_addr; d_we = hm_we; d_wa = hm_addr;
                     d_wd = DB'(hm_wdata); end
-        SelRast: begin r_re = hm_re; r_ra = hm_addr; r_we = hm_we; r_wa = hm_addr;
+        SelRast: if (HostState != 0) begin r_re = hm_re; r_ra = hm_addr; r_we = hm_we; r_wa = hm_addr;
                        r_wd = T'(hm_wdata); end
-        SelRec: begin rc_re = hm_re; rc_ra = hm_addr; rc_we = hm_we; rc_wa = hm_addr;
+        SelRec: if (HostState != 0) begin rc_re = hm_re; rc_ra = hm_addr; rc_we = hm_we; rc_wa = hm_addr;
                       rc_wd = RecBits'(hm_wdata); end
-        SelK: begin rc_re = hm_re; rc_ra = hm_addr; rc_we = hm_we; rc_wa = hm_addr;
+        SelK: if (HostState != 0) begin rc_re = hm_re; rc_ra = hm_addr; rc_we = hm_we; rc_wa = hm_addr;
                     rc_wd = RecBits'(TB'(hm_wdata)); end
-        SelErr: begin              // u± in the single-port memory, c_k in u_erow
+        SelErr: if (HostState != 0) begin  // u± in the single-port memory, c_k in u_erow
           e_re = hm_re && ea_u; e_ra = AW'(eu);
           er_re = hm_re && ea_cnt;
           er_ra = AW'(ErCnt) + AW'(eu);
@@ -902,7 +909,7 @@ module bg_core #(
   logic err_mem_q;                 // the error-unit read was a {u-, u+} word of the memory
   logic err_cnt_q;                 // ... or a count c_k of u_erow
   always_comb begin
-    if (host)                      // the output an error-unit address names
+    if (host && HostState != 0)    // the output an error-unit address names
       eu = EUW'((ea < 6'(NOut)) ? ea : (ea < 6'(2 * NOut)) ? ea - 6'(NOut) : ea - 6'(2 * NOut));
     else if (st == S_FWD_SOMA) eu = EUW'(i);
     else if (st == S_ERR_FB_SUM) eu = EUW'(fb_k_rd);
@@ -923,6 +930,9 @@ module bg_core #(
       SelW: hm_rdata = 64'(w_rd);
       SelB: hm_rdata = 64'(b_rd);
       SelFb: hm_rdata = 64'(fb_rd);
+      default: hm_rdata = '0;
+    endcase
+    if (HostState != 0) case (hm_sel_q)
       SelNst: hm_rdata = 64'(n_rd);
       SelD: hm_rdata = 64'(d_rd);
       SelRast: hm_rdata = 64'(r_rd);
@@ -930,7 +940,7 @@ module bg_core #(
       SelK: hm_rdata = 64'(rc_rd[TB-1:0]);
       SelErr: hm_rdata = err_mem_q ? {32'($signed(e_rd[EB-1:0])), 32'($signed(e_rd[2*EB-1:EB]))}
                        : err_cnt_q ? 64'(er_rd[CntW-1:0]) : err_rd;
-      default: hm_rdata = '0;
+      default: ;
     endcase
   end
 

@@ -193,6 +193,7 @@ def cmd_pre(a):
         "top": a.top,
         "perf_counters": a.counters != "none",
         "counters": a.counters,
+        "host": a.host,
         "clock_mhz": a.clock,
         "label": label,
         "placed": False,
@@ -448,6 +449,9 @@ def main():
     q.add_argument("--counters", choices=("all", "min", "none"), default="all",
                    help="bg_core's performance counters: all twelve (PerfCounters = 1), the cycle "
                         "and sample counters (2) or none (0)")
+    q.add_argument("--host", choices=("model", "all"), default="all",
+                   help="what bg_core's host memory port reaches: the model's memories only "
+                        "(HostState = 0) or every memory (1)")
     q.add_argument("--yosys-failed", action="store_true",
                    help="Yosys stopped: report the latches its log names, no resources")
     q = sub.add_parser("best")

@@ -29,11 +29,14 @@ for net in tests/cosim/nets/tiny-replay.json nets/mnist-fpga.json nets/mnist-ful
     echo "FAIL icarus_compile_$name: $(grep -v sorry "$T/$name.iv" | head -3 | tr '\n' ' ')"
   fi
 done
-# bg_core without its performance counters (PerfCounters = 0, scripts/synth.sh --counters none)
-# and with the cycle and sample counters only (PerfCounters = 2, --counters min)
-for pc in 0:no_counters 2:min_counters; do
+# bg_core without its performance counters (PerfCounters = 0, scripts/synth.sh --counters none),
+# with the cycle and sample counters only (PerfCounters = 2, --counters min), and as the board
+# builds it (those counters, the host port on the model's memories: HostState = 0, --host model)
+for pc in "-GPerfCounters=0:no_counters" "-GPerfCounters=2:min_counters" \
+          "-GPerfCounters=2 -GHostState=0:board"; do
+  # shellcheck disable=SC2086 # the -G options, split on purpose
   if verilator --lint-only -Wall -Irtl rtl/bg_lint.vlt "$T/mnist-fpga/bg_cfg_pkg.sv" $RTL \
-       --top-module bg_core -GPerfCounters=${pc%%:*} > "$T/pc.vl" 2>&1; then
+       --top-module bg_core ${pc%%:*} > "$T/pc.vl" 2>&1; then
     echo "PASS verilator_lint_${pc#*:}"
   else
     echo "FAIL verilator_lint_${pc#*:}: $(grep -m3 '^%' "$T/pc.vl" | tr '\n' ' ')"

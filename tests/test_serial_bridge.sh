@@ -48,21 +48,28 @@ hash=$(build/bin/bgnet consts "$net" | awk '$1 == "NET_HASH" { printf "%08x", $2
 const() { sed -n "s/.*localparam int $1 = 32'sd\([0-9]*\);.*/\1/p" "$pkg"; }
 wbits=$(const MaxWBits)
 wwords=$(const WWords)
-dir=build/fpga/tb-$hash
-stamp="$(cat "$pkg" rtl/*.sv rtl/*.svh rtl/fpga/*.sv sim/fpga/bg_up5k_tb.cpp | md5sum | cut -c1-16)-$div-$timeout"
-if [ ! -x "$dir/obj/bg_up5k_tb" ] || [ "$(cat "$dir/stamp" 2> /dev/null)" != "$stamp" ]; then
+# tb_build DIR TEST INCDIR PARAMS SOURCES...: the board top's testbench in DIR/obj, built again
+# only when a source or a parameter changed; TEST names the failure
+tb_build() {
+  local dir=$1 test=$2 inc=$3 params=$4 stamp
+  shift 4
+  stamp="$(cat "$@" sim/fpga/bg_up5k_tb.cpp | md5sum | cut -c1-16)-$div-$timeout-$params"
+  [ -x "$dir/obj/bg_up5k_tb" ] && [ "$(cat "$dir/stamp" 2> /dev/null)" = "$stamp" ] && return 0
   rm -rf "$dir"
   mkdir -p "$dir"
-  cp "$pkg" "$dir/bg_cfg_pkg.sv"
+  # shellcheck disable=SC2086 # params: Verilator -G options, split on purpose
   if ! verilator --cc --exe --build -j 1 -O1 -Wno-fatal -Wno-lint -Wno-style -DBG_EXT_CLK \
-       -GClkDiv=$div -GTimeoutCycles=$timeout --top-module bg_up5k_top -Irtl \
+       -GClkDiv=$div -GTimeoutCycles=$timeout $params --top-module bg_up5k_top -I"$inc" \
        --Mdir "$dir/obj" -o bg_up5k_tb -CFLAGS "-std=c++17 -O1" \
-       "$dir/bg_cfg_pkg.sv" $RTL "$PWD/sim/fpga/bg_up5k_tb.cpp" > "$dir/build.log" 2>&1; then
-    echo "FAIL serial_tb_build: Verilator build failed: $(grep -m3 -i error "$dir/build.log" | tr '\n' ' ') (log: $dir/build.log)"
-    exit 1
+       "$@" "$PWD/sim/fpga/bg_up5k_tb.cpp" > "$dir/build.log" 2>&1; then
+    echo "FAIL $test: Verilator build failed: $(grep -m3 -i error "$dir/build.log" | tr '\n' ' ') (log: $dir/build.log)"
+    return 1
   fi
   echo "$stamp" > "$dir/stamp"
-fi
+}
+dir=build/fpga/tb-$hash
+# shellcheck disable=SC2086 # RTL: the source list
+tb_build "$dir" serial_tb_build rtl "" "$pkg" $RTL || exit 1
 "$dir/obj/bg_up5k_tb" --hash "$hash" --wbits "$wbits" --wwords "$wwords" --div $div --timeout $timeout > "$T/tb.out" 2>&1
 rc=$?
 cat "$T/tb.out"
@@ -76,6 +83,18 @@ if "$dir/obj/bg_up5k_tb" --hash "$hash" --wbits "$wbits" --wwords "$wwords" --di
   echo "PASS serial_rand_reset (all $(grep -c '^PASS ' "$T/rr.out") checks under +verilator+rand+reset+2)"
 else
   echo "FAIL serial_rand_reset: $(grep -m2 '^FAIL' "$T/rr.out" | tr '\n' ' ')"
+fi
+# the board as scripts/synth.sh builds it (--host model, HostState = 0): the same checks, the
+# core's state selects refused
+# shellcheck disable=SC2086 # RTL: the source list
+if tb_build "$dir-model" serial_model_tb_build rtl -GHostState=0 "$pkg" $RTL; then
+  "$dir-model/obj/bg_up5k_tb" --hash "$hash" --wbits "$wbits" --wwords "$wwords" --div $div \
+    --timeout $timeout --host-model > "$T/model.out" 2>&1
+  rc=$?
+  sed -n 's/^\(PASS\|FAIL\) serial_/\1 serial_model_/p' "$T/model.out"
+  if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$T/model.out"; then
+    echo "FAIL serial_model_tb: exit status $rc: $(tail -n 3 "$T/model.out" | tr '\n' ' ')"
+  fi
 fi
 # docs/serial.md's worked example is this exchange, byte for byte
 req=$(sed -n 's/^tb: PING request  //p' "$T/tb.out")
@@ -93,23 +112,11 @@ cp rtl/*.sv rtl/*.svh "$T/bug/"
 cp rtl/fpga/*.sv "$T/bug/fpga/"
 sed -i 's/assign status_d = check(crc_ok_q \&\& !ferr_q,/assign status_d = check(1'"'"'b1,/' \
   "$T/bug/fpga/bg_serial_bridge.sv"
-bugstamp="$(cat "$pkg" "$T"/bug/*.sv "$T"/bug/*.svh "$T"/bug/fpga/*.sv sim/fpga/bg_up5k_tb.cpp | md5sum | cut -c1-16)-$div-$timeout"
 if cmp -s rtl/fpga/bg_serial_bridge.sv "$T/bug/fpga/bg_serial_bridge.sv"; then
   echo "FAIL serial_catches_bug: the bug could not be planted"
   exit 1
 fi
-if [ ! -x "$bug/obj/bg_up5k_tb" ] || [ "$(cat "$bug/stamp" 2> /dev/null)" != "$bugstamp" ]; then
-  rm -rf "$bug"
-  mkdir -p "$bug"
-  if ! verilator --cc --exe --build -j 1 -O1 -Wno-fatal -Wno-lint -Wno-style -DBG_EXT_CLK \
-         -GClkDiv=$div -GTimeoutCycles=$timeout --top-module bg_up5k_top -I"$T/bug" \
-         --Mdir "$bug/obj" -o bg_up5k_tb -CFLAGS "-std=c++17 -O1" \
-         "$pkg" "$T"/bug/*.sv "$T"/bug/fpga/*.sv "$PWD/sim/fpga/bg_up5k_tb.cpp" > "$bug/build.log" 2>&1; then
-    echo "FAIL serial_catches_bug: the planted copy did not build: $(grep -m2 -i error "$bug/build.log" | tr '\n' ' ')"
-    exit 1
-  fi
-  echo "$bugstamp" > "$bug/stamp"
-fi
+tb_build "$bug" serial_catches_bug "$T/bug" "" "$pkg" "$T"/bug/*.sv "$T"/bug/fpga/*.sv || exit 1
 "$bug/obj/bg_up5k_tb" --hash "$hash" --wbits "$wbits" --wwords "$wwords" --div $div --timeout $timeout > "$T/bug.out" 2>&1
 if grep -q '^FAIL serial_bad_crc: ' "$T/bug.out"; then
   echo "PASS serial_catches_bug ($(grep -m1 '^FAIL serial_bad_crc' "$T/bug.out" | cut -c6-))"

@@ -98,12 +98,10 @@ module bg_serial_bridge #(
   ////////////////////////////////////////////////////////////////////////////////////////////
   // Helpers
   ////////////////////////////////////////////////////////////////////////////////////////////
-  // CRC-16/CCITT-FALSE: polynomial 0x1021, initial value 0xFFFF, most significant bit first
-  function automatic logic [15:0] crc16(input logic [15:0] c, input logic [7:0] d);
-    logic [15:0] x;
-    x = c ^ {d, 8'h00};
-    for (int b = 0; b < 8; b++) x = x[15] ? ({x[14:0], 1'b0} ^ 16'h1021) : {x[14:0], 1'b0};
-    crc16 = x;
+  // CRC-16/CCITT-FALSE: polynomial 0x1021, initial value 0xFFFF, most significant bit first;
+  // one message bit d into the register c (the bridge feeds a byte's bits one per cycle)
+  function automatic logic [15:0] crc16_bit(input logic [15:0] c, input logic d);
+    crc16_bit = (c[15] ^ d) ? ({c[14:0], 1'b0} ^ 16'h1021) : {c[14:0], 1'b0};
   endfunction
 
   function automatic logic [32:0] depth_of(input logic [7:0] sel);
@@ -212,6 +210,8 @@ module bg_serial_bridge #(
   // a payload shorter than 8 bytes is padded with zero bytes (SPad), so byte k ends at bits 8k
   logic [63:0] arg_q;
   logic [15:0] crc_q;                      // running CRC of the request, then of the response
+  logic [7:0] crc_byte_q;                  // the byte going into crc_q, most significant bit first
+  logic [3:0] crc_left_q;                  // its bits still to go in (one per cycle)
   logic crc_ok_q;                          // the request's CRC bytes so far match crc_q
   logic ferr_q;                            // a byte of this frame had a framing error
   logic too_long_q;
@@ -341,9 +341,12 @@ module bg_serial_bridge #(
   logic rx_in_crc;
   assign rx_in_crc = rx_valid && (st_q == SSeq || st_q == SOp || st_q == SLen0 ||
                                   st_q == SLen1 || st_q == SPay);
-  // one CRC update for both directions: the byte received, or the byte being sent
-  logic [15:0] crc_next;
-  assign crc_next = crc16(crc_q, (st_q == STxHdr || st_q == STxPay) ? tx_data : rx_data);
+  // The CRC takes a byte's bits one per cycle, the byte received or the byte being sent: a
+  // byte on the line takes 10 bit times of ClkDiv >= 4 cycles, so the 8 bits are in before the
+  // next byte arrives or is sent, and before the CRC is compared or sent (docs/serial.md, CRC)
+  logic crc_feed;                          // a byte enters the CRC this cycle
+  assign crc_feed = rx_in_crc || (tx_valid && (st_q == STxHdr || st_q == STxPay) &&
+                                  !(st_q == STxHdr && idx_q == '0));
 
   always_ff @(posedge clk) begin
     start_q <= 1'b0;
@@ -353,7 +356,8 @@ module bg_serial_bridge #(
     if (!rst_n) begin
       st_q <= SSof;
       seq_q <= '0; op_q <= '0; status_q <= '0; len_q <= '0; idx_q <= '0; arg_q <= '0;
-      crc_q <= '1; crc_ok_q <= 1'b0; ferr_q <= 1'b0; too_long_q <= 1'b0; idle_q <= '0;
+      crc_q <= '1; crc_byte_q <= '0; crc_left_q <= '0; crc_ok_q <= 1'b0; ferr_q <= 1'b0;
+      too_long_q <= 1'b0; idle_q <= '0;
       rlen_q <= '0; resp_q <= '0; addr_q <= '0; left_q <= '0; nbyte_q <= '0; bptr_q <= '0;
       wword_q <= '0; rst_cnt_q <= '0; done_seen_q <= 1'b0; chk_en_q <= 1'b0;
       n_crc_err_q <= '0; n_drop_q <= '0; cmd_q <= '0;
@@ -362,7 +366,14 @@ module bg_serial_bridge #(
       // inter-byte timer: restarts whenever the receiver is busy or delivers a byte
       if (rx_active || rx_valid) idle_q <= '0;
       else if (!timeout) idle_q <= idle_q + 1'b1;
-      if (rx_in_crc) crc_q <= crc_next;
+      if (crc_feed) begin
+        crc_byte_q <= (st_q == STxHdr || st_q == STxPay) ? tx_data : rx_data;
+        crc_left_q <= 4'd8;
+      end else if (crc_left_q != '0) begin
+        crc_q <= crc16_bit(crc_q, crc_byte_q[7]);
+        crc_byte_q <= {crc_byte_q[6:0], 1'b0};
+        crc_left_q <= crc_left_q - 1'b1;
+      end
       if (rx_valid && rx_ferr) ferr_q <= 1'b1;
 
       case (st_q)
@@ -486,8 +497,7 @@ module bg_serial_bridge #(
 
         // ---- response -----------------------------------------------------------------
         STxHdr: if (tx_ready) begin
-          if (idx_q == '0) crc_q <= '1;
-          else crc_q <= crc_next;
+          if (idx_q == '0) crc_q <= '1;     // SOF is not in the CRC; the rest through crc_feed
           idx_q <= idx_q + 1'b1;
           if (idx_q == (BufBits + 1)'(5)) begin
             idx_q <= '0;
@@ -495,7 +505,6 @@ module bg_serial_bridge #(
           end
         end
         STxPay: if (tx_ready) begin
-          crc_q <= crc_next;
           resp_q <= {8'd0, resp_q[63:8]};
           idx_q <= idx_q + 1'b1;
           if (16'(idx_q) + 16'd1 == 16'(rlen_q)) begin

@@ -20,7 +20,8 @@ module bg_up5k_top #(
   parameter int TimeoutCycles = ClkHz / 50,              // 20 ms inter-byte timeout
   parameter int PorBits = 10,                            // power-on reset: 2^10 cycles
   parameter int LedBits = 22,                            // error LED and heartbeat timing
-  parameter int PerfCounters = 1                         // bg_core's: 0 builds no counters
+  parameter int PerfCounters = 1,                        // bg_core's: 0 builds no counters
+  parameter int HostState = 1                            // bg_core's: 0 the model's memories only
 ) (
 `ifdef BG_EXT_CLK
   input  logic CLK,
@@ -87,7 +88,7 @@ module bg_up5k_top #(
 
   assign core_rst_n = rst_n_q && !core_rst;
 
-  bg_core #(.PerfCounters(PerfCounters)) u_core (
+  bg_core #(.PerfCounters(PerfCounters), .HostState(HostState)) u_core (
     .clk(clk), .rst_n(core_rst_n),
     .start(start), .cmd(cmd), .busy(busy), .done(done),
     .cfg_we(cfg_we), .cfg_addr(cfg_addr), .cfg_wdata(cfg_wdata), .cfg_rdata(cfg_rdata),
@@ -96,13 +97,16 @@ module bg_up5k_top #(
     .chk_en(chk_en), .chk_go(chk_go), .chk_valid(chk_valid), .chk_kind(chk_kind),
     .chk_t(chk_t));
 
+  localparam bit HsOn = (HostState != 0);
   bg_serial_bridge #(
     .ClkDiv(ClkDiv), .TimeoutCycles(TimeoutCycles), .NetHash(32'(bg_cfg_pkg::NetHash)),
     .DepthPix(bg_cfg_pkg::InputSize), .DepthW(bg_cfg_pkg::WWords),
     .DepthB(bg_cfg_pkg::NWords), .DepthFb(bg_cfg_pkg::FbWords),
-    .DepthNst(bg_cfg_pkg::NWords), .DepthD(bg_cfg_pkg::NWords),
-    .DepthRast(bg_cfg_pkg::RWords), .DepthRec(bg_cfg_pkg::RecWords),
-    .DepthK(bg_cfg_pkg::RecWords), .DepthErr(3 * bg_cfg_pkg::OutputSize)
+    // the core's state only when its host port reaches it (HostState): else the bridge
+    // refuses those selects (BAD_ADDR, docs/serial.md)
+    .DepthNst(HsOn ? bg_cfg_pkg::NWords : 0), .DepthD(HsOn ? bg_cfg_pkg::NWords : 0),
+    .DepthRast(HsOn ? bg_cfg_pkg::RWords : 0), .DepthRec(HsOn ? bg_cfg_pkg::RecWords : 0),
+    .DepthK(HsOn ? bg_cfg_pkg::RecWords : 0), .DepthErr(HsOn ? 3 * bg_cfg_pkg::OutputSize : 0)
   ) u_bridge (
     .clk(clk), .rst_n(rst_n_q), .rx_i(RX), .tx_o(TX),
     .core_rst_o(core_rst), .start_o(start), .cmd_o(cmd), .busy_i(busy), .done_i(done),

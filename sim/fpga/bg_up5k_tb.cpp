@@ -5,12 +5,14 @@
 // both UARTs and the core's host interface are exercised exactly as a board would be.
 // Prints one `PASS name` / `FAIL name: why` line per check; exit status 1 if any failed.
 //
-// Usage: bg_up5k_tb --hash HEX --wbits N --wwords N [--div N] [--timeout N]
+// Usage: bg_up5k_tb --hash HEX --wbits N --wwords N [--div N] [--timeout N] [--host-model]
 //   --hash      the description hash the core must report (bgnet consts NET: NET_HASH)
 //   --wbits     width of a forward-weight word (bg_cfg_pkg::MaxWBits)
 //   --wwords    number of forward weights (bg_cfg_pkg::WWords, at least 64)
 //   --div       clock cycles per UART bit the model was built with (ClkDiv)
 //   --timeout   the bridge's inter-byte timeout in cycles (TimeoutCycles)
+//   --host-model  the board top was built with HostState = 0: the core's state selects (4 to 9)
+//               must be refused, the model's (0 to 3) served; the checkpoint test reads weights
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -297,8 +299,12 @@ int main(int argc, char **argv) {
   int wbits = 0, wwords = 0, div = 4;
   const int max_data = 256;  // data bytes per burst (MaxData)
   uint64_t timeout = 2000;
-  bool have_hash = false;
+  bool have_hash = false, host_model = false;
   for (int i = 1; i < argc; i++) {
+    if (std::strcmp(argv[i], "--host-model") == 0) {
+      host_model = true;
+      continue;
+    }
     auto val = [&](const char *opt) -> const char * {
       if (std::strcmp(argv[i], opt) != 0 || i + 1 >= argc)
         return nullptr;
@@ -319,7 +325,8 @@ int main(int argc, char **argv) {
   }
   if (!have_hash || wbits <= 0 || wbits > 64 || wwords < 64 || div < 4) {
     std::fprintf(stderr,
-                 "usage: bg_up5k_tb --hash HEX --wbits N --wwords N [--div N] [--timeout N]\n");
+                 "usage: bg_up5k_tb --hash HEX --wbits N --wwords N [--div N] [--timeout N] "
+                 "[--host-model]\n");
     return 2;
   }
   const uint64_t wmask = (wbits == 64) ? ~0ull : ((1ull << wbits) - 1);
@@ -612,6 +619,25 @@ int main(int argc, char **argv) {
       fail("serial_truncated", why);
   }
 
+  // ---- what the host port reaches: every select, or the model's only (HostState = 0) --------
+  {
+    std::string why;
+    for (uint8_t sel = 0; sel <= 9 && why.empty(); sel++) {
+      bool model = sel <= 3;
+      uint8_t want = (host_model && !model) ? ST_BAD_ADDR : ST_OK;
+      r = b.request(seq, OP_MEM_READ, mem_args(sel, 0, 1));
+      std::string w = expect(r, seq, OP_MEM_READ, want, want == ST_OK ? 8 : 0);
+      seq++;
+      if (!w.empty())
+        why = "select " + std::to_string(sel) + ": " + w;
+    }
+    if (why.empty())
+      pass("serial_host_selects", host_model ? "(selects 0-3 read, 4-9 refused with status 4)"
+                                             : "(selects 0-9 read)");
+    else
+      fail("serial_host_selects", why);
+  }
+
   // ---- illegal addresses, arguments and lengths ---------------------------------------------
   {
     struct Case {
@@ -817,7 +843,8 @@ int main(int argc, char **argv) {
         break;
       }
       t_seen = t;
-      r = b.request(seq, OP_MEM_READ, mem_args(6, 0, 4));  // spike rasters at the checkpoint
+      // spike rasters at the checkpoint (weights when the core's state is not reachable)
+      r = b.request(seq, OP_MEM_READ, mem_args(host_model ? 1 : 6, 0, 4));
       why = expect(r, seq, OP_MEM_READ, ST_OK, 32);
       seq++;
       if (!why.empty()) {

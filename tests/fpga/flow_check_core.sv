@@ -6,7 +6,8 @@
 // and the pins are synthesised, placed and routed for real. Its resource and Fmax numbers are
 // the flow's, never the learning core's; synth.sh labels them so.
 module bg_core #(
-  parameter int PerfCounters = 1           // bg_core's parameter; the stand-in has no counters
+  parameter int PerfCounters = 1,          // bg_core's parameters; the stand-in has no counters
+  parameter int HostState = 1              // and one memory whatever this says
 ) (
   input  logic        clk,
   input  logic        rst_n,
