@@ -294,7 +294,8 @@ module bg_core #(
     .we(l_we[1]), .waddr(l_wa[1][$clog2(ListDepth)-1:0]), .wdata(l_wd[1]));
   // One single-port memory (the UP5K's four SPRAMs, as 16K words of 32 bits) holds the four
   // tables no state accesses together: the weights and the pixels, LaneW-bit lanes, WPW to a
-  // word (lane addresses: weight q at q, pixel p at WW + p), then one whole word per replay
+  // word (lane addresses: weight q at q, pixel p at lane p of the pixels' region, below),
+  // then one whole word per replay
   // record {g, m} (K(t) overwrites the record of step t in place: the kernel reads a record
   // once, then never again), per sleep correlation C, per output's error interneurons
   // {u-, u+} (read while the divider starts, written when it is done) and per output's sleep
@@ -306,12 +307,39 @@ module bg_core #(
   localparam int LgWPW = $clog2(WPW);
   localparam int LG = (WPW > 1) ? LgWPW : 1;          // lane index bits
   localparam int MemW = (imax(imax(RecBits, CBits), imax(2 * EB, QBits)) > 32) ? 64 : 32;
-  localparam int RecOff = (WW + NIn + WPW - 1) / WPW; // first record word
-  localparam int COff = RecOff + RECW;                // first correlation word
-  localparam int EOff = COff + MaxH * NOut;           // the error unit's words {u-, u+}
-  localparam int QOff = EOff + NOut;                  // the sleep unit's words Q_k
+  // The regions after the weights: the pixels (lanes, like the weights), the records, C, the
+  // error unit's words and the sleep sums. Each starts at a multiple of the power of two at
+  // least its size when that costs no address bit (the memory's depth keeps its power of two):
+  // then a region's word address is the start's high bits beside the index's low bits, with
+  // no adder. Otherwise they follow one another, and the start is added.
+  function automatic integer al_up(input integer x, input integer size);
+    integer al;
+    al = 1 << $clog2((size > 1) ? size : 1);
+    al_up = ((x + al - 1) / al) * al;
+  endfunction
+  localparam int WWd = (WW + WPW - 1) / WPW;          // words of the weights
+  localparam int NPixW = (NIn + WPW - 1) / WPW;       // words of the pixels
+  localparam int CWords = MaxH * NOut;
+  localparam int PackDepth = WWd + NPixW + RECW + CWords + 2 * NOut;
+  localparam int APix = al_up(WWd, NPixW), ARec = al_up(APix + NPixW, RECW),
+                 AC = al_up(ARec + RECW, CWords), AE = al_up(AC + CWords, NOut),
+                 AQ = al_up(AE + NOut, NOut);
+  localparam bit Aligned = $clog2(AQ + NOut) <= $clog2(PackDepth);
+  localparam int PixOff = Aligned ? APix : WWd;       // first pixel word
+  localparam int RecOff = Aligned ? ARec : WWd + NPixW; // first record word
+  localparam int COff = Aligned ? AC : RecOff + RECW; // first correlation word
+  localparam int EOff = Aligned ? AE : COff + CWords; // the error unit's words {u-, u+}
+  localparam int QOff = Aligned ? AQ : EOff + NOut;   // the sleep unit's words Q_k
   localparam int MemDepth = QOff + NOut;
   localparam int MA = $clog2(MemDepth);
+  // word address of index ix of the region at off whose indices fit the mask m
+  function automatic logic [MA-1:0] region(input logic [MA-1:0] off, input logic [MA-1:0] ix,
+                                           input logic [MA-1:0] m);
+    region = Aligned ? (off | (ix & m)) : off + ix;
+  endfunction
+  function automatic logic [MA-1:0] mask_of(input integer n);
+    mask_of = MA'((1 << $clog2((n > 1) ? n : 1)) - 1);
+  endfunction
   logic m_en, m_we;
   logic [MA-1:0] m_a;
   logic [MemW/LaneW-1:0] m_lane_we;
@@ -329,32 +357,33 @@ module bg_core #(
   assign e_rd = m_rd[2*EB-1:0];
   assign q_rd = m_rd[QBits-1:0];
   // the merged port: a lane address (weights, pixels) or a word address (records, C)
-  logic [AW-1:0] m_la;             // lane address of a weight or pixel access
+  logic [AW-1:0] m_la;             // lane address of a weight or pixel access in its region
   logic m_lane_acc;
   always_comb begin
     m_lane_acc = w_en || pix_re || pix_we;
-    m_la = w_en ? w_a : (AW'(WW) + (pix_we ? pix_wa : pix_ra));
+    m_la = w_en ? w_a : (pix_we ? pix_wa : pix_ra);
     m_en = m_lane_acc || rc_re || rc_we || c_re || c_we || e_re || e_we || q_re || q_we;
     m_we = w_we || pix_we || rc_we || c_we || e_we || q_we;
     m_lane_we = '1;
     m_wd = '0;
     if (m_lane_acc) begin
-      m_a = MA'(m_la >> LgWPW);
+      m_a = w_en ? MA'(m_la >> LgWPW)
+                 : region(MA'(PixOff), MA'(m_la >> LgWPW), mask_of(NPixW));
       for (int q = 0; q < MemW / LaneW; q++) begin
         m_lane_we[q] = (q < WPW) && (WPW == 1 || LG'(q) == m_la[LG-1:0]);
         m_wd[LaneW * q +: LaneW] = w_en ? LaneW'(w_wd) : LaneW'(pix_wd);
       end
     end else if (rc_re || rc_we) begin
-      m_a = MA'(RecOff) + MA'(rc_we ? rc_wa : rc_ra);
+      m_a = region(MA'(RecOff), MA'(rc_we ? rc_wa : rc_ra), mask_of(RECW));
       m_wd = MemW'(rc_wd);
     end else if (e_re || e_we) begin
-      m_a = MA'(EOff) + MA'(e_we ? e_wa : e_ra);
+      m_a = region(MA'(EOff), MA'(e_we ? e_wa : e_ra), mask_of(NOut));
       m_wd = MemW'(e_wd);
     end else if (q_re || q_we) begin
-      m_a = MA'(QOff) + MA'(q_we ? q_wa : q_ra);
+      m_a = region(MA'(QOff), MA'(q_we ? q_wa : q_ra), mask_of(NOut));
       m_wd = MemW'(q_wd);
     end else begin
-      m_a = MA'(COff) + MA'(c_we ? c_wa : c_ra);
+      m_a = region(MA'(COff), MA'(c_we ? c_wa : c_ra), mask_of(CWords));
       m_wd = MemW'(c_wd);
     end
   end

@@ -119,16 +119,19 @@ module bg_up5k_top #(
   ////////////////////////////////////////////////////////////////////////////////////////////
   // LEDs
   ////////////////////////////////////////////////////////////////////////////////////////////
+  // The heartbeat counter also times the error LED: an error sets err_q to 2, and each wrap of
+  // the counter's low LedBits bits (every 2^LedBits cycles, 0.17 s at 24 MHz) counts it down,
+  // so the red LED stays on 1 to 2 of those periods (a second counter cost about 45 cells)
   logic [LedBits+2:0] beat_q;                            // heartbeat: on 1/8 of 2^(LedBits+3)
-  logic [LedBits-1:0] err_q;                             // error stretch
+  logic [1:0] err_q;                                     // error stretch, in wraps
   always_ff @(posedge clk) begin
     if (!rst_n_q) begin
       beat_q <= '0;
       err_q <= '0;
     end else begin
       beat_q <= beat_q + 1'b1;
-      if (bridge_err) err_q <= '1;
-      else if (err_q != '0) err_q <= err_q - 1'b1;
+      if (bridge_err) err_q <= 2'd2;
+      else if (err_q != '0 && beat_q[LedBits-1:0] == '1) err_q <= err_q - 1'b1;
     end
   end
   assign LEDG_N = !(busy || beat_q[LedBits+2:LedBits] == 3'd0);
