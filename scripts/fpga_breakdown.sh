@@ -57,7 +57,9 @@ sys.path.insert(0, sys.argv[2])
 from rtl_edit import edit
 edit(f"{out}/rtl-host/bg_core.sv", [
     ("    if (host) begin\n      case (hm_sel)", "    if (1'b0) begin\n      case (hm_sel)"),
-    ("    case (hm_sel_q)\n", "    case (4'hf)\n")], "fpga_breakdown")
+    ("    case (hm_sel_q)\n", "    case (4'hf)\n"),
+    ("    if (HostState != 0) case (hm_sel_q)\n", "    if (1'b0) case (hm_sel_q)\n")],
+     "fpga_breakdown")
 PY
 
 # synth NAME RTLDIR TOP [extra synth_ice40 flags] [yosys command after reading]: LUT4 count of
