@@ -164,7 +164,11 @@ module bg_core #(
   logic signed [LIW-1:0] sl_l;     // sleep: hidden layer being aligned
   logic par;                       // lists: consumers read list[par], producers write list[!par]
   ix_t na_in, na_out;
-  logic [RowW-1:0] prod_row;       // producer's row base: index * size of the next layer (<= WW)
+  // the producer's row base: the weight index of its row in the next layer's weights, that is
+  // the next layer's weight offset plus index * that layer's size (<= WW); in the update, the
+  // row of presynaptic j among layer l's weights. Lists carry it, so a weight's index is the
+  // row base plus the postsynaptic neuron, one adder
+  logic [RowW-1:0] prod_row;
   logic signed [AccW-1:0] acc;     // synaptic input sum
   logic v1, v2, first;             // FWD_SUM pipeline
   logic fwd_sum_end;               // the last cycle of S_FWD_SUM (no weight read in it)
@@ -393,13 +397,19 @@ module bg_core #(
   // ------------------------------------------------------------------------------------------
   // Per-layer constants of layer l (the layer the controller works on)
   // ------------------------------------------------------------------------------------------
-  int n_cur, n_next, n_prev, wbase, nbase, rbase, rbase_prev, recbase, fbbase;
+  int n_cur, n_next, n_prev, nbase, rbase, rbase_prev, recbase, fbbase;
+  // the weight offsets a row base starts from: of layer l (the update), l + 2 (the layer after
+  // the one starting at a layer's end), layer 1 (the encoder's), sl_l + 1 (the sleep noise's)
+  logic [RowW-1:0] wbase, wbase_l2, wbase_sl;
+  localparam int WBase1 = (NL > 1) ? tab(bg_cfg_pkg::WBaseTab, 1) : 0;
   logic [2:0] lyr;                 // l as the units' layer select
   always_comb begin
     n_cur = ltab(bg_cfg_pkg::SizeTab, 3'(l), 0, 0);
     n_next = ltab(bg_cfg_pkg::SizeTab, 3'(l), 1, 0);
     n_prev = ltab(bg_cfg_pkg::SizeTab, 3'(l), -1, 0);
-    wbase = ltab(bg_cfg_pkg::WBaseTab, 3'(l), 0, 0);
+    wbase = RowW'(ltab(bg_cfg_pkg::WBaseTab, 3'(l), 0, 0));
+    wbase_l2 = RowW'(ltab(bg_cfg_pkg::WBaseTab, 3'(l), 2, 0));
+    wbase_sl = RowW'(ltab(bg_cfg_pkg::WBaseTab, 3'(sl_l), 1, 0));
     nbase = ltab(bg_cfg_pkg::NBaseTab, 3'(l), 0, 0);
     rbase = ltab(bg_cfg_pkg::RBaseTab, 3'(l), 0, 0);
     rbase_prev = ltab(bg_cfg_pkg::RBaseTab, 3'(l), -1, 0);
@@ -408,15 +418,12 @@ module bg_core #(
     lyr = 3'(l);
   end
 
-  // Small address products by shift-and-add: synthesis would spend an SB_MAC16 (the UP5K has
-  // eight) on every `*`. t·n for a timestep t (TW bits), and i·NOut over NOut's set bits.
+  // Small address products. The record address's t·n (a timestep, TW bits, times a layer's
+  // size) is a `*`: Yosys puts it on an SB_MAC16 of its own (the UP5K has eight; the shared
+  // multiplier and the units use seven), where shift-and-add cost about 50 LUT4 and their
+  // carries. i·NOut by shift-and-add over NOut's set bits (one adder for mnist-fpga's 10).
   localparam int TW = (T > 1) ? $clog2(T) : 1;
-  function automatic logic [AW-1:0] t_times(input logic [TW-1:0] tb, input int n);
-    logic [AW-1:0] r;
-    r = '0;
-    for (int q = 0; q < TW; q++) if (tb[q]) r = r + (AW'(n) << q);
-    t_times = r;
-  endfunction
+  localparam int NCW = $clog2(MaxN + 1);               // a layer's size
   function automatic logic [AW-1:0] times_nout(input ix_t ia);
     logic [AW-1:0] r;
     r = '0;
@@ -713,9 +720,12 @@ module bg_core #(
   // (t, i) of layer l, at the spike time t_sel while the update sums eligibilities; the
   // correlation or feedback word (i, k), k = 0 while the error unit opens neuron i's row.
   logic [AW-1:0] rec_a, ik, fb_ik;
+  logic [TW-1:0] rec_t;            // the record's timestep (unsigned: t is a signed counter)
+  logic [NCW-1:0] rec_n;
   always_comb begin
-    rec_a = AW'(recbase) + t_times(TW'((st == S_U_E_RD) ? t_sel : 32'(t)), n_cur) +
-            AW'((st == S_U_E_RD) ? ie : i);
+    rec_t = TW'((st == S_U_E_RD) ? t_sel : 32'(t));
+    rec_n = NCW'(n_cur);
+    rec_a = AW'(recbase) + AW'(rec_t) * AW'(rec_n) + AW'((st == S_U_E_RD) ? ie : i);
     ik = times_nout(IW'(i)) + ((st == S_ERR_FB_I) ? AW'(0) : AW'(k));
     fb_ik = AW'((st == S_SL_FB_RD || st == S_SL_FB_WR) ? fbbase_sl : fbbase) + ik;
   end
@@ -774,7 +784,7 @@ module bg_core #(
       end
       S_FWD_SUM: begin
         if (a < na_in) begin l_re[par] = 1; l_ra[par] = AW'(a); end
-        if (v1) begin w_en = 1; w_a = AW'(wbase + i) + AW'(l_rd[par][RowW-1:0]); end
+        if (v1) begin w_en = 1; w_a = AW'(i) + AW'(l_rd[par][RowW-1:0]); end
         if (fwd_sum_end && sleep_fwd && l == LL) begin q_re = 1; q_ra = AW'(i); end
       end
       S_FWD_SOMA: begin
@@ -850,10 +860,10 @@ module bg_core #(
       end
       S_U_W_RD: begin                // one synapse per cycle; a non-zero update reads its weight
         if (ie < n_cur) begin er_re = 1; er_ra = AW'(ie); d_re = 1; d_ra = AW'(nbase + ie); end
-        if (pv2 && t1_new != 0) begin w_en = 1; w_a = AW'(wbase) + AW'(prod_row) + AW'(iw2); end
+        if (pv2 && t1_new != 0) begin w_en = 1; w_a = AW'(prod_row) + AW'(iw2); end
       end
       S_U_W_WR: begin
-        w_en = 1; w_we = 1; w_a = AW'(wbase) + AW'(prod_row) + AW'(wi); w_wd = wnew;
+        w_en = 1; w_we = 1; w_a = AW'(prod_row) + AW'(wi); w_wd = wnew;
         rng_step = wdraw;
       end
       S_U_B_RD: begin
@@ -1064,8 +1074,8 @@ module bg_core #(
         S_CLR: begin
           idx <= idx + 1;
           if (idx + 1 >= ((NW > RW) ? NW : RW)) begin
-            t <= 0; l <= 0; i <= 0; na_out <= 0; prod_row <= '0; ie <= 0; pv <= 1'b0;
-            st <= S_ENC_RD;
+            t <= 0; l <= 0; i <= 0; na_out <= 0; prod_row <= RowW'(WBase1);
+            ie <= 0; pv <= 1'b0; st <= S_ENC_RD;
           end
         end
         S_ENC_RD: begin
@@ -1082,7 +1092,7 @@ module bg_core #(
           par <= !par;
           na_in <= na_out;
           na_out <= 0;
-          prod_row <= '0;
+          prod_row <= wbase_l2;        // layer l + 1 produces for l + 2
           i <= 0;
           noise_layer <= sleep_fwd && (l == sl_l);
           if (l < LL) begin
@@ -1181,7 +1191,7 @@ module bg_core #(
           end else st <= S_STEP_NEXT;
         end
         S_STEP_NEXT: begin
-          l <= 0; i <= 0; na_out <= 0; prod_row <= '0;
+          l <= 0; i <= 0; na_out <= 0; prod_row <= RowW'(WBase1);
           if (t + 1 == T) begin
             if (mode == M_TRAIN) begin l <= 1; t <= TIW'(T - 1); st <= S_K_RD; end
             else st <= S_DONE;
@@ -1196,7 +1206,7 @@ module bg_core #(
         S_K_WR: begin
           if (i + 1 == n_cur) begin
             i <= 0;
-            if (t == 0) begin j <= 0; prod_row <= '0; st <= S_U_RAST_RD; end
+            if (t == 0) begin j <= 0; prod_row <= wbase; st <= S_U_RAST_RD; end
             else begin t <= TIW'(t - 1); st <= S_K_RD; end
           end else begin
             i <= i + 1; st <= S_K_RD;
@@ -1296,7 +1306,8 @@ module bg_core #(
         S_SL_RST: begin
           idx <= idx + 1;              // (o_k = 0 through the memory port)
           if (idx + 1 >= sl_rst_len) begin
-            ts <= 0; i <= 0; l <= sl_l; na_out <= 0; prod_row <= '0; sleep_fwd <= 1'b1;
+            ts <= 0; i <= 0; l <= sl_l; na_out <= 0; prod_row <= wbase_sl;
+            sleep_fwd <= 1'b1;
             st <= S_SL_N_RD;
           end
         end
@@ -1318,7 +1329,8 @@ module bg_core #(
           if (ts + 1 == bg_cfg_pkg::SleepSteps) begin
             sleep_fwd <= 1'b0; i <= 0; l <= sl_l; st <= S_SL_C_RD;
           end else begin
-            ts <= ts + 1; i <= 0; l <= sl_l; na_out <= 0; prod_row <= '0; st <= S_SL_N_RD;
+            ts <= ts + 1; i <= 0; l <= sl_l; na_out <= 0; prod_row <= wbase_sl;
+            st <= S_SL_N_RD;
           end
         end
         S_SL_C_RD: st <= S_SL_C_H;
