@@ -474,8 +474,11 @@ module bg_core #(
   // the low bits of the product it needs, so every product is exact.
   // ------------------------------------------------------------------------------------------
   localparam int PF = bg_cfg_pkg::PotFrac;
-  localparam int MulAW = imax(imax(PB + 1, DB), imax(QBits + 1, 17));
-  localparam int MulBW = imax(imax(PF + 2, TB), imax(FBBITS, HBits));
+  // the sleep unit's diff·ηs_m: diff of FbDW bits, ηs_m an unsigned constant of FbEtaBits
+  localparam int FbDW = fb_diff_bits(bg_cfg_pkg::FbFracTab, NL, CBits, FBBITS, QBits);
+  localparam int FbEtaBits = imax($clog2(bg_cfg_pkg::SleepEtaM + 1), 1);
+  localparam int MulAW = imax(imax(imax(PB + 1, DB), imax(QBits + 1, 17)), FbDW);
+  localparam int MulBW = imax(imax(PF + 2, TB), imax(imax(FBBITS, HBits), FbEtaBits + 1));
   logic signed [PB:0] so_keep;
   logic signed [PF+1:0] so_dec;
   logic signed [PB+PF+2:0] so_dk;
@@ -487,6 +490,8 @@ module bg_core #(
   logic signed [DB+TB-1:0] up_de;
   logic signed [FBBITS-1:0] fu_b;
   logic signed [FBBITS+QBits:0] fu_bq;
+  logic signed [FbDW-1:0] fu_diff;
+  logic signed [FbDW+FbEtaBits:0] fu_p;
   logic signed [MulAW-1:0] mul_a;
   logic signed [MulBW-1:0] mul_b;
   logic signed [MulAW+MulBW-1:0] mul_p;
@@ -500,8 +505,10 @@ module bg_core #(
     case (st)
       S_FWD_SUM: begin mul_a = MulAW'(so_keep); mul_b = MulBW'(so_dec); end
       S_K_MUL: begin mul_a = MulAW'(kn_m); mul_b = MulBW'(kn_k); end
-      S_SL_FB_MUL0, S_SL_FB_MUL: begin
-        mul_a = MulAW'($signed({1'b0, q_val})); mul_b = MulBW'(fu_b);
+      S_SL_FB_MUL0: begin mul_a = MulAW'($signed({1'b0, q_val})); mul_b = MulBW'(fu_b); end
+      S_SL_FB_MUL: begin              // diff from B·Q in mul_q, times the constant ηs_m
+        mul_a = MulAW'(fu_diff);
+        mul_b = MulBW'($signed({1'b0, FbEtaBits'(bg_cfg_pkg::SleepEtaM)}));
       end
       S_SL_C_RMW: begin                 // o_k from u_erow, read in the state before
         mul_a = MulAW'($signed({1'b0, er_rd[OBits-1:0]})); mul_b = MulBW'(h_val);
@@ -516,6 +523,7 @@ module bg_core #(
   assign kn_mk = mul_q[PB+TB-1:0];
   assign up_de = mul_q[DB+TB-1:0];
   assign fu_bq = mul_q[FBBITS+QBits:0];
+  assign fu_p = mul_q[FbDW+FbEtaBits:0];
   assign ho_p = mul_q[CBits-1:0];
 
   // ------------------------------------------------------------------------------------------
@@ -566,11 +574,11 @@ module bg_core #(
   // B += ROUND((SAT(C)·2^Bf − RND(B·Q, log2 K))·ηs)
   // ------------------------------------------------------------------------------------------
   logic [FBBITS-1:0] fbnew;
-  logic fbdraw, fb_mul_start, fb_mul_done;
-  assign fb_mul_start = (st == S_SL_FB_MUL0);    // not in the port list: Icarus (docs/rtl.md)
-  bg_feedback_unit #(.FbBits(FBBITS), .CBits(CBits), .QBits(QBits)) u_feedback (
-    .clk(clk), .mul_start(fb_mul_start), .mul_done(fb_mul_done),
-    .b_word(fb_rd), .c_word(c_rd), .lyr(lyr), .b_o(fu_b), .bq_i(fu_bq),
+  logic fbdraw;
+  bg_feedback_unit #(.FbBits(FBBITS), .CBits(CBits), .QBits(QBits), .DW(FbDW),
+                     .EtaBits(FbEtaBits)) u_feedback (
+    .b_word(fb_rd), .c_word(c_rd), .lyr(lyr), .b_o(fu_b), .bq_i(fu_bq), .diff_o(fu_diff),
+    .p_i(fu_p),
     .u(rng_w), .b_new(fbnew), .draw(fbdraw));
 
   // ------------------------------------------------------------------------------------------
@@ -1360,7 +1368,7 @@ module bg_core #(
         end
         S_SL_FB_RD: begin q_val <= q_rd; st <= S_SL_FB_MUL0; end  // read one state ahead
         S_SL_FB_MUL0: st <= S_SL_FB_MUL;                          // B·Q into mul_q
-        S_SL_FB_MUL: if (fb_mul_done) st <= S_SL_FB_WR;   // diff·ηs_m, one bit per cycle
+        S_SL_FB_MUL: st <= S_SL_FB_WR;                            // diff·ηs_m into mul_q
         S_SL_FB_WR: begin
           if (fbdraw) c_draws <= c_draws + 1;
           if (k + 1 == NOut) begin

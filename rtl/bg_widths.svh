@@ -55,3 +55,11 @@ function automatic integer tab_min(input logic [255:0] tb, input integer nl);
   end
   tab_min = mn;
 endfunction
+
+// The width of the sleep unit's C·2^Bf − RND(B·Q) (bg_feedback_unit's diff), for correlations of
+// cbits, feedback words of fbbits and sums Q of qbits over the layers 1 .. nl-1
+function automatic integer fb_diff_bits(input logic [255:0] frac_tb, input integer nl,
+                                        input integer cbits, input integer fbbits,
+                                        input integer qbits);
+  fb_diff_bits = imax(cbits + tab_max(frac_tb, nl), fbbits + qbits + 1) + 2;
+endfunction
