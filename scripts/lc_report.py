@@ -15,8 +15,9 @@ Exit status 0, or 1 when the netlist cannot be read or has no such module.
 import argparse
 import collections
 import json
-import re
 import sys
+
+from yosys_netlist import bit_names, load_top, strip_index
 
 
 def die(msg):
@@ -26,14 +27,7 @@ def die(msg):
 
 def classify(module):
     cells = module.get("cells", {})
-    # the shortest public name of every net bit names its register
-    name = {}
-    for net, v in module.get("netnames", {}).items():
-        if net.startswith("$"):
-            continue
-        for b in v.get("bits", []):
-            if isinstance(b, int) and (b not in name or len(net) < len(name[b])):
-                name[b] = net
+    name = bit_names(module)
     driver, n_sinks = {}, collections.Counter()
     for cname, c in cells.items():
         dirs = c.get("port_directions", {})
@@ -62,7 +56,7 @@ def classify(module):
             kind = f"alone: D from {driver[d]}"
         kinds[kind] += 1
         if kind.startswith("alone"):
-            reg = re.sub(r"\[\d+\]$", "", name.get(q, "?"))
+            reg = strip_index(name.get(q, "?"))
             alone[reg] += 1
     return kinds, alone
 
@@ -74,17 +68,8 @@ def main():
     p.add_argument("--rows", type=int, default=20)
     p.add_argument("--json", default=None, help="also write the tables as JSON")
     a = p.parse_args()
-    try:
-        with open(a.netlist) as f:
-            j = json.load(f)
-    except (OSError, ValueError) as e:
-        die(f"cannot read {a.netlist}: {e}")
-    mods = j.get("modules", {})
-    top = a.top or next((m for m, v in mods.items()
-                         if str(v.get("attributes", {}).get("top", "0")).strip("0") != ""), None)
-    if top not in mods:
-        die(f"{a.netlist}: no module {top or '(none marked top)'}")
-    kinds, alone = classify(mods[top])
+    module, top = load_top(a.netlist, a.top, die)
+    kinds, alone = classify(module)
     total = sum(kinds.values())
     print(f"{a.netlist} ({top}): {total} flip-flops")
     for k, v in kinds.most_common():

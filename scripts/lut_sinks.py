@@ -17,8 +17,9 @@ Exit status 0, or 1 when the netlist cannot be read or has no such module.
 import argparse
 import collections
 import json
-import re
 import sys
+
+from yosys_netlist import bit_names, load_top, strip_index
 
 COMB = {"SB_LUT4", "SB_CARRY"}
 OUT_PORTS = {"O", "CO", "Q", "RDATA", "DATAOUT"}
@@ -29,19 +30,9 @@ def die(msg):
     sys.exit(1)
 
 
-def strip_index(n):
-    return re.sub(r"\[\d+\]$", "", n)
-
-
 def attribute(module):
     cells = module.get("cells", {})
-    name = {}
-    for net, v in module.get("netnames", {}).items():
-        if net.startswith("$"):
-            continue
-        for b in v.get("bits", []):
-            if isinstance(b, int) and (b not in name or len(net) < len(name[b])):
-                name[b] = net
+    name = bit_names(module)
     # bit -> list of (sink cell, port) reading it
     readers = collections.defaultdict(list)
     outputs = {}
@@ -143,19 +134,8 @@ def main():
     ap.add_argument("--depth", type=int, default=0)
     ap.add_argument("--json")
     a = ap.parse_args()
-    try:
-        with open(a.netlist) as f:
-            nl = json.load(f)
-    except (OSError, ValueError) as e:
-        die(f"{a.netlist}: cannot read the netlist: {e}")
-    mods = nl.get("modules", {})
-    top = a.top
-    if top is None:
-        tops = [m for m, v in mods.items() if v.get("attributes", {}).get("top")]
-        top = tops[0] if tops else next(iter(mods), None)
-    if top not in mods:
-        die(f"{a.netlist}: no module {top!r}")
-    share, carry, sink_sets, n_lut = attribute(mods[top])
+    module, top = load_top(a.netlist, a.top, die)
+    share, carry, sink_sets, n_lut = attribute(module)
     mine = own(sink_sets, a.depth)
     share, carry = group(share, a.depth), group(carry, a.depth)
     print(f"{n_lut} LUT4 in {top}, charged to what they feed (split equally between sinks)")

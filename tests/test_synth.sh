@@ -231,6 +231,16 @@ if [ -z "$why" ]; then
 "kinds %s" % r["kinds"] if r["kinds"].get("alone: D from SB_DFF", 0) < 4199 else
 "top register %s" % list(r["alone_by_register"])[:1] if list(r["alone_by_register"])[:1] != ["u_core.sr_q"] else True')
 fi
+# scripts/lut_sinks.py on it: every LUT4 charged once (the shares add up to the count), a
+# sink's own LUTs never more than its share, and the registers of the core among the sinks
+if [ -z "$why" ]; then
+  python3 scripts/lut_sinks.py "$T/lc/bg_up5k_top.json" --json "$T/sinks.json" > "$T/sinks.out" 2>&1 ||
+    why="lut_sinks failed: $(tail -n 2 "$T/sinks.out" | tr '\n' ' ')"
+  [ -z "$why" ] && why=$(check_json "$T/sinks.json" '
+"shares add up to %.1f of %d" % (sum(r["lut4"].values()), r["total_lut4"]) if abs(sum(r["lut4"].values()) - r["total_lut4"]) > 0.01 else
+"own over share: %s" % [k for k in r["own"] if r["own"][k] > r["lut4"].get(k, 0) + 0.01] if any(r["own"][k] > r["lut4"].get(k, 0) + 0.01 for k in r["own"]) else
+"no core register among %s" % list(r["lut4"])[:5] if not any(k.startswith("reg u_core.") for k in r["lut4"]) else True')
+fi
 if [ -z "$why" ]; then
   echo "PASS synth_lc_over ($(grep -m1 'logic cells after packing' "$T/lc.log" | sed 's/^synth: //'))"
 else
