@@ -15,14 +15,11 @@ Exit status 0, or 1 when the netlist cannot be read or has no such module.
 import argparse
 import collections
 import json
-import sys
 
-from yosys_netlist import bit_names, load_top, strip_index
+from yosys_netlist import bit_names, die_as, load_top, strip_index
 
 
-def die(msg):
-    print(f"lc_report: error: {msg}", file=sys.stderr)
-    sys.exit(1)
+die = die_as("lc_report")
 
 
 def classify(module):

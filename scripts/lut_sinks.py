@@ -19,15 +19,13 @@ import collections
 import json
 import sys
 
-from yosys_netlist import bit_names, load_top, strip_index
+from yosys_netlist import bit_names, die_as, load_top, strip_index
 
 COMB = {"SB_LUT4", "SB_CARRY"}
 OUT_PORTS = {"O", "CO", "Q", "RDATA", "DATAOUT"}
 
 
-def die(msg):
-    print(f"lut_sinks: error: {msg}", file=sys.stderr)
-    sys.exit(1)
+die = die_as("lut_sinks")
 
 
 def attribute(module):

@@ -2,6 +2,15 @@
 """Reading a Yosys JSON netlist (`write_json`), shared by lc_report.py and lut_sinks.py."""
 import json
 import re
+import sys
+
+
+def die_as(prog):
+    """A function that prints `prog: error: MESSAGE` and exits with status 1."""
+    def die(msg):
+        print(f"{prog}: error: {msg}", file=sys.stderr)
+        sys.exit(1)
+    return die
 
 
 def load_top(path, top, die):
