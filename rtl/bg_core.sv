@@ -737,6 +737,52 @@ module bg_core #(
     ik = times_nout(IW'(i)) + ((st == S_ERR_FB_I) ? AW'(0) : AW'(k));
     fb_ik = AW'((st == S_SL_FB_RD || st == S_SL_FB_WR) ? fbbase_sl : fbbase) + ik;
   end
+  // The neuron words' address (biases, neuron state, dendrites, eligibility sums: the NW-deep
+  // memories). No state touches two neuron words of one memory, and every state that touches
+  // several of these memories touches the same word in each, so one base plus one index, each
+  // selected by the state, gives every port its address (one adder, not one per state).
+  logic [AW-1:0] nw_a;
+  int nw_base;
+  ix_t nw_ix;
+  always_comb begin
+    nw_base = (st == S_SL_RST) ? nbase_above : (st == S_CLR) ? 0 : nbase;
+    nw_ix = (st == S_CLR || st == S_SL_RST) ? idx :
+            (st == S_ERR_DO_RD || st == S_ERR_DO_WR) ? IW'(k) :
+            (st == S_U_W_RD) ? ie : IW'(i);
+    nw_a = AW'(nw_base) + AW'(nw_ix);
+  end
+  // The other controller addresses, each port's as one selection by the state (the states that
+  // do not use a port leave it at its most common address): the raster's read and write words,
+  // the eligibility row's (its first MaxPost words; c_k at ErCnt + k, o_k at ErO + k), the
+  // sleep unit's h, C and Q_k, the error unit's u±. kn is the output after k, wrapping to 0
+  // (the next state's word, read one state ahead).
+  logic [AW-1:0] r_rda, r_wra, er_rda, er_wra, kn;
+  int r_rbase, r_wbase, er_rbase, er_wbase;
+  ix_t r_rix, r_wix, er_rix, er_wix;
+  always_comb begin
+    kn = (k + 1 == NOut) ? AW'(0) : AW'(k + 1);
+    r_rbase = (st == S_ENC_RD) ? 0 : (st == S_U_RAST_RD) ? rbase_prev : rbase;
+    r_rix = (st == S_ENC_RD) ? ie : (st == S_U_RAST_RD) ? j : IW'(i);
+    r_rda = AW'(r_rbase) + AW'(r_rix);
+    r_wbase = (st == S_CLR || st == S_ENC_RD) ? 0 : rbase;
+    r_wix = (st == S_CLR) ? idx : (st == S_ENC_RD) ? iw : IW'(i);
+    r_wra = AW'(r_wbase) + AW'(r_wix);
+    er_rbase = (st == S_U_E_RD || st == S_U_W_RD) ? 0 :
+               (st == S_SL_C_H || st == S_SL_C_WR || (st == S_FWD_I && sleep_fwd)) ? ErO : ErCnt;
+    er_rix = (st == S_FWD_I) ? IW'(i) : (st == S_U_E_RD || st == S_U_W_RD) ? ie :
+             (st == S_LAYER_END || st == S_SL_C_H) ? '0 : IW'(kn);
+    er_rda = AW'(er_rbase) + AW'(er_rix);
+    er_wbase = (st == S_U_E_RD) ? 0 : (st == S_SL_RST || (st == S_FWD_SOMA && sleep_fwd)) ? ErO : ErCnt;
+    er_wix = (st == S_CLR || st == S_SL_RST) ? idx : (st == S_U_E_RD) ? iw : IW'(i);
+    er_wra = AW'(er_wbase) + AW'(er_wix);
+  end
+  // A weight's index: a row base (from the spike list in the forward sum, else the update's
+  // prod_row) plus the postsynaptic neuron (i; the update stream's iw2 as it reads, wi as it
+  // writes), one adder for the three
+  logic [AW-1:0] w_ctl_a;
+  always_comb
+    w_ctl_a = AW'((st == S_FWD_SUM) ? l_rd[par][RowW-1:0] : prod_row) +
+              AW'((st == S_FWD_SUM) ? IW'(i) : (st == S_U_W_RD) ? iw2 : wi);
   // the spike-list producer: the encoder, a soma with a next layer, or the sleep noise
   logic [ListBits-1:0] list_push;
   logic list_we;
@@ -744,21 +790,23 @@ module bg_core #(
                    (st == S_SL_N_RD && xi) || (st == S_SL_N_M);
   assign list_push = {st == S_SL_N_M, prod_row};
   always_comb begin
-    pix_re = 0; pix_we = 0; pix_ra = '0; pix_wa = '0; pix_wd = '0;
-    w_en = 0; w_we = 0; w_a = '0; w_wd = '0;
-    b_re = 0; b_we = 0; b_ra = '0; b_wa = '0; b_wd = '0;
-    fb_re = 0; fb_we = 0; fb_ra = '0; fb_wa = '0; fb_wd = '0;
-    n_re = 0; n_we = 0; n_ra = '0; n_wa = '0; n_wd = '0;
-    d_re = 0; d_we = 0; d_ra = '0; d_wa = '0; d_wd = '0;
-    r_re = 0; r_we = 0; r_ra = '0; r_wa = '0; r_wd = '0;
-    rc_re = 0; rc_we = 0; rc_ra = '0; rc_wa = '0; rc_wd = '0;
-    kr_re = 0; kr_we = 0; kr_ra = '0; kr_wa = '0; kr_wd = '0;
-    eb_re = 0; eb_we = 0; eb_ra = '0; eb_wa = '0; eb_wd = '0;
-    er_re = 0; er_we = 0; er_ra = '0; er_wa = '0; er_wd = '0;
-    c_re = 0; c_we = 0; c_ra = '0; c_wa = '0; c_wd = '0;
-    h_re = 0; h_we = 0; h_ra = '0; h_wa = '0; h_wd = '0;
-    e_re = 0; e_we = 0; e_ra = '0; e_wa = '0; e_wd = '0;
-    q_re = 0; q_we = 0; q_ra = '0; q_wa = '0; q_wd = '0;
+    pix_re = 0; pix_we = 0; pix_ra = AW'(ie); pix_wa = '0; pix_wd = '0;
+    w_en = 0; w_we = 0; w_a = w_ctl_a; w_wd = '0;
+    b_re = 0; b_we = 0; b_ra = nw_a; b_wa = nw_a; b_wd = '0;
+    fb_re = 0; fb_we = 0; fb_ra = fb_ik; fb_wa = fb_ik; fb_wd = '0;
+    n_re = 0; n_we = 0; n_ra = nw_a; n_wa = nw_a; n_wd = '0;
+    d_re = 0; d_we = 0; d_ra = nw_a; d_wa = nw_a; d_wd = '0;
+    r_re = 0; r_we = 0; r_ra = r_rda; r_wa = r_wra; r_wd = '0;
+    rc_re = 0; rc_we = 0; rc_ra = rec_a; rc_wa = rec_a; rc_wd = '0;
+    kr_re = 0; kr_we = 0; kr_ra = AW'(i); kr_wa = AW'(i); kr_wd = '0;
+    eb_re = 0; eb_we = 0; eb_ra = nw_a; eb_wa = nw_a; eb_wd = '0;
+    er_re = 0; er_we = 0; er_ra = er_rda; er_wa = er_wra; er_wd = '0;
+    c_re = 0; c_we = 0; c_ra = ik; c_wa = (st == S_SL_CLR) ? AW'(idx) : ik; c_wd = '0;
+    h_re = 0; h_we = 0; h_ra = AW'(i); h_wa = (st == S_SL_RST) ? AW'(idx) : AW'(i); h_wd = '0;
+    e_re = 0; e_we = 0; e_ra = AW'(k); e_wa = (st == S_CLR) ? AW'(idx) : AW'(k); e_wd = '0;
+    q_re = 0; q_we = 0; q_wd = '0;
+    q_ra = (st == S_SL_K_END) ? AW'(0) : (st == S_SL_FB_WR) ? kn : AW'(i);
+    q_wa = (st == S_SL_RST) ? AW'(idx) : AW'(i);
     for (int q = 0; q < 2; q++) begin
       l_re[q] = 0; l_we[q] = 0; l_ra[q] = '0; l_wa[q] = '0; l_wd[q] = '0;
     end
@@ -767,153 +815,153 @@ module bg_core #(
     case (st)
       S_CLR: begin
         if (idx < NW) begin
-          n_we = 1; n_wa = AW'(idx); d_we = 1; d_wa = AW'(idx);
+          n_we = 1; d_we = 1;
         end
         if (idx < RW) begin
-          r_we = 1; r_wa = AW'(idx);
+          r_we = 1;
         end
         if (idx < NOut) begin        // u± = 0, c_k = 0 (NOut <= NW: the loop is long enough)
-          e_we = 1; e_wa = AW'(idx);
-          er_we = 1; er_wa = AW'(ErCnt) + AW'(idx);
+          e_we = 1;
+          er_we = 1;
         end
       end
       S_ENC_RD: begin                // one pixel per cycle: read ie, draw and write iw
-        if (ie < NIn) begin pix_re = 1; pix_ra = AW'(ie); r_re = 1; r_ra = AW'(ie); end
+        if (ie < NIn) begin pix_re = 1; r_re = 1; end
         if (pv) begin
           rng_step = 1;
-          r_we = 1; r_wa = AW'(iw); r_wd = r_rd | (T'(enc_x) << t);
+          r_we = 1; r_wd = r_rd | (T'(enc_x) << t);
         end
       end
       S_FWD_I: begin
-        b_re = 1; b_ra = AW'(nbase + i); n_re = 1; n_ra = AW'(nbase + i);
-        r_re = 1; r_ra = AW'(rbase + i);
+        b_re = 1; n_re = 1;
+        r_re = 1;
         // an output's count for its soma: o_k in a noise sample, else c_k
-        if (l == LL) begin er_re = 1; er_ra = AW'(sleep_fwd ? ErO : ErCnt) + AW'(i); end
+        if (l == LL) begin er_re = 1; end
       end
       S_FWD_SUM: begin
         if (a < na_in) begin l_re[par] = 1; l_ra[par] = AW'(a); end
-        if (v1) begin w_en = 1; w_a = AW'(i) + AW'(l_rd[par][RowW-1:0]); end
-        if (fwd_sum_end && sleep_fwd && l == LL) begin q_re = 1; q_ra = AW'(i); end
+        if (v1) w_en = 1;
+        if (fwd_sum_end && sleep_fwd && l == LL) begin q_re = 1; end
       end
       S_FWD_SOMA: begin
-        n_we = 1; n_wa = AW'(nbase + i); n_wd = {so_refr, so_s, so_v};
+        n_we = 1; n_wd = {so_refr, so_s, so_v};
         // Q_k += o_k² at the end of the noise sample, grown here as (o + 1)² − o² = 2·o + 1
         if (sleep_fwd && l == LL && so_s) begin
-          q_we = 1; q_wa = AW'(i); q_wd = q_rd + QBits'({er_rd[OBits-1:0], 1'b1});
+          q_we = 1; q_wd = q_rd + QBits'({er_rd[OBits-1:0], 1'b1});
         end
         // the output's count + 1 when it spikes (o_k while sleeping, else c_k)
         if (l == LL && so_s) begin
-          er_we = 1; er_wa = AW'(sleep_fwd ? ErO : ErCnt) + AW'(i);
+          er_we = 1;
           er_wd = sleep_fwd ? EbBits'(o_inc) : EbBits'(c_inc);
         end
         if (!sleep_fwd) begin
-          r_we = 1; r_wa = AW'(rbase + i); r_wd = r_rd | (T'(so_s) << t);
+          r_we = 1; r_wd = r_rd | (T'(so_s) << t);
           if (mode == M_TRAIN) begin
-            rc_we = 1; rc_wa = rec_a;
+            rc_we = 1;
             rc_wd = RecBits'({so_g, so_m});
           end
         end
       end
       // c_k one state ahead of S_ERR_SOFT and S_ERR_DIV: c_0 as the output layer ends, then
       // c_(k+1) in the state that moves on to k + 1
-      S_LAYER_END: if (l == LL) begin er_re = 1; er_ra = AW'(ErCnt); end
+      S_LAYER_END: if (l == LL) begin er_re = 1; end
       S_ERR_SOFT: begin
-        er_re = 1; er_ra = AW'(ErCnt) + ((k + 1 == NOut) ? AW'(0) : AW'(k + 1));
+        er_re = 1;
       end
-      S_ERR_DIV: begin div_start = 1; e_re = 1; e_ra = AW'(k); end
+      S_ERR_DIV: begin div_start = 1; e_re = 1; end
       S_ERR_DIVW: if (div_done) begin
-        e_we = 1; e_wa = AW'(k); e_wd = {EB'(e_num), EB'(e_nup)};
-        if (k + 1 < NOut) begin er_re = 1; er_ra = AW'(ErCnt) + AW'(k + 1); end
+        e_we = 1; e_wd = {EB'(e_num), EB'(e_nup)};
+        if (k + 1 < NOut) begin er_re = 1; end
       end
-      S_ERR_DO_RD: begin d_re = 1; d_ra = AW'(nbase + k); end
+      S_ERR_DO_RD: begin d_re = 1; end
       S_ERR_DO_WR: begin
         if (sp[eu] != sm[eu]) begin
-          d_we = 1; d_wa = AW'(nbase + k);
+          d_we = 1;
           d_wd = DB'(sat(sext(64'(d_rd), DB) +
                          (sp[eu] ? ($signed(FXW'(1)) <<< DF) : -($signed(FXW'(1)) <<< DF)), DB));
         end
       end
       S_ERR_FB_I: begin
-        d_re = 1; d_ra = AW'(nbase + i); fb_re = 1; fb_ra = fb_ik;
+        d_re = 1; fb_re = 1;
       end
       S_ERR_FB_SUM: begin
-        if (k < NOut) begin fb_re = 1; fb_ra = fb_ik; end
+        if (k < NOut) begin fb_re = 1; end
       end
       S_ERR_FB_WR: begin
-        d_we = 1; d_wa = AW'(nbase + i);
+        d_we = 1;
         d_wd = DB'(sat(sext(64'(d_rd), DB) + fb_to_dend(fb_acc, lyr), DB));
       end
       S_K_RD: begin
-        rc_re = 1; rc_ra = rec_a;
-        if (t < T - 1) begin kr_re = 1; kr_ra = AW'(i); end
-        eb_re = 1; eb_ra = AW'(nbase + i);
+        rc_re = 1;
+        if (t < T - 1) begin kr_re = 1; end
+        eb_re = 1;
       end
       S_K_WR: begin
-        rc_we = 1; rc_wa = rec_a;
+        rc_we = 1;
         rc_wd = RecBits'(kern_new);
-        kr_we = 1; kr_wa = AW'(i); kr_wd = kern_new;
-        eb_we = 1; eb_wa = AW'(nbase + i); eb_wd = eb_new;
+        kr_we = 1; kr_wd = kern_new;
+        eb_we = 1; eb_wd = eb_new;
       end
-      S_U_RAST_RD: begin r_re = 1; r_ra = AW'(rbase_prev + j); end
+      S_U_RAST_RD: begin r_re = 1; end
       S_U_E_RD: begin                // one (spike, neuron) per cycle: read ie, add into iw
         if (ie < n_cur) begin
-          rc_re = 1; rc_ra = rec_a;
-          er_re = 1; er_ra = AW'(ie);
+          rc_re = 1;
+          er_re = 1;
         end
         if (pv) begin
-          er_we = 1; er_wa = AW'(iw);
+          er_we = 1;
           er_wd = EbBits'((first ? $signed(FXW'(0)) : sext(64'(er_rd), EbBits)) +
                           sext(64'(rc_rd[TB-1:0]), TB));
         end
       end
       S_U_W_RD: begin                // one synapse per cycle; a non-zero update reads its weight
-        if (ie < n_cur) begin er_re = 1; er_ra = AW'(ie); d_re = 1; d_ra = AW'(nbase + ie); end
-        if (pv2 && t1_new != 0) begin w_en = 1; w_a = AW'(prod_row) + AW'(iw2); end
+        if (ie < n_cur) begin er_re = 1; d_re = 1; end
+        if (pv2 && t1_new != 0) w_en = 1;
       end
       S_U_W_WR: begin
-        w_en = 1; w_we = 1; w_a = AW'(prod_row) + AW'(wi); w_wd = wnew;
+        w_en = 1; w_we = 1; w_wd = wnew;
         rng_step = wdraw;
       end
       S_U_B_RD: begin
-        eb_re = 1; eb_ra = AW'(nbase + i); d_re = 1; d_ra = AW'(nbase + i);
+        eb_re = 1; d_re = 1;
       end
       S_U_B_T1: begin
-        if (t1_new != 0) begin b_re = 1; b_ra = AW'(nbase + i); end
+        if (t1_new != 0) begin b_re = 1; end
       end
       S_U_B_WR: begin
-        b_we = 1; b_wa = AW'(nbase + i); b_wd = wnew; rng_step = wdraw;
+        b_we = 1; b_wd = wnew; rng_step = wdraw;
       end
       S_SL_START: if (bg_cfg_pkg::SleepRate16 == 0) rng_step = 1;
-      S_SL_CLR: begin c_we = 1; c_wa = AW'(idx); end
+      S_SL_CLR: begin c_we = 1; end
       S_SL_RST: begin
-        if (idx < n_sl) begin h_we = 1; h_wa = AW'(idx); end
-        if (kk == 0 && idx < NOut) begin q_we = 1; q_wa = AW'(idx); end   // Q = 0
-        if (idx < NOut) begin er_we = 1; er_wa = AW'(ErO) + AW'(idx); end  // o_k = 0
-        if (idx < sl_above) begin n_we = 1; n_wa = AW'(nbase_above + idx); end
+        if (idx < n_sl) begin h_we = 1; end
+        if (kk == 0 && idx < NOut) begin q_we = 1; end   // Q = 0
+        if (idx < NOut) begin er_we = 1; end  // o_k = 0
+        if (idx < sl_above) begin n_we = 1; end
       end
-      S_SL_N_RD: begin h_re = 1; h_ra = AW'(i); rng_step = 1; end
+      S_SL_N_RD: begin h_re = 1; rng_step = 1; end
       S_SL_N_P: begin
         rng_step = 1;
-        h_we = 1; h_wa = AW'(i);
+        h_we = 1;
         h_wd = h_rd + HBits'(xi_p) - HBits'(xi);
       end
-      S_SL_C_RD: begin h_re = 1; h_ra = AW'(i); end
-      S_SL_C_H: begin er_re = 1; er_ra = AW'(ErO); end        // o_0 for S_SL_C_RMW
-      S_SL_C_RMW: begin c_re = 1; c_ra = ik; end
+      S_SL_C_RD: begin h_re = 1; end
+      S_SL_C_H: begin er_re = 1; end        // o_0 for S_SL_C_RMW
+      S_SL_C_RMW: begin c_re = 1; end
       S_SL_C_WR: begin
-        c_we = 1; c_wa = ik;
+        c_we = 1;
         c_wd = c_rd + CBits'(ho_p);
-        if (k + 1 < NOut) begin er_re = 1; er_ra = AW'(ErO) + AW'(k + 1); end
+        if (k + 1 < NOut) begin er_re = 1; end
       end
-      S_SL_K_END: if (kk + 1 == bg_cfg_pkg::SleepSamples) begin q_re = 1; q_ra = '0; end
+      S_SL_K_END: if (kk + 1 == bg_cfg_pkg::SleepSamples) begin q_re = 1; end
       S_SL_FB_RD: begin
-        c_re = 1; c_ra = ik;
-        fb_re = 1; fb_ra = fb_ik;
+        c_re = 1;
+        fb_re = 1;
       end
       S_SL_FB_WR: begin
-        fb_we = 1; fb_wa = fb_ik; fb_wd = fbnew;
+        fb_we = 1; fb_wd = fbnew;
         rng_step = fbdraw;
-        q_re = 1; q_ra = (k + 1 == NOut) ? AW'(0) : AW'(k + 1);   // Q of the next step
+        q_re = 1;   // Q of the next step
       end
       default: ;
     endcase
