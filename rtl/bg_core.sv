@@ -132,7 +132,7 @@ module bg_core #(
     S_ERR_FB_SUM, S_ERR_FB_WR, S_STEP_END, S_STEP_NEXT, S_HOLD,
     S_K_RD, S_K_MUL, S_K_WR, S_U_RAST_RD, S_U_RAST, S_U_E_RD, S_U_W_RD, S_U_W_LD, S_U_W_SH, S_U_W_WR,
     S_U_B_RD, S_U_B_MUL, S_U_B_T1, S_U_B_LD, S_U_B_SH, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
-    S_SL_START, S_SL_CLR, S_SL_RST, S_SL_N_RD, S_SL_N_P, S_SL_N_M, S_SL_FWD_END, S_SL_C_RD,
+    S_SL_START, S_SL_LOAD, S_SL_CLR, S_SL_RST, S_SL_N_RD, S_SL_N_P, S_SL_N_M, S_SL_FWD_END, S_SL_C_RD,
     S_SL_C_H, S_SL_C_RMW, S_SL_C_WR, S_SL_K_END, S_SL_FB_RD, S_SL_FB_MUL0, S_SL_FB_MUL,
     S_SL_FB_WR, S_SL_END, S_DONE
   } state_e;
@@ -197,7 +197,12 @@ module bg_core #(
   // multiplexers of NOut registers.
   localparam int ErCnt = MaxPost;
   localparam int ErO = MaxPost + NOut;
-  localparam int ErDepth = MaxPost + 2 * NOut;
+  // Above them, from ErS (a multiple of 8), the five random streams' states (bg_lfsr), in eight
+  // words so that any 3-bit stream index addresses a word of the memory; the memory is at least
+  // 32 bits wide for them (mnist-fpga: 25 bits would take the same two block RAMs).
+  localparam int ErS = ((MaxPost + 2 * NOut + 7) / 8) * 8;
+  localparam int ErDepth = ErS + 8;
+  localparam int ErW = imax(EbBits, 32);
 
   // One index for every per-output register of the error and sleep units, so each array has
   // one read multiplexer and one write decoder: the output the controller works on (i in the
@@ -226,29 +231,34 @@ module bg_core #(
   logic [CtrSW-1:0] c_samples, c_sleeps, c_steps, c_step_cur, c_step_last;
 
   // ------------------------------------------------------------------------------------------
-  // Random streams: one state per stream, one shared generator (bg_lfsr). At most one stream
-  // draws in any state, so rng_sel names it: the input or evaluation stream while encoding, the
-  // sleep rate at the start of a sleep call, the noise stream for the noise words, else the
-  // rounding stream (weight, bias and feedback writes).
+  // Random streams: their states are words ErS + q of u_erow, one generator and the state of the
+  // stream in use in bg_lfsr. At most one stream draws in any state, so rng_sel names it: the
+  // input or evaluation stream while encoding, the sleep rate at the start of a sleep call, the
+  // noise stream for the noise words, else the rounding stream (weight, bias and feedback
+  // writes). Each draw writes the new state back to the stream's word. A phase that draws gets
+  // its stream's state from the memory: the state before it reads the word (rng_pre, the
+  // stream rng_pre_s) and the next cycle loads it (rng_ld), a cycle without a draw: the first
+  // of S_ENC_RD (from S_CLR or S_STEP_NEXT), S_K_RD (the update, from S_STEP_NEXT), S_SL_LOAD
+  // (the rate, from S_IDLE or S_AFTER_UPD), S_SL_RST (the noise, from S_SL_CLR or S_SL_K_END),
+  // S_SL_FB_RD (the feedback step's rounding, from S_SL_K_END). Nothing else draws in between.
+  // The host reads a stream's word through the same port (cfg_rdata one cycle after cfg_addr)
+  // and a seed write writes it.
   // ------------------------------------------------------------------------------------------
   localparam int RInput = 0, RSleepRate = 1, RNoise = 2, RRound = 3, REval = 4;
-  logic [31:0] rng_cur;            // the selected stream's state
   logic host;                      // the host owns the memories
   assign host = (st == S_IDLE) || (st == S_HOLD);
-  logic [31:0] rng_w;              // the selected stream's next draw
+  logic [31:0] rng_w;              // the stream's next draw (and its state after it)
   logic [2:0] rng_sel;
   logic rng_step;
-  logic [4:0] rng_seed_we;
-  bg_lfsr #(.NStreams(5)) u_lfsr (
-    .clk(clk), .seed_we(rng_seed_we), .seed(cfg_wdata), .sel(rng_sel), .step(rng_step),
-    .cur(rng_cur), .word(rng_w));
-  genvar gi;
-  generate
-    for (gi = 0; gi < 5; gi++) begin : g_rng
-      // seeds are configuration words: taken only while idle, like the others
-      assign rng_seed_we[gi] = cfg_we && !busy && (cfg_addr == 8'(8 + gi));
-    end
-  endgenerate
+  logic rng_pre, rng_ld;
+  logic [2:0] rng_pre_s;
+  logic rng_seed_we;               // a seed write: taken only while idle, like the others
+  logic [31:0] rng_seed;
+  assign rng_seed_we = cfg_we && !busy && cfg_addr >= 8'd8 && cfg_addr <= 8'd12;
+  assign rng_seed = (cfg_wdata == 32'd0) ? 32'd1 : cfg_wdata;   // a zero seed loads 1
+  bg_lfsr u_lfsr (
+    .clk(clk), .load(rng_ld), .load_val(er_rd[31:0]), .step(rng_step), .word(rng_w));
+  always_ff @(posedge clk) rng_ld <= rng_pre;
 
   // ------------------------------------------------------------------------------------------
   // Memories
@@ -263,7 +273,7 @@ module bg_core #(
   logic rc_re, rc_we; logic [AW-1:0] rc_ra, rc_wa; logic [RecBits-1:0] rc_wd, rc_rd;
   logic kr_re, kr_we; logic [AW-1:0] kr_ra, kr_wa; logic [TB-1:0] kr_wd, kr_rd;
   logic eb_re, eb_we; logic [AW-1:0] eb_ra, eb_wa; logic [EbBits-1:0] eb_wd, eb_rd;
-  logic er_re, er_we; logic [AW-1:0] er_ra, er_wa; logic [EbBits-1:0] er_wd, er_rd;
+  logic er_re, er_we; logic [AW-1:0] er_ra, er_wa; logic [ErW-1:0] er_wd, er_rd;
   logic l_re [0:1], l_we [0:1]; logic [AW-1:0] l_ra [0:1], l_wa [0:1];
   logic [ListBits-1:0] l_wd [0:1], l_rd [0:1];
   logic c_re, c_we; logic [AW-1:0] c_ra, c_wa; logic [CBits-1:0] c_wd, c_rd;
@@ -288,7 +298,7 @@ module bg_core #(
   // in one cycle
   `BG_RAM(u_krow, TB, MaxPost, kr)
   `BG_RAM(u_eb, EbBits, NW, eb)
-  `BG_RAM(u_erow, EbBits, ErDepth, er)
+  `BG_RAM(u_erow, ErW, ErDepth, er)
   `BG_RAM(u_h, HBits, MaxH, h)
   bg_ram_1r1w #(.Width(ListBits), .Depth(ListDepth)) u_list0 (
     .clk(clk), .re(l_re[0]), .raddr(l_ra[0][$clog2(ListDepth)-1:0]), .rdata(l_rd[0]),
@@ -555,7 +565,7 @@ module bg_core #(
   // ------------------------------------------------------------------------------------------
   logic [EbBits-1:0] e_sum_rd;     // the eligibility being used (EROW or EB)
   logic signed [AccBits-1:0] t1_new;
-  assign e_sum_rd = (st == S_U_B_MUL) ? eb_rd : er_rd;
+  assign e_sum_rd = (st == S_U_B_MUL) ? eb_rd : er_rd[EbBits-1:0];
 
   logic [WBITS-1:0] wnew;          // new weight (or bias) from t1 and the stored word
   logic wdraw;
@@ -709,6 +719,20 @@ module bg_core #(
                    (st == S_SL_START) ? 3'(RSleepRate) :
                    (st == S_SL_N_RD || st == S_SL_N_P) ? 3'(RNoise) : 3'(RRound);
   assign enc_x = enc_word[31:16] < {pix_rd, pix_rd};        // pixel·257
+  // the stream state read for the next phase (see "Random streams")
+  always_comb begin
+    rng_pre = 1'b1;
+    rng_pre_s = (mode == M_INFER) ? 3'(REval) : 3'(RInput);
+    case (st)
+      S_CLR: ;
+      S_STEP_NEXT: if (t + 1 == T) rng_pre_s = 3'(RRound);
+      S_IDLE: begin rng_pre = start; rng_pre_s = 3'(RSleepRate); end
+      S_AFTER_UPD: rng_pre_s = 3'(RSleepRate);
+      S_SL_CLR: rng_pre_s = 3'(RNoise);
+      S_SL_K_END: rng_pre_s = (kk + 1 == bg_cfg_pkg::SleepSamples) ? 3'(RRound) : 3'(RNoise);
+      default: rng_pre = 1'b0;
+    endcase
+  end
 
   // sleep noise: two words per neuron, ξ+ first: ξ+ drawn while h is read (S_SL_N_RD, kept in
   // xi_p), ξ− while h is written (S_SL_N_P); one draw per cycle, so one generator stage
@@ -852,7 +876,7 @@ module bg_core #(
         // the output's count + 1 when it spikes (o_k while sleeping, else c_k)
         if (l == LL && so_s) begin
           er_we = 1;
-          er_wd = sleep_fwd ? EbBits'(o_inc) : EbBits'(c_inc);
+          er_wd = ErW'(sleep_fwd ? EbBits'(o_inc) : EbBits'(c_inc));
         end
         if (!sleep_fwd) begin
           r_we = 1; r_wd = r_rd | (T'(so_s) << t);
@@ -910,8 +934,8 @@ module bg_core #(
         end
         if (pv) begin
           er_we = 1;
-          er_wd = EbBits'((first ? $signed(FXW'(0)) : sext(64'(er_rd), EbBits)) +
-                          sext(64'(rc_rd[TB-1:0]), TB));
+          er_wd = ErW'(EbBits'((first ? $signed(FXW'(0)) : sext(64'(er_rd), EbBits)) +
+                               sext(64'(rc_rd[TB-1:0]), TB)));
         end
       end
       S_U_W_RD: begin                // one synapse per cycle; a non-zero update reads its weight
@@ -965,6 +989,17 @@ module bg_core #(
       end
       default: ;
     endcase
+    // the random streams' words: a draw writes the new state back, rng_pre reads the next
+    // phase's, the host reads the one cfg_addr names and writes seeds (the host's own accesses
+    // of u_erow, below, come first)
+    if (rng_step) begin er_we = 1; er_wa = AW'(ErS) + AW'(rng_sel); er_wd = ErW'(rng_w); end
+    // (the hosts never start the core in the cycle of a seed write)
+    if (rng_seed_we) begin
+      er_we = 1; er_wa = AW'(ErS) + AW'(rng_sel);
+      er_wd = ErW'(rng_seed);
+    end else if (rng_pre || host) begin
+      er_re = 1; er_ra = AW'(ErS) + AW'(rng_pre ? rng_pre_s : rng_sel);
+    end
     if (list_we) begin
       l_we[!par] = 1; l_wa[!par] = AW'(na_out); l_wd[!par] = list_push;
     end
@@ -990,8 +1025,7 @@ module bg_core #(
                     rc_wd = RecBits'(TB'(hm_wdata)); end
         SelErr: if (HostState != 0) begin  // u± in the single-port memory, c_k in u_erow
           e_re = hm_re && ea_u; e_ra = AW'(eu);
-          er_re = hm_re && ea_cnt;
-          er_ra = AW'(ErCnt) + AW'(eu);
+          if (hm_re && ea_cnt) begin er_re = 1; er_ra = AW'(ErCnt) + AW'(eu); end
         end
         default: ;
       endcase
@@ -1046,7 +1080,7 @@ module bg_core #(
       8'd1: cfg_rdata = 64'(eta_sh);
       8'd2: cfg_rdata = 64'(since_sleep);
       8'd3: cfg_rdata = 64'(label);
-      8'd8, 8'd9, 8'd10, 8'd11, 8'd12: cfg_rdata = 64'(rng_cur);
+      8'd8, 8'd9, 8'd10, 8'd11, 8'd12: cfg_rdata = 64'(er_rd[31:0]);   // read the cycle before
       8'd16: cfg_rdata = 64'(c_cycles);
       8'd17: cfg_rdata = 64'(c_syn);
       8'd18: cfg_rdata = 64'(c_wwrites);
@@ -1116,7 +1150,7 @@ module bg_core #(
             sleep_fwd <= 1'b0;
             noise_layer <= 1'b0;
             idx <= 0;
-            if (cmd == 2'd2) st <= S_SL_START;
+            if (cmd == 2'd2) st <= S_SL_LOAD;
             else begin
               st <= S_CLR;
               for (int q = 0; q < NOut; q++) begin
@@ -1344,9 +1378,10 @@ module bg_core #(
             l <= l + 1; t <= TIW'(T - 1); st <= S_K_RD;
           end
         end
-        S_AFTER_UPD: st <= (since_sleep == 32'd0 && bg_cfg_pkg::SleepEnabled != 0) ? S_SL_START
+        S_AFTER_UPD: st <= (since_sleep == 32'd0 && bg_cfg_pkg::SleepEnabled != 0) ? S_SL_LOAD
                                                                                      : S_DONE;
-        // sleep unit (BG(sleep_unit_run))
+        // sleep unit (BG(sleep_unit_run)); S_SL_LOAD: the sleep-rate stream's state is loaded
+        S_SL_LOAD: st <= S_SL_START;
         S_SL_START: begin
           rho <= (bg_cfg_pkg::SleepRate16 != 0) ? 16'(bg_cfg_pkg::SleepRate16)
                                                  : rng_w[31:16];

@@ -121,7 +121,7 @@ def per_module(path):
             mods[cur] = int(m.group(1))
     return {k: v * inst.get(k, 1) for k, v in mods.items()}
 def stem(name):
-    # "$paramod$<sha1>\bg_ram_1r1w" and "$paramod\bg_lfsr\NStreams=..." are both their module
+    # "$paramod$<sha1>\bg_ram_1r1w" and "$paramod\bg_update_unit\EbBits=..." are both their module
     m = re.match(r"\$paramod(?:\$[0-9a-f]+)?\\([^\\]+)", name)
     return m.group(1) if m else name
 rep = {"net": net, "note": "Yosys counts (synth_ice40 -device u -dsp -spram -abc9), not placed"}

@@ -155,9 +155,11 @@ class Cosim {
     tick();
     core_->cfg_we = 0;
   }
+  // A configuration word is valid one clock after its address: the random streams' states are
+  // words of a block RAM (docs/rtl.md, "Host interface"). Called while the core is idle.
   uint64_t cfg_read(int addr) {
     core_->cfg_addr = addr;
-    core_->eval();
+    tick();
     return core_->cfg_rdata;
   }
 

@@ -40,16 +40,16 @@ else
   bad "fit_bound_run: $(tail -n 3 "$T/out" | tr '\n' ' ')"
 fi
 
-# an RTL the edits no longer match: a copy of the tree whose stream generator was rewritten
+# an RTL the edits no longer match: a copy of the tree whose neuron-word address was rewritten
 mkdir -p "$T/tree/build/bin" "$T/tree/tests"
 cp -r scripts rtl boards "$T/tree/"
 cp -r tests/fpga "$T/tree/tests/"
 cp "$B/bin/bgnet" "$T/tree/build/bin/"
-sed -i 's/assign cur = state\[sel\];/assign cur = state[sel[2:0]];/' "$T/tree/rtl/bg_lfsr.sv"
-if bash "$T/tree/scripts/fpga_fit_bound.sh" --net "$PWD/nets/tiny.json" --out "$T/e" --only one-stream \
+sed -i "s/    nw_a = AW'(nw_base) + AW'(nw_ix);/    nw_a = AW'(nw_ix) + AW'(nw_base);/" "$T/tree/rtl/bg_core.sv"
+if bash "$T/tree/scripts/fpga_fit_bound.sh" --net "$PWD/nets/tiny.json" --out "$T/e" --only addresses \
      > "$T/e.out" 2>&1; then
   bad "fit_bound_stale_edit: measured an RTL its edit does not match"
-elif grep -q "bg_lfsr.sv: expected exactly one 'assign cur = state\[sel\];'" "$T/e.out"; then
+elif grep -q "bg_core.sv: expected exactly one 'nw_a = AW'(nw_base) + AW'(nw_ix);'" "$T/e.out"; then
   ok "fit_bound_stale_edit"
 else
   bad "fit_bound_stale_edit: $(tail -n 2 "$T/e.out" | tr '\n' ' ')"

@@ -121,7 +121,7 @@ module bg_regblock (
   logic [23:0] mem_addr_q;
   logic [31:0] lo_buf_q, hi_latch_q, cnt_hi_q;
 
-  typedef enum logic [2:0] { SIdle, SMemRd, SMemCap, SMemWr, SRst, SSeed } st_e;
+  typedef enum logic [2:0] { SIdle, SMemRd, SMemCap, SMemWr, SRst, SSeed, SCfgCap } st_e;
   st_e st_q;
   logic [2:0] n_q;                     // SRst and SSeed: cycles and seeds done
   logic [31:0] wdata_q;                // the memory word's high half, for SMemWr
@@ -272,6 +272,9 @@ module bg_regblock (
             error_q <= error_q | rd_flag;
             if (rd_flag == '0) begin
               if (32'(addr) == bg_regs_pkg::RegMemDataLo) st_q <= SMemRd;
+              // a stream's state is a word of a block RAM in the core: cfg_rdata holds it one
+              // clock after cfg_addr (the host holds addr until ack)
+              else if (cw >= 8'd8 && cw <= 8'd12) st_q <= SCfgCap;
               else begin
                 rdata_q <= rd_value;
                 if (is_counter(addr)) cnt_hi_q <= cfg_rdata[63:32];
@@ -319,6 +322,11 @@ module bg_regblock (
           end
         end
         SMemRd: st_q <= SMemCap;       // hm_re this cycle; the word is there next cycle
+        SCfgCap: begin
+          rdata_q <= cfg_rdata[31:0];
+          ack_q <= 1'b1;
+          st_q <= SIdle;
+        end
         SMemCap: begin
           rdata_q <= hm_rdata[31:0];
           hi_latch_q <= hm_rdata[63:32];
