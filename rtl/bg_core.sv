@@ -1201,7 +1201,7 @@ module bg_core #(
             acc <= (bg_cfg_pkg::LearnBias != 0 && !noise_layer) ? w_of(b_rd, lyr) : '0;
             first <= 1'b0;
           end else if (v2) begin
-            acc <= sgn2 ? acc - w_syn : acc + w_syn;
+            acc <= acc + (sgn2 ? ~w_syn : w_syn) + AccW'(sgn2);   // ± as one adder
           end
           v1 <= (a < na_in);
           if (a < na_in) a <= a + 1;
@@ -1258,8 +1258,9 @@ module bg_core #(
         end
         S_ERR_FB_SUM: begin
           if (fb_v) begin
-            if (sp[eu] && !sm[eu]) fb_acc <= fb_acc + fb_of(fb_rd, lyr);
-            else if (sm[eu] && !sp[eu]) fb_acc <= fb_acc - fb_of(fb_rd, lyr);
+            // ± B as one adder: B, or its complement plus one when σ− alone spiked
+            if (sp[eu] != sm[eu])
+              fb_acc <= fb_acc + (sm[eu] ? ~fb_of(fb_rd, lyr) : fb_of(fb_rd, lyr)) + FbAccW'(sm[eu]);
             fb_k_rd <= fb_k_rd + 1;
           end
           fb_v <= (k < NOut);

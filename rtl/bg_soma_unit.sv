@@ -72,7 +72,7 @@ module bg_soma_unit #(
     logic [RefrBits-1:0] refr_q;
     logic signed [AvW-1:0] av_in;
     logic signed [AvW+AmpW-1:0] av_p;
-    logic signed [FXW-1:0] vv, mf, av, thx;
+    logic signed [FXW-1:0] vv, mf, av, thx, dv;
     logic sp, gw;
     logic [RefrBits-1:0] refr_new;
     th = ThW'(lsel(bg_cfg_pkg::ThetaTab, ly, NL));
@@ -91,8 +91,10 @@ module bg_soma_unit #(
       mf = '0;
     end else begin
       vv = sat(rnd(FXW'(dk), PF) + rescale(in_sum, ly), PB);
-      sp = vv > thx;
-      gw = ((vv - thx) < 0 ? thx - vv : vv - thx) < FXW'(win);
+      // d = v − θ once: the spike is d > 0; the window |d| < win, with |d| − 1 = ~d for d < 0
+      dv = vv - thx;
+      sp = !dv[FXW-1] && dv != '0;
+      gw = dv[FXW-1] ? ($signed(~dv) < $signed(FXW'(win)) - $signed(FXW'(1))) : (dv < FXW'(win));
       // A·θ (soft_rst reset) or A·v (hard), kept where g = 1
       av_in = soft_rst ? AvW'(th) : AvW'(vv);
       av_p = amp * av_in;
