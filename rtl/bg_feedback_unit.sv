@@ -63,14 +63,15 @@ module bg_feedback_unit #(
                                            input logic signed [PW-1:0] p, input logic [2:0] ly,
                                            input logic [31:0] word);
     logic signed [FXW-1:0] bo, bn;
-    logic [FXW:0] sr;
+    logic [FXW+1:0] sr;
     integer l;
     bo = b_of(bw, ly);
     sr = round_shift(FXW'(p), bg_cfg_pkg::SleepEtaSh, bg_cfg_pkg::LearnRounding != 0, word);
     bn = '0;
     for (l = 1; l < NL; l = l + 1)
-      if (ly == 3'(l)) bn = sat(bo + $signed(sr[FXW-1:0]), imax(tab(bg_cfg_pkg::FbBitsTab, l), 1));
-    step = {sr[FXW], FbBits'(bn)};
+      if (ly == 3'(l))
+        bn = sat(bo + $signed(sr[FXW-1:0]) + $signed(FXW'(sr[FXW])), imax(tab(bg_cfg_pkg::FbBitsTab, l), 1));
+    step = {sr[FXW+1], FbBits'(bn)};
   endfunction
 
   assign b_o = FbBits'(b_of(b_word, lyr));

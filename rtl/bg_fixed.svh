@@ -30,27 +30,25 @@ function automatic logic signed [FXW-1:0] sext(input logic [63:0] w, input int b
 endfunction
 
 // ROUND(p, sh) of a product p, nearest or stochastic (the shift and rounding of
-// bg_scale_round): q = floor(p / 2^sh), plus one when the drawn word u is below the top 32 bits
-// of the remainder's fraction (stochastic), or floor((p + 2^(sh-1)) / 2^sh) (nearest). Returns
-// {draw, q}: draw says u was consumed (a non-zero remainder in stochastic mode). One funnel
-// shift gives both the quotient and the fraction bits. sh >= 1.
-function automatic logic [FXW:0] round_shift(input logic signed [FXW-1:0] rs_p, input int rs_sh,
-                                            input logic rs_stoch, input logic [31:0] rs_u);
+// bg_scale_round), as q + inc: q = floor(p / 2^sh), inc = 1 when the drawn word u is below the
+// top 32 bits of the remainder's fraction (stochastic), or when the remainder is at least a half
+// (nearest: floor((p + 2^(sh-1)) / 2^sh) = q + bit sh-1 of p). Returns {draw, inc, q}: draw
+// says u was consumed (a non-zero remainder in stochastic mode); the caller adds inc as the
+// carry into its own sum, so the rounding takes no adder of its own. One funnel shift gives
+// both the quotient and the fraction bits. sh >= 1.
+function automatic logic [FXW+1:0] round_shift(input logic signed [FXW-1:0] rs_p, input int rs_sh,
+                                              input logic rs_stoch, input logic [31:0] rs_u);
   logic signed [2*FXW-1:0] rs_f;
-  logic signed [FXW-1:0] rs_q;
   logic [FXW-1:0] rs_frac;
-  logic [31:0] rs_thr;
-  logic rs_dr;
+  logic rs_dr, rs_inc;
+  rs_f = $signed({rs_p, FXW'(0)}) >>> rs_sh;
+  rs_frac = rs_f[FXW-1:0];
   if (rs_stoch) begin
-    rs_f = $signed({rs_p, FXW'(0)}) >>> rs_sh;
-    rs_q = rs_f[2*FXW-1:FXW];
-    rs_frac = rs_f[FXW-1:0];
-    rs_thr = rs_frac[FXW-1 -: 32];
     rs_dr = (rs_frac != '0);
-    if (rs_dr && rs_u < rs_thr) rs_q = rs_q + $signed(FXW'(1));
+    rs_inc = rs_dr && rs_u < rs_frac[FXW-1 -: 32];
   end else begin
-    rs_q = (rs_p + ($signed(FXW'(1)) <<< (rs_sh - 1))) >>> rs_sh;
     rs_dr = 1'b0;
+    rs_inc = rs_frac[FXW-1];
   end
-  round_shift = {rs_dr, rs_q};
+  round_shift = {rs_dr, rs_inc, rs_f[2*FXW-1:FXW]};
 endfunction

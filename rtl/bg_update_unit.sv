@@ -111,7 +111,7 @@ module bg_update_unit #(
     logic signed [XL-1:0] ys;
     logic signed [NW2-1:0] q, wv;
     logic [31:0] frac;
-    logic rem, dr, big, hi_ok, fits;
+    logic rem, dr, big, hi_ok, fits, inc;
     // X's bits above the shifted slice all copy its sign bit: X = sext(slice)
     hi_ok = (xq[XW-1:XL-1] == '0) || (xq[XW-1:XL-1] == '1);
     ys = $signed(xq[XL-1:0]) >>> shv[2:0];
@@ -123,13 +123,15 @@ module bg_update_unit #(
         (xq[XW-1] ? -($signed(NW2'(1)) <<< QL) : ($signed(NW2'(1)) <<< QL));
     big = shv > SW'(100);
     dr = 1'b0;
+    inc = 1'b0;                   // the rounding's + 1 to q
     if (big) q = xq[XW-1] ? -$signed(NW2'(1)) : '0;
     else if (bg_cfg_pkg::LearnRounding != 0) begin
       dr = rem;
-      if (rem && word < frac) q = q + $signed(NW2'(1));
-    end else if (frac[31]) q = q + $signed(NW2'(1));
+      inc = rem && word < frac;
+    end else inc = frac[31];
     wv = NW2'(w_ext(ww, ly));
-    step2 = {dr, WBits'(w_sat_n(wv - q, ly))};
+    // w − (q + inc) = w + ~q + (1 − inc): one adder, the rounding in its carry
+    step2 = {dr, WBits'(w_sat_n(wv + ~q + $signed(NW2'(!inc)), ly))};
   endfunction
 
   assign d_o = d_word;
