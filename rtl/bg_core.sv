@@ -1102,8 +1102,9 @@ module bg_core #(
   // Controller (rule_biograd.c's schedule, then model_after_sample: update, sleep)
   // ------------------------------------------------------------------------------------------
   logic sleep_due;
+  // (since_sleep + 1 >= period, as a comparison with a constant: no adder)
   assign sleep_due = (bg_cfg_pkg::SleepEnabled != 0) &&
-                     (since_sleep + 32'd1 >= 32'(bg_cfg_pkg::SleepPeriod));
+                     (since_sleep >= 32'(bg_cfg_pkg::SleepPeriod) - 32'd1);
 
   always_ff @(posedge clk) begin
     done <= 1'b0;

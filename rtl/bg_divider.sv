@@ -23,9 +23,12 @@ module bg_divider #(
   logic [CBits-1:0] left;
   logic busy;
   logic [RBits-1:0] trial;
+  logic [RBits:0] diff;            // trial − d, one bit wider: its top bit says trial < d
 
-  // remainder after bringing down the next numerator bit
+  // remainder after bringing down the next numerator bit, and the trial subtraction (one
+  // subtractor: its borrow is the comparison)
   assign trial = {rem[RBits-2:0], n_shift[NumBits-1]};
+  assign diff = {1'b0, trial} - (RBits + 1)'(d);
 
   always_ff @(posedge clk) begin
     done <= 1'b0;
@@ -40,8 +43,8 @@ module bg_divider #(
       left <= CBits'(QBits);
       busy <= 1'b1;
     end else if (busy) begin
-      if (trial >= RBits'(d)) begin
-        rem <= trial - RBits'(d);
+      if (!diff[RBits]) begin
+        rem <= diff[RBits-1:0];
         quot <= {quot[QBits-2:0], 1'b1};
       end else begin
         rem <= trial;
