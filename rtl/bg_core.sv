@@ -628,10 +628,12 @@ module bg_core #(
   assign soft_k = SoftW'(lut($signed(32'(cnt_max)) - $signed(32'(cnt_k))));
   // an output's count + 1, written back when it spikes (the counts cannot overflow: c_k <= T,
   // o_k <= the sleep steps)
+  // an output's count + 1, c_k or o_k (neither reaches its width's limit: c_k <= T, o_k <= Ts)
+  localparam int IncW = imax(CntW, OBits);
+  logic [IncW-1:0] cnt_inc;
   logic [CntW-1:0] c_inc;
-  logic [OBits-1:0] o_inc;
-  assign c_inc = cnt_k + 1'b1;
-  assign o_inc = er_rd[OBits-1:0] + 1'b1;
+  assign cnt_inc = er_rd[IncW-1:0] + 1'b1;
+  assign c_inc = cnt_inc[CntW-1:0];
   // the error interneurons' spikes as signs: any σ+ ≠ σ−
   logic any_c [0:NOut] /* verilator split_var */;
   assign any_c[0] = 1'b0;
@@ -804,6 +806,16 @@ module bg_core #(
   // prod_row) plus the postsynaptic neuron (i; the update stream's iw2 as it reads, wi as it
   // writes), one adder for the three
   logic [AW-1:0] w_ctl_a;
+  // a raster word with bit t set when the spike bit is (the encoder's, else a soma's): one
+  // decoder of t for both writers
+  // the next row base: one row further (a row of the next layer's weights while producing,
+  // of layer l's in the update), one adder for both
+  logic [RowW-1:0] row_next;
+  assign row_next = RowW'(32'(prod_row) + ((st >= S_K_RD && st <= S_UPD_END) ? n_cur : n_next));
+  logic [T-1:0] r_set;
+  logic r_bit;
+  assign r_bit = (st == S_ENC_RD) ? enc_x : so_s;
+  assign r_set = r_rd | (T'(r_bit) << t);
   always_comb
     w_ctl_a = AW'((st == S_FWD_SUM) ? l_rd[par][RowW-1:0] : prod_row) +
               AW'((st == S_FWD_SUM) ? IW'(i) : (st == S_U_W_RD) ? iw2 : wi);
@@ -820,7 +832,7 @@ module bg_core #(
     fb_re = 0; fb_we = 0; fb_ra = fb_ik; fb_wa = fb_ik; fb_wd = '0;
     n_re = 0; n_we = 0; n_ra = nw_a; n_wa = nw_a; n_wd = '0;
     d_re = 0; d_we = 0; d_ra = nw_a; d_wa = nw_a; d_wd = '0;
-    r_re = 0; r_we = 0; r_ra = r_rda; r_wa = r_wra; r_wd = '0;
+    r_re = 0; r_we = 0; r_ra = r_rda; r_wa = r_wra; r_wd = r_set;
     rc_re = 0; rc_we = 0; rc_ra = rec_a; rc_wa = rec_a; rc_wd = '0;
     kr_re = 0; kr_we = 0; kr_ra = AW'(i); kr_wa = AW'(i); kr_wd = '0;
     eb_re = 0; eb_we = 0; eb_ra = nw_a; eb_wa = nw_a; eb_wd = '0;
@@ -842,7 +854,7 @@ module bg_core #(
           n_we = 1; d_we = 1;
         end
         if (idx < RW) begin
-          r_we = 1;
+          r_we = 1; r_wd = '0;
         end
         if (idx < NOut) begin        // u± = 0, c_k = 0 (NOut <= NW: the loop is long enough)
           e_we = 1;
@@ -853,7 +865,7 @@ module bg_core #(
         if (ie < NIn) begin pix_re = 1; r_re = 1; end
         if (pv) begin
           rng_step = 1;
-          r_we = 1; r_wd = r_rd | (T'(enc_x) << t);
+          r_we = 1;
         end
       end
       S_FWD_I: begin
@@ -876,10 +888,10 @@ module bg_core #(
         // the output's count + 1 when it spikes (o_k while sleeping, else c_k)
         if (l == LL && so_s) begin
           er_we = 1;
-          er_wd = ErW'(sleep_fwd ? EbBits'(o_inc) : EbBits'(c_inc));
+          er_wd = ErW'(cnt_inc);
         end
         if (!sleep_fwd) begin
-          r_we = 1; r_wd = r_rd | (T'(so_s) << t);
+          r_we = 1;
           if (mode == M_TRAIN) begin
             rc_we = 1;
             rc_wd = RecBits'({so_g, so_m});
@@ -1175,7 +1187,7 @@ module bg_core #(
           if (ie < NIn) ie <= ie + 1;
           if (pv) begin
             if (enc_x) na_out <= na_out + 1;
-            prod_row <= RowW'(32'(prod_row) + n_next);
+            prod_row <= row_next;
             if (ie >= NIn) st <= S_LAYER_END;      // the last pixel is written this cycle
           end
         end
@@ -1212,7 +1224,7 @@ module bg_core #(
         end
         S_FWD_SOMA: begin
           if (so_s && l < LL) na_out <= na_out + 1;
-          prod_row <= RowW'(32'(prod_row) + n_next);
+          prod_row <= row_next;
           if (l == LL) begin
             // (o_k, c_k and Q_k are written through the memory ports)
             if (!sleep_fwd && so_s) begin
@@ -1308,7 +1320,7 @@ module bg_core #(
         S_U_RAST_RD: st <= S_U_RAST;
         S_U_RAST: begin
           if (r_rd == '0) begin
-            prod_row <= RowW'(32'(prod_row) + n_cur);
+            prod_row <= row_next;
             if (j + 1 == n_prev) begin
               i <= 0;
               st <= (bg_cfg_pkg::LearnBias != 0) ? S_U_B_RD : S_UPD_END;
@@ -1342,7 +1354,7 @@ module bg_core #(
             t1 <= t1_new; wi <= iw2; st <= S_U_W_LD;
           end else if (ie >= n_cur && !pv) begin   // row j done
             i <= 0;
-            prod_row <= RowW'(32'(prod_row) + n_cur);
+            prod_row <= row_next;
             if (j + 1 == n_prev) st <= (bg_cfg_pkg::LearnBias != 0) ? S_U_B_RD : S_UPD_END;
             else begin j <= j + 1; st <= S_U_RAST_RD; end
           end
@@ -1413,7 +1425,7 @@ module bg_core #(
           if (st == S_SL_N_M) na_out <= na_out + 1;
           if (st == S_SL_N_P && xi) st <= S_SL_N_M;
           else begin
-            prod_row <= RowW'(32'(prod_row) + n_next);
+            prod_row <= row_next;
             if (i + 1 == n_sl) st <= S_LAYER_END;
             else begin i <= i + 1; st <= S_SL_N_RD; end
           end
