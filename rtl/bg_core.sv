@@ -812,6 +812,13 @@ module bg_core #(
   // of layer l's in the update), one adder for both
   logic [RowW-1:0] row_next;
   assign row_next = RowW'(32'(prod_row) + ((st >= S_K_RD && st <= S_UPD_END) ? n_cur : n_next));
+  // the dendrite's new value, SAT(D + x): x = ±1 in the dendrite format for the output layer's
+  // error spikes (S_ERR_DO_WR), else Σ B·sg of a hidden neuron (S_ERR_FB_WR); one adder
+  logic signed [FXW-1:0] d_add;
+  logic [DB-1:0] d_sum;
+  assign d_add = (st == S_ERR_DO_WR) ? (sp[eu] ? ($signed(FXW'(1)) <<< DF) : -($signed(FXW'(1)) <<< DF))
+                                     : fb_to_dend(fb_acc, lyr);
+  assign d_sum = DB'(sat(sext(64'(d_rd), DB) + d_add, DB));
   logic [T-1:0] r_set;
   logic r_bit;
   assign r_bit = (st == S_ENC_RD) ? enc_x : so_s;
@@ -913,8 +920,7 @@ module bg_core #(
       S_ERR_DO_WR: begin
         if (sp[eu] != sm[eu]) begin
           d_we = 1;
-          d_wd = DB'(sat(sext(64'(d_rd), DB) +
-                         (sp[eu] ? ($signed(FXW'(1)) <<< DF) : -($signed(FXW'(1)) <<< DF)), DB));
+          d_wd = d_sum;
         end
       end
       S_ERR_FB_I: begin
@@ -925,7 +931,7 @@ module bg_core #(
       end
       S_ERR_FB_WR: begin
         d_we = 1;
-        d_wd = DB'(sat(sext(64'(d_rd), DB) + fb_to_dend(fb_acc, lyr), DB));
+        d_wd = d_sum;
       end
       S_K_RD: begin
         rc_re = 1;
