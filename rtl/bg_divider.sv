@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unsigned restoring divider, one quotient bit per cycle: q = floor(num / den). `start` loads
-// the operands; `done` rises after QBits cycles. The quotient must fit QBits bits (the error
+// the numerator; `den` must hold from `start` until `done` (the error unit's S does: no copy
+// of it here), which rises after QBits cycles. The quotient must fit QBits bits (the error
 // unit's p = E·ONE / S <= ONE).
 module bg_divider #(
   parameter int NumBits = 32,
@@ -19,16 +20,15 @@ module bg_divider #(
   localparam int CBits = $clog2(QBits + 1);
   logic [RBits-1:0] rem;
   logic [NumBits-1:0] n_shift;
-  logic [DenBits-1:0] d;
   logic [CBits-1:0] left;
   logic busy;
   logic [RBits-1:0] trial;
-  logic [RBits:0] diff;            // trial − d, one bit wider: its top bit says trial < d
+  logic [RBits:0] diff;            // trial − den, one bit wider: its top bit says trial < den
 
   // remainder after bringing down the next numerator bit, and the trial subtraction (one
   // subtractor: its borrow is the comparison)
   assign trial = {rem[RBits-2:0], n_shift[NumBits-1]};
-  assign diff = {1'b0, trial} - (RBits + 1)'(d);
+  assign diff = {1'b0, trial} - (RBits + 1)'(den);
 
   always_ff @(posedge clk) begin
     done <= 1'b0;
@@ -38,7 +38,6 @@ module bg_divider #(
       // bits above QBits of the numerator are consumed first, without producing quotient bits
       rem <= {1'b0, num >> QBits};
       n_shift <= num << (NumBits - QBits);
-      d <= den;
       quot <= '0;
       left <= CBits'(QBits);
       busy <= 1'b1;

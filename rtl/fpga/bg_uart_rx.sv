@@ -11,7 +11,8 @@ module bg_uart_rx #(
   input  logic       rst_n,
   input  logic       rx_i,                 // the serial line, idle high
   output logic       valid_o,              // one-cycle pulse: data_o holds a received byte
-  output logic [7:0] data_o,
+  output logic [7:0] data_o,               // (the shift register: the byte stays until the next
+                                           // byte's first data bit, more than a bit time later)
   output logic       ferr_o,               // with valid_o: the stop bit was 0
   output logic       active_o              // a byte is being received (for inter-byte timeouts)
 );
@@ -28,6 +29,7 @@ module bg_uart_rx #(
   logic [7:0] shift_q;
 
   assign active_o = (st_q != RxIdle);
+  assign data_o = shift_q;
 
   always_ff @(posedge clk) begin
     valid_o <= 1'b0;
@@ -39,7 +41,6 @@ module bg_uart_rx #(
       cnt_q <= '0;
       bit_q <= '0;
       shift_q <= '0;
-      data_o <= '0;
     end else begin
       rx_q1 <= rx_i;
       rx_q2 <= rx_q1;
@@ -70,7 +71,6 @@ module bg_uart_rx #(
           if (cnt_q != '0) cnt_q <= cnt_q - 1'b1;
           else begin
             valid_o <= 1'b1;
-            data_o <= shift_q;
             ferr_o <= !rx_q2;
             st_q <= rx_q2 ? RxIdle : RxBreak;
           end

@@ -59,18 +59,18 @@ module bg_up5k_top #(
   // Reset: power-on counter and the button, synchronised; the core also by the bridge
   ////////////////////////////////////////////////////////////////////////////////////////////
   // iCE40 flip-flops are 0 after configuration, which these initial values state for
-  // simulation; nothing else in the design relies on an initial value.
-  logic [PorBits-1:0] por_cnt_q = '0;
+  // simulation; nothing else in the design relies on an initial value. The power-on count is
+  // the low PorBits bits of the free-running heartbeat counter (LEDs, below): power-on reset
+  // ends when they first reach all ones.
+  logic [LedBits+2:0] beat_q = '0;                       // heartbeat: on 1/8 of 2^(LedBits+3)
   logic por_done_q = 1'b0;
   logic btn_q1 = 1'b0, btn_q2 = 1'b0;                    // button synchroniser
   logic rst_n_q = 1'b0;
   always_ff @(posedge clk) begin
     btn_q1 <= BTN_N;
     btn_q2 <= btn_q1;
-    if (!por_done_q) begin
-      por_cnt_q <= por_cnt_q + 1'b1;
-      if (&por_cnt_q) por_done_q <= 1'b1;
-    end
+    beat_q <= beat_q + 1'b1;
+    if (&beat_q[PorBits-1:0]) por_done_q <= 1'b1;
     rst_n_q <= por_done_q && btn_q2;
   end
 
@@ -122,14 +122,11 @@ module bg_up5k_top #(
   // The heartbeat counter also times the error LED: an error sets err_q to 2, and each wrap of
   // the counter's low LedBits bits (every 2^LedBits cycles, 0.17 s at 24 MHz) counts it down,
   // so the red LED stays on 1 to 2 of those periods (a second counter cost about 45 cells)
-  logic [LedBits+2:0] beat_q;                            // heartbeat: on 1/8 of 2^(LedBits+3)
   logic [1:0] err_q;                                     // error stretch, in wraps
   always_ff @(posedge clk) begin
     if (!rst_n_q) begin
-      beat_q <= '0;
       err_q <= '0;
     end else begin
-      beat_q <= beat_q + 1'b1;
       if (bridge_err) err_q <= 2'd2;
       else if (err_q != '0 && beat_q[LedBits-1:0] == '1) err_q <= err_q - 1'b1;
     end

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# Sourced by the FPGA flow tests (tests/test_synth.sh, tests/test_synth_toy_placed.sh) from the
+# Sourced by the FPGA flow tests (tests/test_synth.sh, tests/test_synth_placed.sh) from the
 # project root: fpga_flow_prereqs NAME checks that the open FPGA tools are installed and that
 # bgnet is built, printing "FAIL NAME_tools" or "FAIL NAME_build" and exiting 1 if not.
 fpga_flow_prereqs() {
