@@ -806,8 +806,9 @@ module bg_core #(
   // prod_row) plus the postsynaptic neuron (i; the update stream's iw2 as it reads, wi as it
   // writes), one adder for the three
   logic [AW-1:0] w_ctl_a;
-  // a raster word with bit t set when the spike bit is (the encoder's, else a soma's): one
-  // decoder of t for both writers
+  always_comb
+    w_ctl_a = AW'((st == S_FWD_SUM) ? l_rd[par][RowW-1:0] : prod_row) +
+              AW'((st == S_FWD_SUM) ? IW'(i) : (st == S_U_W_RD) ? iw2 : wi);
   // the next row base: one row further (a row of the next layer's weights while producing,
   // of layer l's in the update), one adder for both
   logic [RowW-1:0] row_next;
@@ -819,13 +820,12 @@ module bg_core #(
   assign d_add = (st == S_ERR_DO_WR) ? (sp[eu] ? ($signed(FXW'(1)) <<< DF) : -($signed(FXW'(1)) <<< DF))
                                      : fb_to_dend(fb_acc, lyr);
   assign d_sum = DB'(sat(sext(64'(d_rd), DB) + d_add, DB));
+  // a raster word with bit t set when the spike bit is (the encoder's, else a soma's): one
+  // decoder of t for both writers
   logic [T-1:0] r_set;
   logic r_bit;
   assign r_bit = (st == S_ENC_RD) ? enc_x : so_s;
   assign r_set = r_rd | (T'(r_bit) << t);
-  always_comb
-    w_ctl_a = AW'((st == S_FWD_SUM) ? l_rd[par][RowW-1:0] : prod_row) +
-              AW'((st == S_FWD_SUM) ? IW'(i) : (st == S_U_W_RD) ? iw2 : wi);
   // the spike-list producer: the encoder, a soma with a next layer, or the sleep noise
   logic [ListBits-1:0] list_push;
   logic list_we;
