@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The random streams: one xorshift32 generator (shifts 13, 17, 5) per stream, seeded from the
- * network description (bg_net_t.q.stream_seed). The RTL has one bg_lfsr instance per stream and
- * must produce the same words in the same order (docs/cmodel.md, "Random streams"). */
+ * network description (bg_net_t.q.stream_seed). The RTL has one generator (bg_lfsr) and a state
+ * word per stream and must produce the same words in the same order (docs/cmodel.md, "Random
+ * streams"). */
 #ifndef BG_RNG_H
 #define BG_RNG_H
 
