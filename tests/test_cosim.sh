@@ -101,7 +101,7 @@ fi
 mkdir -p "$T/rtl"
 cp rtl/*.sv rtl/*.svh "$T/rtl/"
 # flip the top bit of the weight update's stochastic-rounding threshold (bg_update_unit.sv)
-sed -i 's/if (rem \&\& word < frac)/if (rem \&\& word < (frac ^ 32'"'"'h80000000))/' "$T/rtl/bg_update_unit.sv"
+sed -i 's/inc = rem \&\& word < frac;/inc = rem \&\& word < (frac ^ 32'"'"'h80000000);/' "$T/rtl/bg_update_unit.sv"
 if cmp -s rtl/bg_update_unit.sv "$T/rtl/bg_update_unit.sv"; then
   echo "FAIL cosim_catches_bug: the bug could not be planted"
 else
