@@ -539,15 +539,20 @@ module bg_core #(
   // ------------------------------------------------------------------------------------------
   // Neuron core: soma LIF, window bit and reset factor (BG(soma_update))
   // ------------------------------------------------------------------------------------------
-  logic signed [PB-1:0] so_v;
-  logic so_s, so_g;
-  logic signed [PB-1:0] so_m;
-  logic [RefrBits-1:0] so_refr;
+  logic signed [PB-1:0] so_v, so_v_c;
+  logic so_s, so_g, so_s_c, so_g_c;
+  logic signed [PB-1:0] so_m, so_m_c;
+  logic [RefrBits-1:0] so_refr, so_refr_c;
   // The arithmetic units are combinational modules (bg_*_unit.sv) built from automatic functions,
   // so no always-block reads what it writes (Icarus would re-trigger such a block forever).
   bg_soma_unit #(.AccW(AccW), .RefrBits(RefrBits)) u_soma (
     .word(n_rd), .sum(acc), .lyr(lyr), .keep_o(so_keep), .dec_o(so_dec), .dk_i(so_dk),
-    .v(so_v), .s(so_s), .g(so_g), .m(so_m), .refr(so_refr));
+    .v(so_v_c), .s(so_s_c), .g(so_g_c), .m(so_m_c), .refr(so_refr_c));
+  // The soma's result is registered in the sum's last cycle (its inputs, the sum and α·keep in
+  // mul_q, are final there) and written in S_FWD_SOMA: the soma's carry chains and the memories'
+  // write multiplexers are two clock paths, not one (docs/fpga.md, "Fmax").
+  always_ff @(posedge clk)
+    if (fwd_sum_end) {so_refr, so_s, so_g, so_v, so_m} <= {so_refr_c, so_s_c, so_g_c, so_v_c, so_m_c};
 
   // ------------------------------------------------------------------------------------------
   // Learning engine, replay kernel: K(t) = SAT(RND(αt·(m == 1 ? K(t+1) : RND(m·K(t+1))), Tr)

@@ -67,7 +67,6 @@ module bg_soma_unit #(
                                                 input logic [2:0] ly,
                                                 input logic signed [PB+DecW:0] dk);
     logic signed [ThW-1:0] th, win;
-    logic signed [AmpW-1:0] amp;
     logic soft_rst;
     logic [RefrBits-1:0] refr_q;
     logic signed [AvW-1:0] av_in;
@@ -75,9 +74,9 @@ module bg_soma_unit #(
     logic signed [FXW-1:0] vv, mf, av, thx, dv;
     logic sp, gw;
     logic [RefrBits-1:0] refr_new;
+    integer q;
     th = ThW'(lsel(bg_cfg_pkg::ThetaTab, ly, NL));
     win = ThW'(lsel(bg_cfg_pkg::WindowTab, ly, NL));
-    amp = AmpW'(lsel(bg_cfg_pkg::AmplitudeTab, ly, NL));
     soft_rst = lsel(bg_cfg_pkg::ResetTab, ly, NL) != 0;
     refr_q = RefrBits'(lsel(bg_cfg_pkg::RefractoryTab, ly, NL));
     thx = FXW'(th);
@@ -97,8 +96,13 @@ module bg_soma_unit #(
       gw = dv[FXW-1] ? ($signed(~dv) < $signed(FXW'(win)) - $signed(FXW'(1))) : (dv < FXW'(win));
       // A·θ (soft_rst reset) or A·v (hard), kept where g = 1
       av_in = soft_rst ? AvW'(th) : AvW'(vv);
-      av_p = amp * av_in;
-      av = rnd(FXW'(av_p), PF);
+      // each layer's A is a constant here: a power of two is a shift, no multiplier
+      av = '0;
+      for (q = 1; q < NL; q = q + 1)
+        if (ly == 3'(q)) begin
+          av_p = (AvW + AmpW)'(AmpW'(tab(bg_cfg_pkg::AmplitudeTab, q))) * (AvW + AmpW)'(av_in);
+          av = rnd(FXW'(av_p), PF);
+        end
       mf = OneP - ((!soft_rst && sp) ? OneP : '0) - (gw ? av : '0);
       mf = sat(mf, PB);
       if (sp && refr_q != '0) refr_new = refr_q;
