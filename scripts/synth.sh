@@ -33,7 +33,9 @@
 #             error unit too); the label and report.json ("host") say so
 # Exit status: 0 success, 1 usage or tool error, 3 latch inferred, 4 does not fit (by Yosys's
 # counts, or by nextpnr's utilisation when packing needs more), 5 nextpnr failed on every seed
-# for another reason. report.json is written before any of 3, 4, 5.
+# for another reason, 6 placed and routed but no seed meets the clock (--freq): no bitstream is
+# written then (the board would clock the design faster than it runs). report.json is written
+# before any of 3, 4, 5, 6.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -228,13 +230,23 @@ if [ -n "$place_seeds" ]; then
   echo "synth: icetime ${dev[*]} on seed $best"
   icetime "${dev[@]}" "${ice_pcf[@]}" -t -r "$out/icetime.rpt" "$out/seed$best.asc" > /dev/null 2>&1 \
     || echo "synth: warning: icetime failed (is fpga-icestorm-chipdb installed?)" >&2
+  # the bitstream is the best seed's, and only when that seed meets the clock
   bin=""
-  if [ "$target" = up5k ]; then
+  best_fmax="$(python3 scripts/synth_report.py get --report "$report" fmax_mhz_max)"
+  met=$(python3 -c 'import sys; print(int(float(sys.argv[1]) >= float(sys.argv[2])))' "$best_fmax" "$freq")
+  rm -f "$out/bg_up5k.bin"
+  if [ "$target" = up5k ] && [ "$met" = 1 ]; then
     bin="$out/bg_up5k.bin"
     icepack "$out/seed$best.asc" "$bin" || die "icepack failed"
   fi
   python3 scripts/synth_report.py post --report "$report" --icetime "$out/icetime.rpt" \
     ${bin:+--bitstream "$bin"}
+  if [ "$met" != 1 ]; then
+    python3 scripts/synth_report.py show --report "$report"
+    echo "synth: error: no seed meets $freq MHz (the best, seed $best, reaches $best_fmax MHz)," \
+      "so no bitstream is written: choose a slower --clock (48, 24, 12 or 6) or other --seeds" >&2
+    exit 6
+  fi
 fi
 python3 scripts/synth_report.py show --report "$report"
 echo "synth: report $report"

@@ -420,6 +420,8 @@ def show(r, out=sys.stdout):
             print_(f"  icetime (seed {r['best_seed']}): {fmt(r['icetime_mhz'])} MHz")
         if r.get("bitstream"):
             print_(f"  bitstream: {r['bitstream']}")
+        elif r["fmax_mhz_max"] < r["freq_target_mhz"]:
+            print_(f"  bitstream: none (no seed meets {fmt(r['freq_target_mhz'])} MHz)")
     elif DEVICES[r["target"]]["placed_flow"]:
         print_("  not placed" + (f": {r['note']}" if r.get("note") else ""))
     elif r.get("note"):

@@ -202,6 +202,29 @@ else
   echo "FAIL synth_does_not_fit: $why"
 fi
 
+# ---- placed, but no seed meets the clock: report, exit 6, no bitstream (an old one removed) ----
+# the stand-in core is fast, so the target is raised with --freq far beyond any iCE40 design
+mkdir -p "$T/slow" && echo stale > "$T/slow/bg_up5k.bin"
+bash scripts/synth.sh --net "$net" --target up5k --core "$standin" --seeds 1 --clock 6 --freq 900 \
+  --out "$T/slow" > "$T/slow.log" 2>&1
+rc=$?
+why=""
+[ $rc -ne 6 ] && why="exit $rc, expected 6: $(grep -m2 'error' "$T/slow.log" | tr '\n' ' ')"
+[ -z "$why" ] && why=$(check_json "$T/slow/report.json" '
+"placed %s" % r["placed"] if r["placed"] is not True else
+"meets_freq %s" % r["meets_freq"] if r["meets_freq"] is not False else
+"bitstream %s" % r["bitstream"] if r["bitstream"] is not None else
+"fmax %s" % r["fmax_mhz_max"] if not 0 < r["fmax_mhz_max"] < 900 else True')
+[ -z "$why" ] && [ -e "$T/slow/bg_up5k.bin" ] && why="a bitstream is left in the output directory"
+[ -z "$why" ] && ! grep -q 'synth: error: no seed meets 900 MHz (the best, seed 1, reaches [0-9.]* MHz)' "$T/slow.log" &&
+  why="no message naming the clock and the best Fmax: $(grep -m2 error "$T/slow.log" | tr '\n' ' ')"
+[ -z "$why" ] && ! grep -q 'bitstream: none (no seed meets 900 MHz)' "$T/slow.log" && why="the table does not say why there is no bitstream"
+if [ -z "$why" ]; then
+  echo "PASS synth_clock_not_met ($(grep -m1 'synth: error: no seed' "$T/slow.log" | sed 's/^synth: error: //; s/,$//'))"
+else
+  echo "FAIL synth_clock_not_met: $why"
+fi
+
 # ---- within the LUT and FF counts, over in logic cells: nextpnr's packer says so, nothing placed
 # 4 200 flip-flops without logic between them (a shift register) take one logic cell each beside
 # the design's LUTs: FF and LUT4 counts under 5 280, packed logic cells over
@@ -291,8 +314,11 @@ elif grep -q 'counters must be all, min or none' "$T/usage.log"; then
 else
   echo "FAIL synth_usage: $(head -n 2 "$T/usage.log" | tr '\n' ' ')"
 fi
-cmd=$(make -n --no-print-directory synth 2> /dev/null | grep 'scripts/synth.sh')
+# (the recipe's continuation lines joined)
+cmd=$(make -n --no-print-directory synth 2> /dev/null | sed -e ':a' -e '/\\$/N; s/\\\n//; ta' | grep 'scripts/synth.sh')
 if echo "$cmd" | grep -q -- '--net nets/mnist-fpga.json --target up5k' &&
+   echo "$cmd" | grep -q -- '--clock 12' &&
+   make -n --no-print-directory synth CLOCK=24 2> /dev/null | grep -q -- '--clock 24 ' &&
    make -n --no-print-directory synth NET=nets/tiny.json TARGET=ecp5 2> /dev/null | grep -q -- '--net nets/tiny.json --target ecp5'; then
   echo "PASS synth_make_defaults"
 else
