@@ -209,7 +209,7 @@ if [ -n "$place_seeds" ]; then
   for s in $place_seeds; do
     echo "synth: nextpnr-ice40 ${pnr[*]} --freq $freq --seed $s (log: $out/seed$s.log)"
     nextpnr-ice40 "${pnr[@]}" --json "$out/$module.json" --freq "$freq" --seed "$s" \
-      --timing-allow-fail --asc "$out/seed$s.asc" --report "$out/seed$s.json" \
+      --timing-allow-fail --asc "$out/seed$s.asc" --report "$out/seed$s.json" --sdf "$out/seed$s.sdf" \
       > "$out/seed$s.log" 2>&1 || echo "synth: nextpnr failed for seed $s: $(grep -m1 '^ERROR' "$out/seed$s.log" || tail -n 1 "$out/seed$s.log")" >&2
     reports+=("$out/seed$s.json")
   done
@@ -219,6 +219,15 @@ if [ -n "$place_seeds" ]; then
     python3 scripts/synth_report.py show --report "$report"
     echo "synth: error: nextpnr failed on every seed (logs: $out/seed*.log)" >&2
     exit $(( rc == 4 ? 4 : 5 ))
+  fi
+  # every register and memory port slower than the 24 MHz goal (or --freq, if higher) on the
+  # best seed: what stands between the design and that clock (docs/fpga.md, "Fmax")
+  goal=$(python3 -c 'import sys; print(max(24.0, float(sys.argv[1])))' "$freq")
+  if python3 scripts/sdf_endpoints.py "$out/seed$best.sdf" --mhz "$goal" --rows 40 \
+       --json "$out/endpoints.json" > "$out/endpoints.txt" 2>&1; then
+    echo "synth: $(sed -n 2p "$out/endpoints.txt" | sed 's/ of them over/ registers and memory ports over/; s/:$//') on seed $best ($out/endpoints.txt)"
+  else
+    echo "synth: warning: scripts/sdf_endpoints.py failed on seed $best: $(tail -n 1 "$out/endpoints.txt")" >&2
   fi
   # icetime's pcf reader takes plain `set_io NAME PIN` lines only
   ice_pcf=()

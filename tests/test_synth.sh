@@ -71,12 +71,26 @@ if bash scripts/synth.sh --net "$net" --target up5k --core "$standin" --seeds "1
   if [ -z "$why" ] && [ "$(head -c 8 "$out/bg_up5k.bin" | od -An -tx1 | tr -d ' \n')" != "ff0000ff7eaa997e" ]; then
     why="bg_up5k.bin does not start with the iCE40 synchronisation word 7EAA997E"
   fi
-  for f in synth.ys yosys.log bg_up5k_top.json stat.json seed1.json seed2.json gen/bg_cfg_pkg.sv; do
+  # every endpoint from the best seed's SDF (scripts/sdf_endpoints.py): its slowest is nextpnr's Fmax
+  if [ -z "$why" ]; then
+    why=$(python3 - "$out/report.json" "$out/endpoints.json" <<'PY'
+import json, sys
+try:
+    r = json.load(open(sys.argv[1])); e = json.load(open(sys.argv[2]))
+    f = 1000.0 / e["worst_ns"]
+    print("" if abs(f - r["fmax_mhz_max"]) <= 0.1 and e["period_ns"] == round(1000 / 24, 3) else
+          "endpoints.json: slowest %.2f ns (%.2f MHz), nextpnr's best Fmax %s" % (e["worst_ns"], f, r["fmax_mhz_max"]))
+except Exception as x:
+    print("endpoints.json: %s: %s" % (type(x).__name__, x))
+PY
+)
+  fi
+  for f in synth.ys yosys.log bg_up5k_top.json stat.json seed1.json seed2.json seed1.sdf gen/bg_cfg_pkg.sv endpoints.txt; do
     [ -z "$why" ] && ! [ -s "$out/$f" ] && why="missing $f"
   done
   if [ -z "$why" ] && ! grep -q 'flow check' "$T/up5k.log"; then why="the printed table does not carry the label"; fi
   if [ -z "$why" ]; then
-    echo "PASS synth_flow_up5k ($(grep -m1 'Fmax over seeds' "$T/up5k.log" | sed 's/^ *//'), stand-in core)"
+    echo "PASS synth_flow_up5k ($(grep -m1 'Fmax over seeds' "$T/up5k.log" | sed 's/^ *//'), stand-in core; $(sed -n 1p "$out/endpoints.txt" | sed 's/^.*: //'))"
   else
     echo "FAIL synth_flow_up5k: $why"
   fi

@@ -1,0 +1,244 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Every clocked endpoint of a routed design, slowest first, from the SDF that nextpnr writes
+(`nextpnr-ice40 ... --sdf FILE`; scripts/synth.sh writes DIR/seedN.sdf). nextpnr's log names
+only the one critical path; this lists every register and memory port whose data arrives late,
+so the paths standing between a design and a clock can be counted (docs/fpga.md, "Fmax").
+
+The analysis is the longest path through the SDF's delays: a clock-to-output delay (an IOPATH
+from a pin that setup checks name as a clock: CLK, WCLK, ...) starts a path, interconnect and
+combinational IOPATH delays extend it, and a setup check ends it (arrival + setup time). One
+clock, no skew, the slower of rise and fall, the maximum of each min:typ:max triple: the way
+nextpnr's own report counts on the iCE40, so the slowest endpoint agrees with its Fmax.
+
+Usage: sdf_endpoints.py SDF [--mhz F] [--rows N] [--json OUT] [--path REGEX]
+  --mhz   the clock to compare with (default 24): endpoints slower than its period are counted
+  --rows  how many endpoint groups to print (default 25)
+  --json  also write {period_ns, worst_ns, fmax_mhz, over, endpoints: [{name, ns, ...}]}
+  --path  print the slowest path into the first group whose name matches REGEX, cell by cell
+Endpoints are grouped by register (the flip-flops Yosys named after one register, `x_SB_DFF*_Q_n`)
+or memory port (instance and pin name without its bit index).
+"""
+import argparse
+import json
+import re
+import sys
+from collections import defaultdict
+
+PROG = "sdf_endpoints"
+
+
+def die(msg):
+    print(f"{PROG}: error: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def tokens(text):
+    """The SDF as a stream of '(', ')' and atoms (quoted strings kept whole, `\\x` escapes kept)."""
+    return re.findall(r'\(|\)|"[^"]*"|(?:\\.|[^\s()"])+', text)
+
+
+def parse(text, path):
+    """SDF text -> nested lists."""
+    stack, cur = [], []
+    for t in tokens(text):
+        if t == "(":
+            stack.append(cur)
+            cur = []
+        elif t == ")":
+            if not stack:
+                die(f"{path}: unbalanced ')'")
+            parent = stack.pop()
+            parent.append(cur)
+            cur = parent
+        else:
+            cur.append(t)
+    if stack:
+        die(f"{path}: {len(stack)} unclosed '(' (a truncated file?)")
+    if len(cur) != 1 or not cur[0] or cur[0][0] != "DELAYFILE":
+        die(f"{path}: not an SDF file (no DELAYFILE)")
+    return cur[0]
+
+
+def ps(triples):
+    """The largest value of the (min:typ:max) triples of one delay entry, in ps."""
+    best = 0.0
+    for t in triples:
+        if isinstance(t, list) and t:
+            for v in t[0].split(":"):
+                if v:
+                    best = max(best, float(v))
+    return best
+
+
+def unescape(name):
+    return re.sub(r"\\(.)", r"\1", name)
+
+
+def pin_name(inst, pin):
+    return f"{inst}/{pin}"
+
+
+def edge_pin(x):
+    """`(posedge PIN)` or `PIN` -> PIN."""
+    if isinstance(x, list):
+        return x[-1]
+    return x
+
+
+def analyse(sdf, path):
+    edges = defaultdict(list)       # pin -> [(next pin, delay ps)]
+    launch = []                     # (output pin, clock-to-out ps)
+    checks = []                     # (pin, setup ps, instance, cell type)
+    iopaths = []                    # (instance, in, out, ps), sorted out once clocks are known
+    clocks = set()                  # (instance, clock pin)
+    for cell in sdf:
+        if not isinstance(cell, list) or not cell or cell[0] != "CELL":
+            continue
+        ctype = inst = ""
+        for part in cell[1:]:
+            if not isinstance(part, list) or not part:
+                continue
+            if part[0] == "CELLTYPE":
+                ctype = part[1].strip('"')
+            elif part[0] == "INSTANCE":
+                inst = unescape(part[1]) if len(part) > 1 else ""
+            elif part[0] == "DELAY":
+                for ab in part[1:]:
+                    for d in ab[1:] if isinstance(ab, list) else []:
+                        if not isinstance(d, list) or not d:
+                            continue
+                        if d[0] == "INTERCONNECT":
+                            a, b = (unescape(x) for x in d[1:3])
+                            edges[a].append((b, ps(d[3:])))
+                        elif d[0] == "IOPATH":
+                            iopaths.append((inst, edge_pin(d[1]), edge_pin(d[2]), ps(d[3:]), ctype))
+            elif part[0] == "TIMINGCHECK":
+                for c in part[1:]:
+                    if isinstance(c, list) and c and c[0] in ("SETUP", "SETUPHOLD"):
+                        pin, clk = edge_pin(c[1]), edge_pin(c[2])
+                        clocks.add((inst, clk))
+                        checks.append((pin_name(inst, pin), ps(c[3:4]), inst, ctype, pin))
+    clock_pins = {clk for _, clk in clocks}
+    for inst, a, b, d, ctype in iopaths:
+        if a in clock_pins:
+            launch.append((pin_name(inst, b), d))
+        else:
+            edges[pin_name(inst, a)].append((pin_name(inst, b), d))
+    # longest arrival over the DAG, in topological order from the launching pins
+    indeg = defaultdict(int)
+    for a, outs in edges.items():
+        for b, _ in outs:
+            indeg[b] += 1
+    arr, pred = {}, {}
+    for p, d in launch:
+        if d >= arr.get(p, -1.0):
+            arr[p] = d
+            pred[p] = None
+    ready = [p for p in list(edges) + [p for p, _ in launch] if indeg[p] == 0]
+    seen = set()
+    while ready:
+        p = ready.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        for b, d in edges.get(p, []):
+            if p in arr and arr[p] + d > arr.get(b, -1.0):
+                arr[b] = arr[p] + d
+                pred[b] = p
+            indeg[b] -= 1
+            if indeg[b] == 0:
+                ready.append(b)
+    loops = sum(1 for p, n in indeg.items() if n > 0)
+    return arr, pred, checks, loops
+
+
+def group_of(inst, ctype, pin):
+    """A register's name from Yosys's flip-flop naming, or memory instance + pin kind."""
+    m = re.match(r"(.*?)(?:\[\d+\])?_SB_DFF[A-Z]*_Q(?:_\d+)?(?:_|$)", inst)
+    if m:
+        return m.group(1)
+    if ctype in ("ICESTORM_RAM", "ICESTORM_SPRAM", "ICESTORM_DSP"):
+        base = re.sub(r"(\.\d+)*_(RAM|DSP)$|_RAM$", "", inst)
+        base = re.sub(r"(\.\d+)+$", "", base)
+        kind = re.sub(r"_?\d+$", "", pin)
+        return f"{base} {kind}"
+    return inst
+
+
+def main():
+    ap = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n")[0])
+    ap.add_argument("sdf")
+    ap.add_argument("--mhz", type=float, default=24.0)
+    ap.add_argument("--rows", type=int, default=25)
+    ap.add_argument("--json")
+    ap.add_argument("--path")
+    a = ap.parse_args()
+    if a.mhz <= 0:
+        die("--mhz must be positive")
+    try:
+        with open(a.sdf, errors="replace") as f:
+            text = f.read()
+    except OSError as e:
+        die(f"cannot read {a.sdf}: {e.strerror}")
+    sdf = parse(text, a.sdf)
+    arr, pred, checks, loops = analyse(sdf, a.sdf)
+    if not checks:
+        die(f"{a.sdf}: no setup checks (not a placed design's SDF?)")
+    period = 1000.0 / a.mhz
+    # a pin's latest arrival plus its largest setup time (an SDF checks both edges of a pin)
+    pin_ns = {}
+    for pin, setup, inst, ctype, pname in checks:
+        if pin in arr:
+            t = (arr[pin] + setup) / 1000.0
+            if t > pin_ns.get(pin, (-1.0,))[0]:
+                pin_ns[pin] = (t, group_of(inst, ctype, pname))
+    groups = {}
+    for pin, (t, g) in pin_ns.items():
+        e = groups.setdefault(g, {"name": g, "ns": 0.0, "bits": 0, "over": 0, "pin": pin})
+        e["bits"] += 1
+        e["over"] += t > period
+        if t > e["ns"]:
+            e["ns"], e["pin"] = round(t, 2), pin
+    ends = sorted(groups.values(), key=lambda e: -e["ns"])
+    if not ends:
+        die(f"{a.sdf}: no path from a clocked output reaches any of its {len(checks)} setup checks")
+    worst = ends[0]["ns"] if ends else 0.0
+    over = [e for e in ends if e["ns"] > period]
+    print(f"{a.sdf}: {len(checks)} setup checks in {len(ends)} registers and memory ports; "
+          f"slowest {worst:.2f} ns (Fmax {1000.0 / worst if worst else 0:.2f} MHz)")
+    print(f"{len(over)} of them over {period:.2f} ns ({a.mhz:g} MHz):")
+    for e in ends[:a.rows]:
+        mark = "over" if e["ns"] > period else "    "
+        print(f"  {e['ns']:7.2f} ns  {mark}  {e['name']}  ({e['over']} of {e['bits']} input pins over)")
+    if loops:
+        print(f"note: {loops} pins on combinational loops were left out", file=sys.stderr)
+    if a.path:
+        hit = next((e for e in ends if re.search(a.path, e["name"])), None)
+        if not hit:
+            die(f"no endpoint group matches {a.path!r}")
+        chain, p = [], hit["pin"]
+        while p is not None:
+            chain.append(p)
+            p = pred.get(p)
+        print(f"slowest path into {hit['name']} ({hit['ns']:.2f} ns), at each LUT output "
+              f"(carry stages between them counted):")
+        chain.reverse()
+        carries = 0
+        for k, p in enumerate(chain):
+            last = k == len(chain) - 1
+            if p.endswith("/COUT"):
+                carries += 1
+            if k == 0 or last or p.endswith("/O") or re.search(r"/(O|RDATA|DATAOUT)_?\d*$", p):
+                via = f"  (+{carries} carry)" if carries else ""
+                print(f"  {arr[p] / 1000.0:7.2f}  {p[:110]}{via}")
+                carries = 0
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"sdf": a.sdf, "period_ns": round(period, 3), "worst_ns": worst,
+                       "fmax_mhz": round(1000.0 / worst, 2) if worst else None,
+                       "over": len(over), "endpoints": ends}, f, indent=1)
+            f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
