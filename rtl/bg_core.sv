@@ -575,7 +575,7 @@ module bg_core #(
   logic [WBITS-1:0] wnew;          // new weight (or bias) from t1 and the stored word
   logic wdraw;
   logic [WBITS-1:0] w_word;        // the stored weight, or the bias in the bias pass
-  assign w_word = (st == S_U_B_WR) ? b_rd : w_rd;
+  assign w_word = (st == S_U_B_SH) ? b_rd : w_rd;   // read in the cycle of upd_done
   logic upd_load, upd_done;        // the update's shift: start, result valid
   assign upd_load = (st == S_U_W_LD) || (st == S_U_B_LD);
   bg_update_unit #(.EbBits(EbBits), .AccBits(AccBits), .WBits(WBITS)) u_update (
