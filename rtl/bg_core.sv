@@ -127,7 +127,7 @@ module bg_core #(
   // Controller state
   // ------------------------------------------------------------------------------------------
   typedef enum logic [5:0] {
-    S_IDLE, S_CLR, S_ENC_RD, S_FWD_I, S_FWD_SUM, S_FWD_SOMA, S_LAYER_END,
+    S_IDLE, S_CLR, S_ENC_RD, S_FWD_I, S_FWD_SUM, S_FWD_V, S_FWD_SOMA, S_LAYER_END,
     S_ERR_SOFT, S_ERR_DIV, S_ERR_DIVW, S_ERR_DO_RD, S_ERR_DO_WR, S_ERR_FB_I,
     S_ERR_FB_SUM, S_ERR_FB_WR, S_STEP_END, S_STEP_NEXT, S_HOLD,
     S_K_RD, S_K_MUL, S_K_WR, S_U_RAST_RD, S_U_RAST, S_U_E_RD, S_U_W_RD, S_U_W_LD, S_U_W_SH, S_U_W_WR,
@@ -540,19 +540,23 @@ module bg_core #(
   // Neuron core: soma LIF, window bit and reset factor (BG(soma_update))
   // ------------------------------------------------------------------------------------------
   logic signed [PB-1:0] so_v, so_v_c;
+  logic so_rf, so_rf_c;
   logic so_s, so_g, so_s_c, so_g_c;
   logic signed [PB-1:0] so_m, so_m_c;
-  logic [RefrBits-1:0] so_refr, so_refr_c;
+  logic [RefrBits-1:0] so_refr1, so_refr1_c, so_refr, so_refr_c;
   // The arithmetic units are combinational modules (bg_*_unit.sv) built from automatic functions,
   // so no always-block reads what it writes (Icarus would re-trigger such a block forever).
   bg_soma_unit #(.AccW(AccW), .RefrBits(RefrBits)) u_soma (
     .word(n_rd), .sum(acc), .lyr(lyr), .keep_o(so_keep), .dec_o(so_dec), .dk_i(so_dk),
-    .v(so_v_c), .s(so_s_c), .g(so_g_c), .m(so_m_c), .refr(so_refr_c));
-  // The soma's result is registered in the sum's last cycle (its inputs, the sum and α·keep in
-  // mul_q, are final there) and written in S_FWD_SOMA: the soma's carry chains and the memories'
-  // write multiplexers are two clock paths, not one (docs/fpga.md, "Fmax").
-  always_ff @(posedge clk)
-    if (fwd_sum_end) {so_refr, so_s, so_g, so_v, so_m} <= {so_refr_c, so_s_c, so_g_c, so_v_c, so_m_c};
+    .v1(so_v_c), .rf1(so_rf_c), .refr1(so_refr1_c), .v_i(so_v), .rf_i(so_rf), .refr_i(so_refr1),
+    .s(so_s_c), .g(so_g_c), .m(so_m_c), .refr(so_refr_c));
+  // Three clock paths (docs/fpga.md, "Fmax"): the potential, registered in the sum's last cycle
+  // (its inputs, the sum and α·keep in mul_q, are final there); the spike, window and reset
+  // factor from it, registered in S_FWD_V; the memories' writes from those in S_FWD_SOMA.
+  always_ff @(posedge clk) begin
+    if (fwd_sum_end) {so_rf, so_refr1, so_v} <= {so_rf_c, so_refr1_c, so_v_c};
+    if (st == S_FWD_V) {so_refr, so_s, so_g, so_m} <= {so_refr_c, so_s_c, so_g_c, so_m_c};
+  end
 
   // ------------------------------------------------------------------------------------------
   // Learning engine, replay kernel: K(t) = SAT(RND(αt·(m == 1 ? K(t+1) : RND(m·K(t+1))), Tr)
@@ -1231,8 +1235,9 @@ module bg_core #(
           if (a < na_in) a <= a + 1;
           v2 <= v1;
           sgn2 <= l_rd[par][RowW];
-          if (fwd_sum_end) st <= S_FWD_SOMA;
+          if (fwd_sum_end) st <= S_FWD_V;
         end
+        S_FWD_V: st <= S_FWD_SOMA;     // the soma's second stage (so_s, so_g, so_m, so_refr)
         S_FWD_SOMA: begin
           if (so_s && l < LL) na_out <= na_out + 1;
           prod_row <= row_next;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Neuron core, soma (BG(soma_update) in cmodel/core/bg_neuron_core.c): from a neuron's stored
 // state {refractory, s, v} and its synaptic input sum, the new potential, spike, window bit g,
-// reset factor m and refractory count. Combinational; the layer's constants come from the
-// generated tables, selected by `lyr`. Every operand is as narrow as its format allows: the
+// reset factor m and refractory count. Combinational, in two stages that the core registers
+// between (docs/rtl.md, "Cycles"): stage 1 the potential (decay, input, saturation), stage 2 the
+// spike, window and reset factor from stage 1's registered result. The layer's constants come
+// from the generated tables, selected by `lyr`. Every operand is as narrow as its format allows: the
 // decay α·keep product is (P_frac + 2) × (P_bits + 1) bits, computed by the core's shared
 // multiplier (keep and α out, dk = α·keep back); A·v is A_bits × P_bits (a shift when the
 // amplitude is a power of two, as in the shipped descriptions).
@@ -17,7 +19,14 @@ module bg_soma_unit #(
   output logic signed [bg_cfg_pkg::PotBits:0]   keep_o,
   output logic signed [bg_cfg_pkg::PotFrac+1:0] dec_o,
   input  logic signed [bg_cfg_pkg::PotBits+bg_cfg_pkg::PotFrac+2:0] dk_i,
-  output logic signed [bg_cfg_pkg::PotBits-1:0] v,
+  // stage 1: the new potential v1; rf1 = refractory, refr1 its count one lower
+  output logic signed [bg_cfg_pkg::PotBits-1:0] v1,
+  output logic                                  rf1,
+  output logic [RefrBits-1:0]                   refr1,
+  // stage 2, from stage 1's results registered: spike, window bit, reset factor, count
+  input  logic signed [bg_cfg_pkg::PotBits-1:0] v_i,
+  input  logic                                  rf_i,
+  input  logic [RefrBits-1:0]                   refr_i,
   output logic                                  s,
   output logic                                  g,
   output logic signed [bg_cfg_pkg::PotBits-1:0] m,
@@ -62,34 +71,45 @@ module bg_soma_unit #(
     decay_ops = {keep, DecW'(lsel(bg_cfg_pkg::DecayTab, ly, NL))};
   endfunction
 
-  function automatic logic [PB + PB + RefrBits + 1:0] soma(input logic [RefrBits-1:0] refr_old,
-                                                input logic signed [AccW-1:0] in_sum,
-                                                input logic [2:0] ly,
-                                                input logic signed [PB+DecW:0] dk);
+  // Stage 1 (the sum's last cycle): the new potential, or the refractory count going down
+  function automatic logic [PB + RefrBits:0] stage1(input logic [RefrBits-1:0] refr_old,
+                                                   input logic signed [AccW-1:0] in_sum,
+                                                   input logic [2:0] ly,
+                                                   input logic signed [PB+DecW:0] dk);
+    logic signed [PB-1:0] vs;
+    if (refr_old != '0) begin
+      // refractory: input ignored, no spike, trace cleared (m = 0)
+      stage1 = {1'b1, refr_old - RefrBits'(1), PB'(0)};
+    end else begin
+      vs = PB'(sat(rnd(FXW'(dk), PF) + rescale(in_sum, ly), PB));
+      stage1 = {1'b0, RefrBits'(0), vs};
+    end
+  endfunction
+
+  // Stage 2 (the next cycle, from stage 1's registers): spike, window bit, reset factor
+  function automatic logic [PB + RefrBits + 1:0] stage2(input logic rf,
+                                                       input logic [RefrBits-1:0] refr_in,
+                                                       input logic signed [PB-1:0] v_in,
+                                                       input logic [2:0] ly);
     logic signed [ThW-1:0] th, win;
     logic soft_rst;
-    logic [RefrBits-1:0] refr_q;
+    logic [RefrBits-1:0] refr_q, refr_new;
     logic signed [AvW-1:0] av_in;
     logic signed [AvW+AmpW-1:0] av_p;
     logic signed [FXW-1:0] vv, mf, av, thx, dv;
     logic sp, gw;
-    logic [RefrBits-1:0] refr_new;
     integer q;
     th = ThW'(lsel(bg_cfg_pkg::ThetaTab, ly, NL));
     win = ThW'(lsel(bg_cfg_pkg::WindowTab, ly, NL));
     soft_rst = lsel(bg_cfg_pkg::ResetTab, ly, NL) != 0;
     refr_q = RefrBits'(lsel(bg_cfg_pkg::RefractoryTab, ly, NL));
     thx = FXW'(th);
+    vv = FXW'(v_in);
     sp = 1'b0;
     gw = 1'b0;
-    refr_new = refr_old;
-    if (refr_old != '0) begin
-      // refractory: input ignored, no spike, trace cleared (m = 0)
-      refr_new = refr_old - RefrBits'(1);
-      vv = '0;
-      mf = '0;
-    end else begin
-      vv = sat(rnd(FXW'(dk), PF) + rescale(in_sum, ly), PB);
+    refr_new = refr_in;
+    mf = '0;
+    if (!rf) begin
       // d = v − θ once: the spike is d > 0; the window |d| < win, with |d| − 1 = ~d for d < 0
       dv = vv - thx;
       sp = !dv[FXW-1] && dv != '0;
@@ -107,9 +127,10 @@ module bg_soma_unit #(
       mf = sat(mf, PB);
       if (sp && refr_q != '0) refr_new = refr_q;
     end
-    soma = {refr_new, sp, gw, PB'(vv), PB'(mf)};
+    stage2 = {refr_new, sp, gw, PB'(mf)};
   endfunction
 
   assign {keep_o, dec_o} = decay_ops(word, lyr);
-  assign {refr, s, g, v, m} = soma(word[PB+RefrBits:PB+1], sum, lyr, dk_i);
+  assign {rf1, refr1, v1} = stage1(word[PB+RefrBits:PB+1], sum, lyr, dk_i);
+  assign {refr, s, g, m} = stage2(rf_i, refr_i, v_i, lyr);
 endmodule
