@@ -13,8 +13,10 @@
 #             hx8k: iCE40HX8K-CT256, placed and routed (pins not assigned: no board pcf here)
 #             ecp5, xilinx: Yosys only, "synthesis estimate, not placed"
 #   --seeds   nextpnr seeds (Fmax is reported as min/median/max over them)
-#   --clock   the board top's clock in MHz, the UP5K oscillator's 48 divided by 1, 2, 4 or 8:
-#             48, 24 (default), 12 or 6 (bg_up5k_top's ClkHz; the UART divisor follows)
+#   --clock   the board top's clock in MHz (bg_up5k_top's ClkHz; the UART divisor follows):
+#             48, 24 (default), 12 or 6 from the UP5K oscillator (48 MHz divided by 1, 2, 4, 8);
+#             any other value from 16 to 275 from the PLL (SB_PLL40_PAD) on the iCEBreaker's
+#             12 MHz crystal (pin 35), its divisors from icepll, the frequency it achieves used
 #   --freq    nextpnr target frequency in MHz (default: the clock)
 #   --top     board: rtl/fpga/bg_up5k_top.sv (default); core: bg_core alone (too many ports to
 #             place on any iCE40 package, so resource numbers only)
@@ -76,7 +78,28 @@ case "$host" in
   model) host_state=0 ;; all) host_state=1 ;;
   *) die "--host must be model or all" ;;
 esac
-case "$clock" in 48|24|12|6) ;; *) die "--clock must be 48, 24, 12 or 6 (MHz: the oscillator's 48 divided by 1, 2, 4 or 8)" ;; esac
+[[ "$clock" =~ ^[0-9]+([.][0-9]+)?$ ]] ||
+  die "--clock must be a number (MHz): 48, 24, 12 or 6 (the oscillator), else 16 to 275 (the PLL)"
+pll=()
+case "$clock" in
+  48|24|12|6) ;;
+  *)
+    # the PLL on the 12 MHz crystal: icepll's divisors, and the frequency they give
+    [ "$target" = up5k ] && [ "$top" = board ] ||
+      die "--clock $clock: only 48, 24, 12 or 6 MHz here (a PLL clock is for the UP5K board top)"
+    command -v icepll > /dev/null || die "icepll not found (make setup)"
+    pll_out="$(icepll -i 12 -o "$clock" 2>&1)" ||
+      die "--clock $clock: the PLL cannot make it from the 12 MHz crystal: $(echo "$pll_out" | grep -m1 -i error)"
+    field() { echo "$pll_out" | sed -n "s/^$1: *\([0-9.]*\).*/\1/p" | head -n 1; }
+    pll=("$(field DIVR)" "$(field DIVF)" "$(field DIVQ)" "$(field FILTER_RANGE)")
+    achieved="$(echo "$pll_out" | sed -n 's/^F_PLLOUT: *\([0-9.]*\) MHz (achieved).*/\1/p')"
+    [ -n "$achieved" ] && [ -n "${pll[3]}" ] || die "cannot read icepll's output: $pll_out"
+    achieved="$(python3 -c 'import sys; f = float(sys.argv[1]); print(int(f) if f == int(f) else f)' "$achieved")"
+    [ "$achieved" = "$clock" ] ||
+      echo "synth: the PLL makes $achieved MHz of the $clock asked for (icepll -i 12 -o $clock)"
+    clock="$achieved"
+    ;;
+esac
 freq="${freq:-$clock}"
 [[ "$freq" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--freq must be a number (MHz)"
 for s in $seeds; do [[ "$s" =~ ^[0-9]+$ ]] || die "--seeds must be integers: '$s'"; done
@@ -111,6 +134,7 @@ if [ "$top" = board ]; then
   module=bg_up5k_top
   # SB_HFOSC exists only on the UltraPlus parts: elsewhere the clock comes from the CLK pin
   [ "$target" = up5k ] || defines+=(-DBG_EXT_CLK)
+  [ ${#pll[@]} -eq 0 ] || defines+=(-DBG_PLL_CLK)
 else
   module=bg_core
 fi
@@ -123,6 +147,8 @@ case "$counters" in
 esac
 [ "$host_state" = 1 ] ||
   label="$label; the host port reaches the model's memories only (HostState = 0)"
+[ ${#pll[@]} -eq 0 ] ||
+  label="$label; clocked at $clock MHz by the PLL on the 12 MHz crystal (DIVR ${pll[0]}, DIVF ${pll[1]}, DIVQ ${pll[2]})"
 
 # ---- Yosys --------------------------------------------------------------------------------
 . scripts/ice40_synth.sh
@@ -139,7 +165,9 @@ write_ys() {
     echo "read_verilog -sv -Irtl ${defines[*]:-} ${srcs[*]}"
     [ "$perf" = 1 ] || echo "chparam -set PerfCounters $perf $module"
     [ "$host_state" = 1 ] || echo "chparam -set HostState 0 $module"
-    [ "$top" = core ] || [ "$clock" = 24 ] || echo "chparam -set ClkHz ${clock}000000 $module"
+    [ "$top" = core ] || [ "$clock" = 24 ] ||
+      echo "chparam -set ClkHz $(python3 -c 'import sys; print(round(float(sys.argv[1]) * 1e6))' "$clock") $module"
+    [ ${#pll[@]} -eq 0 ] || echo "chparam -set PllDivr ${pll[0]} -set PllDivf ${pll[1]} -set PllDivq ${pll[2]} -set PllFilter ${pll[3]} $module"
     # bg_core alone with its parameters set by chparam is named $paramod\bg_core\... once
     # elaborated: its name back, so that `-top bg_core` finds it (not for the board top, whose
     # name chparam keeps: ABC9's result depends on the order of the cells, ice40_synth.sh)
@@ -253,7 +281,7 @@ if [ -n "$place_seeds" ]; then
   if [ "$met" != 1 ]; then
     python3 scripts/synth_report.py show --report "$report"
     echo "synth: error: no seed meets $freq MHz (the best, seed $best, reaches $best_fmax MHz)," \
-      "so no bitstream is written: choose a slower --clock (48, 24, 12 or 6) or other --seeds" >&2
+      "so no bitstream is written: choose a slower --clock (48, 24, 12 or 6; 16 to 275 by the PLL) or other --seeds" >&2
     exit 6
   fi
 fi

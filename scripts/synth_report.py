@@ -63,6 +63,12 @@ NEXTPNR_BELS = {"ICESTORM_LC": "lc", "ICESTORM_RAM": "ebr", "ICESTORM_DSP": "dsp
 LATCH_CELL = re.compile(r"(?i)latch|^LD[CP]E?$|^\$_?DLATCH")
 
 
+def mhz(text):
+    """A clock in MHz: an int when it is whole (12), else a float (15.938)."""
+    f = float(text)
+    return int(f) if f == int(f) else f
+
+
 def die(msg, code=1):
     print(f"synth: error: {msg}", file=sys.stderr)
     sys.exit(code)
@@ -447,7 +453,7 @@ def main():
     q.add_argument("--report", required=True)
     q.add_argument("--seeds", default="")
     q.add_argument("--freq", type=float, default=24.0)
-    q.add_argument("--clock", type=int, default=None)   # the board top's clock; None: bg_core alone
+    q.add_argument("--clock", type=mhz, default=None)   # the board top's clock; None: bg_core alone
     q.add_argument("--counters", choices=("all", "min", "none"), default="all",
                    help="bg_core's performance counters: all twelve (PerfCounters = 1), the cycle "
                         "and sample counters (2) or none (0)")

@@ -216,6 +216,37 @@ else
   echo "FAIL synth_does_not_fit: $why"
 fi
 
+# ---- a clock the oscillator cannot make: the PLL on the 12 MHz crystal, icepll's divisors ------
+bash scripts/synth.sh --net "$net" --target up5k --core "$standin" --seeds 1 --clock 18 \
+  --out "$T/pll" > "$T/pll.log" 2>&1
+rc=$?
+why=""
+[ $rc -ne 0 ] && why="exit $rc: $(grep -m2 'error' "$T/pll.log" | tr '\n' ' ')"
+[ -z "$why" ] && why=$(check_json "$T/pll/report.json" '
+"clock %s freq %s" % (r["clock_mhz"], r["freq_target_mhz"]) if (r["clock_mhz"], r["freq_target_mhz"]) != (18, 18) else
+"not placed or not met" if not (r["placed"] and r["meets_freq"]) else
+"no bitstream" if not r["bitstream"] else
+"label %s" % r["label"] if "by the PLL on the 12 MHz crystal (DIVR 0, DIVF 47, DIVQ 5)" not in r["label"] else True')
+[ -z "$why" ] && ! grep -q 'chparam -set PllDivr 0 -set PllDivf 47 -set PllDivq 5 -set PllFilter 1' "$T/pll/synth.ys" &&
+  why="synth.ys does not set icepll's divisors"
+[ -z "$why" ] && ! grep -q -- '-DBG_PLL_CLK' "$T/pll/synth.ys" && why="synth.ys does not define BG_PLL_CLK"
+[ -z "$why" ] && [ "$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['design']['num_cells_by_type'].get('SB_PLL40_PAD', 0))" "$T/pll/stat.json")" != 1 ] &&
+  why="the netlist has no SB_PLL40_PAD"
+if [ -z "$why" ]; then
+  echo "PASS synth_pll_clock ($(grep -m1 'Fmax over seeds' "$T/pll.log" | sed 's/^ *//'))"
+else
+  echo "FAIL synth_pll_clock: $why"
+fi
+# outside the PLL's 16 to 275 MHz, and a frequency it only approximates
+bash scripts/synth.sh --net "$net" --target up5k --core "$standin" --clock 7 --out "$T/pll7" > "$T/pll7.log" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q 'synth: error: --clock 7: the PLL cannot make it from the 12 MHz crystal: .*outside range 16 MHz - 275 MHz' "$T/pll7.log" &&
+   ! [ -e "$T/pll7/synth.ys" ]; then
+  echo "PASS synth_pll_out_of_range"
+else
+  echo "FAIL synth_pll_out_of_range: exit $rc: $(head -n 2 "$T/pll7.log" | tr '\n' ' ')"
+fi
+
 # ---- placed, but no seed meets the clock: report, exit 6, no bitstream (an old one removed) ----
 # the stand-in core is fast, so the target is raised with --freq far beyond any iCE40 design
 mkdir -p "$T/slow" && echo stale > "$T/slow/bg_up5k.bin"
@@ -317,14 +348,18 @@ if bash scripts/synth.sh --net "$net" --target up6k > "$T/usage.log" 2>&1; then
   echo "FAIL synth_usage: an unknown target was accepted"
 elif ! grep -q 'target must be up5k, hx8k, ecp5 or xilinx' "$T/usage.log"; then
   echo "FAIL synth_usage: $(head -n 2 "$T/usage.log" | tr '\n' ' ')"
-elif bash scripts/synth.sh --net "$net" --target up5k --clock 7 > "$T/usage.log" 2>&1; then
-  echo "FAIL synth_usage: a clock the oscillator cannot make (7 MHz) was accepted"
-elif ! grep -q 'clock must be 48, 24, 12 or 6' "$T/usage.log"; then
+elif bash scripts/synth.sh --net "$net" --target up5k --clock fast > "$T/usage.log" 2>&1; then
+  echo "FAIL synth_usage: a clock that is not a number was accepted"
+elif ! grep -q 'clock must be a number (MHz): 48, 24, 12 or 6 (the oscillator), else 16 to 275 (the PLL)' "$T/usage.log"; then
+  echo "FAIL synth_usage: $(head -n 2 "$T/usage.log" | tr '\n' ' ')"
+elif bash scripts/synth.sh --net "$net" --target ecp5 --clock 18 > "$T/usage.log" 2>&1; then
+  echo "FAIL synth_usage: a PLL clock was accepted for a target without the board's PLL"
+elif ! grep -q -- '--clock 18: only 48, 24, 12 or 6 MHz here' "$T/usage.log"; then
   echo "FAIL synth_usage: $(head -n 2 "$T/usage.log" | tr '\n' ' ')"
 elif bash scripts/synth.sh --net "$net" --target up5k --counters some > "$T/usage.log" 2>&1; then
   echo "FAIL synth_usage: an unknown counter set was accepted"
 elif grep -q 'counters must be all, min or none' "$T/usage.log"; then
-  echo "PASS synth_usage (unknown target, clock and counter set refused)"
+  echo "PASS synth_usage (unknown target, a clock that is no number, a PLL clock off the UP5K board, an unknown counter set refused)"
 else
   echo "FAIL synth_usage: $(head -n 2 "$T/usage.log" | tr '\n' ' ')"
 fi

@@ -12,7 +12,10 @@
 //
 // Define BG_EXT_CLK to take the clock from the CLK pin instead of SB_HFOSC: simulation
 // (Verilator and Icarus drive CLK), the iCEBreaker's 12 MHz crystal (set ClkHz), and the
-// synthesis-only targets that have no SB_HFOSC (ECP5, Xilinx, HX8K).
+// synthesis-only targets that have no SB_HFOSC (ECP5, Xilinx, HX8K). Define BG_PLL_CLK for a
+// clock the oscillator's dividers cannot make: the PLL (SB_PLL40_PAD) multiplies the crystal on
+// CLK by (PllDivf + 1) / ((PllDivr + 1) · 2^PllDivq), the divisors icepll computes
+// (scripts/synth.sh --clock MHZ does), and the core stays in reset until the PLL locks.
 module bg_up5k_top #(
   parameter int ClkHz = 24_000_000,                      // SB_HFOSC 48 MHz / 1, 2, 4 or 8
   parameter int Baud = 115_200,
@@ -21,10 +24,16 @@ module bg_up5k_top #(
   parameter int PorBits = 10,                            // power-on reset: 2^10 cycles
   parameter int LedBits = 22,                            // error LED and heartbeat timing
   parameter int PerfCounters = 1,                        // bg_core's: 0 builds no counters
-  parameter int HostState = 1                            // bg_core's: 0 the model's memories only
+  parameter int HostState = 1,                           // bg_core's: 0 the model's memories only
+  parameter int PllDivr = 0,                             // BG_PLL_CLK: the PLL's divisors and
+  parameter int PllDivf = 47,                            // loop filter (icepll -i 12 -o MHZ;
+  parameter int PllDivq = 5,                             // these: 18 MHz)
+  parameter int PllFilter = 1
 ) (
 `ifdef BG_EXT_CLK
   input  logic CLK,
+`elsif BG_PLL_CLK
+  input  logic CLK,                                      // the 12 MHz crystal, into the PLL
 `endif
   input  logic RX,                                       // from the host (FTDI TXD)
   output logic TX,                                       // to the host (FTDI RXD)
@@ -36,9 +45,17 @@ module bg_up5k_top #(
   // Clock
   ////////////////////////////////////////////////////////////////////////////////////////////
   logic clk;
+  logic clk_ok;                                          // the clock is stable (PLL locked)
 `ifdef BG_EXT_CLK
   assign clk = CLK;
+  assign clk_ok = 1'b1;
+`elsif BG_PLL_CLK
+  SB_PLL40_PAD #(
+    .FEEDBACK_PATH("SIMPLE"), .DIVR(4'(PllDivr)), .DIVF(7'(PllDivf)), .DIVQ(3'(PllDivq)),
+    .FILTER_RANGE(3'(PllFilter))
+  ) u_pll (.PACKAGEPIN(CLK), .PLLOUTGLOBAL(clk), .RESETB(1'b1), .BYPASS(1'b0), .LOCK(clk_ok));
 `else
+  assign clk_ok = 1'b1;
   // the oscillator's divider is a string parameter: one instance per setting
   generate
     if (ClkHz == 48_000_000) begin : g_osc48
@@ -71,7 +88,7 @@ module bg_up5k_top #(
     btn_q2 <= btn_q1;
     beat_q <= beat_q + 1'b1;
     if (&beat_q[PorBits-1:0]) por_done_q <= 1'b1;
-    rst_n_q <= por_done_q && btn_q2;
+    rst_n_q <= por_done_q && btn_q2 && clk_ok;
   end
 
   ////////////////////////////////////////////////////////////////////////////////////////////
