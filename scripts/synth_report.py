@@ -69,6 +69,17 @@ def mhz(text):
     return int(f) if f == int(f) else f
 
 
+def met_text(r):
+    """Whether the seeds meet the target: all, some (the bitstream is the best seed's), none."""
+    f = [e["fmax_mhz"] for e in r.get("per_seed", []) if e.get("routed") and e.get("fmax_mhz")]
+    n = sum(1 for x in f if x >= r["freq_target_mhz"])
+    if f and n == len(f):
+        return "met"
+    if n:
+        return f"met by {n} of {len(f)} seeds, the best one's bitstream"
+    return "NOT met"
+
+
 def die(msg, code=1):
     print(f"synth: error: {msg}", file=sys.stderr)
     sys.exit(code)
@@ -421,7 +432,7 @@ def show(r, out=sys.stdout):
         print_(f"  Fmax over seeds {' '.join(str(s) for s in r['seeds'])}: min "
                f"{fmt(r['fmax_mhz_min'])} / median {fmt(r['fmax_mhz_median'])} / max "
                f"{fmt(r['fmax_mhz_max'])} MHz (target {fmt(r['freq_target_mhz'])} MHz, "
-               f"{'met' if r.get('meets_freq') else 'NOT met'})")
+               f"{met_text(r)})")
         if r.get("icetime_mhz") is not None:
             print_(f"  icetime (seed {r['best_seed']}): {fmt(r['icetime_mhz'])} MHz")
         if r.get("bitstream"):
