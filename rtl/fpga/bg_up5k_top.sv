@@ -25,10 +25,13 @@ module bg_up5k_top #(
   parameter int LedBits = 22,                            // error LED and heartbeat timing
   parameter int PerfCounters = 1,                        // bg_core's: 0 builds no counters
   parameter int HostState = 1,                           // bg_core's: 0 the model's memories only
+  // verilator lint_off UNUSEDPARAM
+  // (used only with BG_PLL_CLK)
   parameter int PllDivr = 0,                             // BG_PLL_CLK: the PLL's divisors and
   parameter int PllDivf = 47,                            // loop filter (icepll -i 12 -o MHZ;
   parameter int PllDivq = 5,                             // these: 18 MHz)
   parameter int PllFilter = 1
+  // verilator lint_on UNUSEDPARAM
 ) (
 `ifdef BG_EXT_CLK
   input  logic CLK,
