@@ -10,11 +10,26 @@ combinational IOPATH delays extend it, and a setup check ends it (arrival + setu
 clock, no skew, the slower of rise and fall, the maximum of each min:typ:max triple: the way
 nextpnr's own report counts on the iCE40, so the slowest endpoint agrees with its Fmax.
 
-Usage: sdf_endpoints.py SDF [--mhz F] [--rows N] [--json OUT] [--path REGEX]
-  --mhz   the clock to compare with (default 24): endpoints slower than its period are counted
-  --rows  how many endpoint groups to print (default 25)
-  --json  also write {period_ns, worst_ns, fmax_mhz, over, endpoints: [{name, ns, ...}]}
-  --path  print the slowest path into the first group whose name matches REGEX, cell by cell
+The SB_MAC16 multipliers need the netlist. nextpnr-ice40 0.4 writes every DSP output as a
+0.1 ns clock-to-output and every input as 0.1 ns of setup, whatever the cell's configuration; a
+DSP used without its registers is packed with its clock on the constant-zero net, so nextpnr's
+Fmax for the design clock leaves the paths into and out of it out (cross-domain paths), and
+icetime starts a path at such a DSP's output 0.1 ns after the clock. The multiplier's own delay
+is on no path. With --netlist (the Yosys JSON the placer read) each
+SB_MAC16's registers are read from its parameters (A_REG .. D_REG, TOP/BOTOUTPUT_SELECT, the
+pipeline registers), and the multiplier is put back: an unregistered data input (A, B, C, D)
+reaches each combinational output after --dsp-ns, and reaches a registered output with --dsp-ns
+of setup; a combinational output fed only by input registers starts --dsp-ns after the clock.
+The default, 9 ns, is above every A/B -> O delay of the SB_MAC16 cell in icestorm's
+icefuzz/timings_up5k.txt (the iCEcube2 data), whose 16x16 products reach O[31] in about 8.6 ns.
+
+Usage: sdf_endpoints.py SDF [--netlist JSON] [--mhz F] [--rows N] [--json OUT] [--path REGEX]
+  --netlist  the Yosys netlist of the placed design: times the SB_MAC16s by their registers
+  --dsp-ns   the delay through an SB_MAC16's combinational multiplier (default 9)
+  --mhz      the clock to compare with (default 24): endpoints slower than its period are counted
+  --rows     how many endpoint groups to print (default 25)
+  --json     also write {period_ns, worst_ns, fmax_mhz, over, dsp_timed, endpoints: [...]}
+  --path     print the slowest path into the first group whose name matches REGEX, cell by cell
 Endpoints are grouped by register (the flip-flops Yosys named after one register, `x_SB_DFF*_Q_n`)
 or memory port (instance and pin name without its bit index).
 """
@@ -85,7 +100,46 @@ def edge_pin(x):
     return x
 
 
-def analyse(sdf, path):
+DATA_IN = re.compile(r"([ABCD])_\d+$")      # an SB_MAC16's operand pins, A_0 .. D_15
+DATA_OUT = re.compile(r"O_(\d+)$")
+
+
+def param(cell, name):
+    v = str(cell.get("parameters", {}).get(name, "0"))
+    return int(v, 2) if v and set(v) <= {"0", "1"} else int(v) if v.isdigit() else 0
+
+
+def dsp_configs(netlist):
+    """{SDF instance of each SB_MAC16: its registers} from a Yosys JSON netlist."""
+    try:
+        with open(netlist) as f:
+            design = json.load(f)
+    except OSError as e:
+        die(f"cannot read {netlist}: {e.strerror}")
+    except ValueError as e:
+        die(f"{netlist}: not a JSON netlist ({e})")
+    if not isinstance(design, dict) or not isinstance(design.get("modules"), dict):
+        die(f"{netlist}: not a Yosys JSON netlist (no 'modules' object)")
+    cfg = {}
+    for mod in design["modules"].values():
+        for name, cell in (mod.get("cells") or {}).items():
+            if not isinstance(cell, dict) or cell.get("type") != "SB_MAC16":
+                continue
+            out_reg = {}
+            for half, sel_name, mult_reg in (("top", "TOPOUTPUT_SELECT", "TOP_8x8_MULT_REG"),
+                                             ("bot", "BOTOUTPUT_SELECT", "BOT_8x8_MULT_REG")):
+                sel = param(cell, sel_name)
+                out_reg[half] = (sel == 1 or (sel == 2 and param(cell, mult_reg) == 1) or
+                                 (sel == 3 and param(cell, "PIPELINE_16x16_MULT_REG2") == 1))
+            cfg[f"{name}_DSP"] = {
+                "in_reg": {x: param(cell, f"{x}_REG") == 1 for x in "ABCD"},
+                "mid_reg": param(cell, "PIPELINE_16x16_MULT_REG1") == 1,
+                "out_reg": out_reg}
+    return cfg
+
+
+def analyse(sdf, path, dsp=None, dsp_ps=9000.0):
+    dsp = dsp or {}
     edges = defaultdict(list)       # pin -> [(next pin, delay ps)]
     launch = []                     # (output pin, clock-to-out ps)
     checks = []                     # (pin, setup ps, instance, cell type)
@@ -119,11 +173,45 @@ def analyse(sdf, path):
                         clocks.add((inst, clk))
                         checks.append((pin_name(inst, pin), ps(c[3:4]), inst, ctype, pin))
     clock_pins = {clk for _, clk in clocks}
+    dsp_outs = defaultdict(set)     # instance -> its output pins (from the clock IOPATHs)
     for inst, a, b, d, ctype in iopaths:
+        if inst in dsp and DATA_OUT.match(b):
+            dsp_outs[inst].add(b)
+            continue
         if a in clock_pins:
             launch.append((pin_name(inst, b), d))
         else:
             edges[pin_name(inst, a)].append((pin_name(inst, b), d))
+    # the SB_MAC16s by their registers: a registered output launches as nextpnr says, a
+    # combinational one --dsp-ns after its unregistered operands (or after the clock, when its
+    # operands come from input registers); an operand feeding a registered output needs --dsp-ns
+    # of setup, one feeding combinational outputs only is no endpoint of its own
+    dsp_ins = defaultdict(set)
+    for pin, setup, inst, ctype, pname in checks:
+        if inst in dsp and DATA_IN.match(pname):
+            dsp_ins[inst].add(pname)
+    kept = []
+    for c in checks:
+        pin, setup, inst, ctype, pname = c
+        m = DATA_IN.match(pname) if inst in dsp else None
+        if m and not dsp[inst]["in_reg"][m.group(1)]:
+            if any(dsp[inst]["out_reg"].values()) or dsp[inst]["mid_reg"]:
+                kept.append((pin, max(setup, dsp_ps), inst, ctype, pname))
+            continue
+        kept.append(c)
+    checks[:] = kept
+    for inst, cfg in dsp.items():
+        for out in sorted(dsp_outs.get(inst, ())):
+            half = "top" if int(DATA_OUT.match(out).group(1)) >= 16 else "bot"
+            if cfg["out_reg"][half]:
+                launch.append((pin_name(inst, out), 100.0))
+                continue
+            launch.append((pin_name(inst, out), dsp_ps))
+            if cfg["mid_reg"]:
+                continue
+            for pin in dsp_ins.get(inst, ()):
+                if not cfg["in_reg"][DATA_IN.match(pin).group(1)]:
+                    edges[pin_name(inst, pin)].append((pin_name(inst, out), dsp_ps))
     # longest arrival over the DAG, in topological order from the launching pins
     indeg = defaultdict(int)
     for a, outs in edges.items():
@@ -168,6 +256,8 @@ def group_of(inst, ctype, pin):
 def main():
     ap = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n")[0])
     ap.add_argument("sdf")
+    ap.add_argument("--netlist")
+    ap.add_argument("--dsp-ns", type=float, default=9.0)
     ap.add_argument("--mhz", type=float, default=24.0)
     ap.add_argument("--rows", type=int, default=25)
     ap.add_argument("--json")
@@ -180,8 +270,11 @@ def main():
             text = f.read()
     except OSError as e:
         die(f"cannot read {a.sdf}: {e.strerror}")
+    if a.dsp_ns < 0:
+        die("--dsp-ns must not be negative")
     sdf = parse(text, a.sdf)
-    arr, pred, checks, loops = analyse(sdf, a.sdf)
+    dsp = dsp_configs(a.netlist) if a.netlist else {}
+    arr, pred, checks, loops = analyse(sdf, a.sdf, dsp, a.dsp_ns * 1000.0)
     if not checks:
         die(f"{a.sdf}: no setup checks (not a placed design's SDF?)")
     period = 1000.0 / a.mhz
@@ -204,8 +297,11 @@ def main():
         die(f"{a.sdf}: no path from a clocked output reaches any of its {len(checks)} setup checks")
     worst = ends[0]["ns"] if ends else 0.0
     over = [e for e in ends if e["ns"] > period]
+    dsp_note = (f"; {len(dsp)} SB_MAC16 timed by their registers ({a.dsp_ns:g} ns through a "
+                f"multiplier)" if a.netlist else
+                "; SB_MAC16 ports timed as registers (no --netlist)")
     print(f"{a.sdf}: {len(checks)} setup checks in {len(ends)} registers and memory ports; "
-          f"slowest {worst:.2f} ns (Fmax {1000.0 / worst if worst else 0:.2f} MHz)")
+          f"slowest {worst:.2f} ns (Fmax {1000.0 / worst if worst else 0:.2f} MHz){dsp_note}")
     print(f"{len(over)} of them over {period:.2f} ns ({a.mhz:g} MHz):")
     for e in ends[:a.rows]:
         mark = "over" if e["ns"] > period else "    "
@@ -236,7 +332,8 @@ def main():
         with open(a.json, "w") as f:
             json.dump({"sdf": a.sdf, "period_ns": round(period, 3), "worst_ns": worst,
                        "fmax_mhz": round(1000.0 / worst, 2) if worst else None,
-                       "over": len(over), "endpoints": ends}, f, indent=1)
+                       "over": len(over), "dsp_timed": bool(a.netlist),
+                       "dsp_ns": a.dsp_ns if a.netlist else None, "endpoints": ends}, f, indent=1)
             f.write("\n")
 
 

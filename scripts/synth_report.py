@@ -9,9 +9,12 @@ Subcommands (each reads or updates DIR/report.json):
         proc_dlatch and latch cells in the netlist), the fit check against the device's capacity.
         Writes the report first, then exits 3 on latches, 4 when the design does not fit.
   best  --report OUT.json SEED_REPORT...
-        Reads nextpnr's --report JSON of every seed (fmax.<clock>.achieved, utilization), records
-        them, prints the seed with the highest Fmax. When no seed routed: exit 4 if nextpnr's
-        utilisation table shows a resource over capacity, else exit 5.
+        Reads nextpnr's --report JSON of every seed (fmax.<clock>.achieved, utilization) and,
+        beside each seedN.json, seedN.endpoints.json (scripts/sdf_endpoints.py with --netlist:
+        the same routed paths with the SB_MAC16 multipliers timed, which nextpnr times as
+        registers). A seed's Fmax is the lower of the two; nextpnr's own is kept as
+        nextpnr_fmax_mhz. Prints the seed with the highest Fmax. When no seed routed: exit 4 if
+        nextpnr's utilisation table shows a resource over capacity, else exit 5.
   post  --report OUT.json [--icetime RPT] [--bitstream BIN]
         Adds the icetime estimate and the bitstream path.
   show  --report OUT.json
@@ -283,6 +286,14 @@ def cmd_best(a):
             util = rep.get("utilization", {})
             entry["routed"] = True
             entry["fmax_mhz"] = round(min(achieved), 2) if achieved else None
+            entry["nextpnr_fmax_mhz"] = entry["fmax_mhz"]
+            entry["dsp_timed"] = False
+            sta_path = re.sub(r"\.json$", ".endpoints.json", path)
+            if os.path.exists(sta_path) and entry["fmax_mhz"] is not None:
+                sta = load(sta_path)
+                if sta.get("fmax_mhz") and sta.get("dsp_timed"):
+                    entry["dsp_timed"] = True
+                    entry["fmax_mhz"] = round(min(entry["fmax_mhz"], sta["fmax_mhz"]), 2)
             entry["clocks"] = {k: round(v.get("achieved", 0.0), 2) for k, v in fmax.items()}
             entry["lc"] = util.get("ICESTORM_LC", {}).get("used")
             entry["utilization"] = {k: v for k, v in util.items() if v.get("used")}
@@ -299,15 +310,22 @@ def cmd_best(a):
     routed = [e for e in per_seed if e["routed"] and e["fmax_mhz"] is not None]
     if routed:
         f = sorted(e["fmax_mhz"] for e in routed)
+        g = sorted(e["nextpnr_fmax_mhz"] for e in routed)
         best = max(routed, key=lambda e: e["fmax_mhz"])
         report.update({
             "placed": True,
             "fmax_mhz_min": f[0], "fmax_mhz_median": round(statistics.median(f), 2),
             "fmax_mhz_max": f[-1], "best_seed": best["seed"], "lc": best["lc"],
+            "nextpnr_fmax_mhz_min": g[0], "nextpnr_fmax_mhz_median": round(statistics.median(g), 2),
+            "nextpnr_fmax_mhz_max": g[-1],
+            "fmax_dsp_timed": all(e["dsp_timed"] for e in routed),
             "meets_freq": f[0] >= report["freq_target_mhz"],
             "note": "" if len(routed) == len(per_seed) else
                     f"{len(per_seed) - len(routed)} seed(s) failed; see per_seed",
-            "numbers": "resources from Yosys stat; lc and Fmax placed and routed by nextpnr-ice40",
+            "numbers": "resources from Yosys stat; lc placed and routed by nextpnr-ice40; Fmax "
+                       "from its routed delays, with the SB_MAC16 multipliers timed by "
+                       "scripts/sdf_endpoints.py (nextpnr_fmax_mhz_*: nextpnr's own, which times "
+                       "them as registers)",
         })
         cap_lc = DEVICES[report["target"]]["capacity"]["lut"]
         if best["lc"] is not None and best["lc"] > cap_lc:
@@ -433,6 +451,12 @@ def show(r, out=sys.stdout):
                f"{fmt(r['fmax_mhz_min'])} / median {fmt(r['fmax_mhz_median'])} / max "
                f"{fmt(r['fmax_mhz_max'])} MHz (target {fmt(r['freq_target_mhz'])} MHz, "
                f"{met_text(r)})")
+        if r.get("nextpnr_fmax_mhz_max") is not None:
+            how = ("the SB_MAC16 multipliers timed by scripts/sdf_endpoints.py; "
+                   if r.get("fmax_dsp_timed") else "SB_MAC16 NOT timed (no endpoints file); ")
+            print_(f"    ({how}nextpnr's own, which times them as registers: "
+                   f"{fmt(r['nextpnr_fmax_mhz_min'])} / {fmt(r['nextpnr_fmax_mhz_median'])} / "
+                   f"{fmt(r['nextpnr_fmax_mhz_max'])} MHz)")
         if r.get("icetime_mhz") is not None:
             print_(f"  icetime (seed {r['best_seed']}): {fmt(r['icetime_mhz'])} MHz")
         if r.get("bitstream"):
