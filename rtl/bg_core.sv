@@ -130,7 +130,8 @@ module bg_core #(
     S_IDLE, S_CLR, S_ENC_RD, S_FWD_I, S_FWD_SUM, S_FWD_V, S_FWD_SOMA, S_LAYER_END,
     S_ERR_SOFT, S_ERR_DIV, S_ERR_DIVW, S_ERR_DO_RD, S_ERR_DO_WR, S_ERR_FB_I,
     S_ERR_FB_SUM, S_ERR_FB_WR, S_STEP_END, S_STEP_NEXT, S_HOLD,
-    S_K_RD, S_K_MUL, S_K_WR, S_U_RAST_RD, S_U_RAST, S_U_E_RD, S_U_W_RD, S_U_W_LD, S_U_W_SH, S_U_W_WR,
+    S_K_RD, S_K_MUL, S_K_MK, S_K_TK, S_K_WR,
+    S_U_RAST_RD, S_U_RAST, S_U_E_SEL, S_U_E_RD, S_U_W_RD, S_U_W_LD, S_U_W_SH, S_U_W_WR,
     S_U_B_RD, S_U_B_MUL, S_U_B_T1, S_U_B_LD, S_U_B_SH, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
     S_SL_START, S_SL_LOAD, S_SL_CLR, S_SL_RST, S_SL_N_RD, S_SL_N_P, S_SL_N_M, S_SL_FWD_END, S_SL_C_RD,
     S_SL_C_H, S_SL_C_RMW, S_SL_C_WR, S_SL_K_END, S_SL_FB_RD, S_SL_FB_MUL0, S_SL_FB_MUL,
@@ -179,7 +180,6 @@ module bg_core #(
   logic pv2;                       // weight stream: mul_q holds the product of element iw2
   logic sgn2;
   logic [T-1:0] spikes;            // update: spike times of presynaptic neuron j
-  int t_sel;                       // constant-folded chain below
   logic [3:0] label;
   logic signed [AccBits-1:0] t1;
   logic [15:0] rho;
@@ -476,7 +476,7 @@ module bg_core #(
   // which are never needed in the same state. Its product is registered (mul_q: the SB_MAC16
   // output registers), so the operands go in one state and the product is used in the next:
   // the soma's α·keep (operands in S_FWD_SUM, used in S_FWD_SOMA), the kernel's m·K(t+1)
-  // (S_K_MUL, S_K_WR), the feedback step's B·Q (S_SL_FB_MUL0 and S_SL_FB_MUL, S_SL_FB_MUL),
+  // (S_K_MUL, S_K_MK), the feedback step's B·Q (S_SL_FB_MUL0 and S_SL_FB_MUL, S_SL_FB_MUL),
   // the sleep unit's h·o (S_SL_C_RMW, S_SL_C_WR), else the update's δ·SAT(e) (the weight
   // stream S_U_W_RD, one stage deeper: pv2/iw2; the bias pass S_U_B_MUL, S_U_B_T1). mul_q
   // holds while a weight is updated (S_U_W_LD … S_U_W_WR), since the stream's next product
@@ -564,8 +564,12 @@ module bg_core #(
   // ------------------------------------------------------------------------------------------
   logic signed [TB-1:0] kern_new;
   logic signed [EbBits-1:0] eb_new;
+  logic kn_ld_mk, kn_ld_tk;         // the kernel's two product registers (bg_kernel_unit)
+  assign kn_ld_mk = (st == S_K_MK);
+  assign kn_ld_tk = (st == S_K_TK);
   bg_kernel_unit #(.EbBits(EbBits)) u_kernel (
-    .rec(rc_rd[PB:0]), .k_next(kr_rd), .eb_old(eb_rd), .last(t >= T - 1), .lyr(lyr),
+    .clk(clk), .ld_mk(kn_ld_mk), .ld_tk(kn_ld_tk), .rec(rc_rd[PB:0]), .k_next(kr_rd),
+    .eb_old(eb_rd), .last(t >= T - 1), .lyr(lyr),
     .m_o(kn_m), .k_o(kn_k), .mk_i(kn_mk), .kern_new(kern_new), .eb_new(eb_new));
 
   // ------------------------------------------------------------------------------------------
@@ -660,7 +664,11 @@ module bg_core #(
     .den(e_sum), .done(div_done), .quot(div_q));
   // the interneurons of output k once p_k is known (S_ERR_DIVW): u± from the word read in
   // S_ERR_DIV, the new u± (written back) and σ± (registered)
-  function automatic logic [2*ErrW-1:0] err_step(input logic [2*EB-1:0] w, input logic s_p,
+  // u± > the threshold, tested on the unsaturated sum (the same answer while the threshold is
+  // within u±'s range short of its largest value; one carry chain off the flags' path)
+  localparam bit ThrBelowMax = bg_cfg_pkg::ErrorThreshold < (1 << (EB - 1)) - 1 &&
+                               bg_cfg_pkg::ErrorThreshold >= -(1 << (EB - 1));
+  function automatic logic [2*EB+1:0] err_step(input logic [2*EB-1:0] w, input logic s_p,
                                                  input logic s_m, input logic [EF:0] q,
                                                  input logic is_label);
     logic signed [ErrW-1:0] eps, thr, xp, xm, nup, num;
@@ -670,10 +678,13 @@ module bg_core #(
     xm = ErrW'($signed(w[2*EB-1:EB])) - (s_m ? thr : $signed(ErrW'(0))) - eps;
     nup = ErrW'(sat(FXW'(xp), EB));
     num = ErrW'(sat(FXW'(xm), EB));
-    err_step = {num, nup};
+    err_step = {ThrBelowMax ? xm > thr : num > thr, ThrBelowMax ? xp > thr : nup > thr, EB'(num),
+                EB'(nup)};
   endfunction
-  logic signed [ErrW-1:0] e_nup, e_num;
-  assign {e_num, e_nup} = err_step(e_rd, sp[eu], sm[eu], div_q, k == $signed(32'(label)));
+  logic signed [EB-1:0] e_nup, e_num;  // the new u± (saturated to E_bits)
+  logic e_sp, e_sm;                // the interneurons' new spikes σ±
+  assign {e_sm, e_sp, e_num, e_nup} = err_step(e_rd, sp[EUW'(k)], sm[EUW'(k)], div_q,
+                                               k == $signed(32'(label)));
 
   logic any_sg;
   assign any_sg = any_c[NOut];
@@ -717,7 +728,8 @@ module bg_core #(
       assign tsel_c[gq] = spikes[gq] ? gq : tsel_c[gq + 1];
     end
   endgenerate
-  assign t_sel = tsel_c[0];
+  logic [TW-1:0] t_sel;
+  assign t_sel = TW'(tsel_c[0]);
 
   // input encoder: x = r16 < pixel·257 (BG(input_encoder_step)); the eval stream when inferring
   logic [31:0] enc_word;
@@ -763,10 +775,11 @@ module bg_core #(
   // (t, i) of layer l, at the spike time t_sel while the update sums eligibilities; the
   // correlation or feedback word (i, k), k = 0 while the error unit opens neuron i's row.
   logic [AW-1:0] rec_a, ik, fb_ik;
+  logic [TW-1:0] tsel_q;           // update: t_sel of the pass, registered in S_U_E_SEL
   logic [TW-1:0] rec_t;            // the record's timestep (unsigned: t is a signed counter)
   logic [NCW-1:0] rec_n;
   always_comb begin
-    rec_t = TW'((st == S_U_E_RD) ? t_sel : 32'(t));
+    rec_t = TW'((st == S_U_E_RD) ? 32'(tsel_q) : 32'(t));
     rec_n = NCW'(n_cur);
     rec_a = AW'(recbase) + AW'(rec_t) * AW'(rec_n) + AW'((st == S_U_E_RD) ? ie : i);
     ik = times_nout(IW'(i)) + ((st == S_ERR_FB_I) ? AW'(0) : AW'(k));
@@ -967,7 +980,9 @@ module bg_core #(
       end
       S_U_W_RD: begin                // one synapse per cycle; a non-zero update reads its weight
         if (ie < n_cur) begin er_re = 1; d_re = 1; end
-        if (pv2 && t1_new != 0) w_en = 1;
+        // every streamed weight is read, whatever its update: the read enable then waits for
+        // no product (only a non-zero t1 goes on to S_U_W_LD and uses the word)
+        if (pv2) w_en = 1;
       end
       S_U_W_WR: begin
         w_en = 1; w_we = 1; w_wd = wnew;
@@ -976,9 +991,7 @@ module bg_core #(
       S_U_B_RD: begin
         eb_re = 1; d_re = 1;
       end
-      S_U_B_T1: begin
-        if (t1_new != 0) begin b_re = 1; end
-      end
+      S_U_B_T1: b_re = 1;            // the bias, updated (and its word used) only when t1 != 0
       S_U_B_WR: begin
         b_we = 1; b_wd = wnew; rng_step = wdraw;
       end
@@ -1266,8 +1279,8 @@ module bg_core #(
         S_ERR_DIV: st <= S_ERR_DIVW;
         S_ERR_DIVW: begin                        // p_k, ε_k, then the interneurons of k
           if (div_done) begin                    // u± written through the memory port
-            sp[eu] <= e_nup > $signed(ErrW'(bg_cfg_pkg::ErrorThreshold));
-            sm[eu] <= e_num > $signed(ErrW'(bg_cfg_pkg::ErrorThreshold));
+            sp[EUW'(k)] <= e_sp;
+            sm[EUW'(k)] <= e_sm;
             if (k + 1 == NOut) begin k <= 0; st <= S_ERR_DO_RD; end
             else begin k <= k + 1; st <= S_ERR_DIV; end
           end
@@ -1322,7 +1335,9 @@ module bg_core #(
         S_HOLD: if (chk_go) st <= st_after_hold;
         // learning engine: backward kernel of layer l, t = T-1 ... 0
         S_K_RD: st <= S_K_MUL;
-        S_K_MUL: st <= S_K_WR;
+        S_K_MUL: st <= S_K_MK;
+        S_K_MK: st <= S_K_TK;          // RND(m·K) registered (bg_kernel_unit)
+        S_K_TK: st <= S_K_WR;          // αt · RND(m·K) registered
         S_K_WR: begin
           if (i + 1 == n_cur) begin
             i <= 0;
@@ -1344,20 +1359,23 @@ module bg_core #(
               j <= j + 1; st <= S_U_RAST_RD;
             end
           end else begin
-            spikes <= r_rd; first <= 1'b1; ie <= 0; pv <= 1'b0; st <= S_U_E_RD;
+            spikes <= r_rd; first <= 1'b1; ie <= 0; pv <= 1'b0; st <= S_U_E_SEL;
           end
         end
+        // the pass's spike time, registered: the record address's product then starts at a
+        // register (the lowest set bit of the spike word is a chain of T LUT levels)
+        S_U_E_SEL: begin tsel_q <= t_sel; st <= S_U_E_RD; end
         S_U_E_RD: begin
           pv <= (ie < n_cur);
           iw <= ie;
           if (ie < n_cur) ie <= ie + 1;
           if (pv && ie >= n_cur) begin            // the pass for spike time t_sel ends
             first <= 1'b0;
-            spikes <= spikes & ~(T'(1) << t_sel);
+            spikes <= spikes & ~(T'(1) << tsel_q);
             ie <= 0;
             pv <= 1'b0;
             pv2 <= 1'b0;
-            st <= ((spikes & ~(T'(1) << t_sel)) == '0) ? S_U_W_RD : S_U_E_RD;
+            st <= ((spikes & ~(T'(1) << tsel_q)) == '0) ? S_U_W_RD : S_U_E_SEL;
           end
         end
         S_U_W_RD: begin                // read ie; multiply iw; test iw2's product

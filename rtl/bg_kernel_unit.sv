@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // Learning engine, replay kernel (BG(replay_unit_kernel) in cmodel/core/bg_replay_unit.c):
 // K(t) = SAT(RND(αt·(m == 1 ? K(t+1) : RND(m·K(t+1))), Tr) + (g ? A in trace format : 0)), and
-// the running bias eligibility Σ_t K(t). Combinational; m·K is P_bits × Tr_bits, on the core's
-// shared multiplier (m and K(t+1) out, the product back); αt·(m·K) is
-// (Tr_frac + 2) × (P_bits + Tr_bits − P_frac + 1), αt a constant of the layer.
+// the running bias eligibility Σ_t K(t). m·K is P_bits × Tr_bits, on the core's shared
+// multiplier (m and K(t+1) out, the product back); αt·(m·K) is (Tr_frac + 2) × (P_bits +
+// Tr_bits − P_frac + 1), αt a constant of the layer, on SB_MAC16s of its own. Both ends of that
+// product are registered, so no path runs through a multiplier: mk_q takes RND(m·K) (or K) in
+// the cycle ld_mk says, tk_q the product in the cycle ld_tk says; the sums come from tk_q.
 module bg_kernel_unit #(
   parameter int EbBits = 25                                // width of the eligibility sums
 ) (
+  input  logic                                    clk,
+  input  logic                                    ld_mk,     // mk_q <= RND(m·K) or K
+  input  logic                                    ld_tk,     // tk_q <= αt · mk_q
   input  logic [bg_cfg_pkg::PotBits:0]            rec,       // {g, m} of step t
   input  logic [bg_cfg_pkg::TraceBits-1:0]        k_next,    // K(t+1)
   input  logic [EbBits-1:0]                       eb_old,    // Σ K over the later steps
@@ -41,26 +46,33 @@ module bg_kernel_unit #(
     amp_tr = r;
   endfunction
 
-  function automatic logic [EbBits + TB - 1:0] kernel(
-      input logic [PB:0] rc, input logic [TB-1:0] kx, input logic [EbBits-1:0] eb, input logic lst,
-      input logic [2:0] ly, input logic signed [PB+TB-1:0] mkp);
+  // stage 1: RND(m·K(t+1), P_frac), or K(t+1) itself when m = 1 (from the shared product)
+  function automatic logic signed [MkW-1:0] mk_of(input logic signed [PB-1:0] mfv,
+                                                  input logic [TB-1:0] kx, input logic lst,
+                                                  input logic signed [PB+TB-1:0] mkp);
     logic signed [TB-1:0] kn;
-    logic signed [PB-1:0] mfv;
-    logic signed [MkW-1:0] mk;
-    logic signed [TdW-1:0] td;
-    logic signed [MkW+TdW-1:0] tk;
-    logic signed [FXW-1:0] kv, ebv;
     kn = lst ? '0 : kx;
-    mfv = rc[PB-1:0];
-    td = TdW'(lsel(bg_cfg_pkg::TraceDecayTab, ly, NL));
-    mk = (mfv == OneP) ? MkW'(kn) : MkW'(rnd(FXW'(mkp), PF));
-    tk = td * mk;
-    kv = sat(rnd(FXW'(tk), TF) + (rc[PB] ? amp_tr(ly) : '0), TB);
+    mk_of = (mfv == OneP) ? MkW'(kn) : MkW'(rnd(FXW'(mkp), PF));
+  endfunction
+  // stage 3: K(t) from αt·mk, and the bias eligibility sum
+  function automatic logic [EbBits + TB - 1:0] kernel(
+      input logic g, input logic [EbBits-1:0] eb, input logic lst, input logic [2:0] ly,
+      input logic signed [MkW+TdW-1:0] tk);
+    logic signed [FXW-1:0] kv, ebv;
+    kv = sat(rnd(FXW'(tk), TF) + (g ? amp_tr(ly) : '0), TB);
     ebv = lst ? '0 : FXW'($signed(eb));
     kernel = {EbBits'(ebv + kv), TB'(kv)};
   endfunction
 
+  logic signed [MkW-1:0] mk_q;
+  logic signed [TdW-1:0] td;
+  logic signed [MkW+TdW-1:0] tk_q;
+  assign td = TdW'(lsel(bg_cfg_pkg::TraceDecayTab, lyr, NL));
+  always_ff @(posedge clk) begin
+    if (ld_mk) mk_q <= mk_of(rec[PB-1:0], k_next, last, mk_i);
+    if (ld_tk) tk_q <= td * mk_q;      // stage 2
+  end
   assign m_o = rec[bg_cfg_pkg::PotBits-1:0];
   assign k_o = last ? '0 : k_next;
-  assign {eb_new, kern_new} = kernel(rec, k_next, eb_old, last, lyr, mk_i);
+  assign {eb_new, kern_new} = kernel(rec[PB], eb_old, last, lyr, tk_q);
 endmodule
