@@ -18,14 +18,17 @@ icetime starts a path at such a DSP's output 0.1 ns after the clock. The multipl
 is on no path. With --netlist (the Yosys JSON the placer read) each
 SB_MAC16's registers are read from its parameters (A_REG .. D_REG, TOP/BOTOUTPUT_SELECT, the
 pipeline registers), and the multiplier is put back: an unregistered data input (A, B, C, D)
-reaches each combinational output after --dsp-ns, and reaches a registered output with --dsp-ns
-of setup; a combinational output fed only by input registers starts --dsp-ns after the clock.
-The default, 9 ns, is above every A/B -> O delay of the SB_MAC16 cell in icestorm's
-icefuzz/timings_up5k.txt (the iCEcube2 data), whose 16x16 products reach O[31] in about 8.6 ns.
+reaches each combinational output after --dsp-ns (the multiplier's operands A and B) or
+--dsp-add-ns (the adder's C and D), and needs as much setup before a registered output; a
+combinational output fed only by input registers starts --dsp-ns after the clock. The defaults,
+9 and 4 ns, are above the A/B -> O and C/D -> O delays of the SB_MAC16 cell in icestorm's
+icefuzz/timings_up5k.txt (the iCEcube2 data): a 16x16 product reaches O[31] in about 8.6 ns,
+the adder's inputs in about 3.9 ns.
 
 Usage: sdf_endpoints.py SDF [--netlist JSON] [--mhz F] [--rows N] [--json OUT] [--path REGEX]
   --netlist  the Yosys netlist of the placed design: times the SB_MAC16s by their registers
   --dsp-ns   the delay through an SB_MAC16's combinational multiplier (default 9)
+  --dsp-add-ns  the delay from an SB_MAC16's adder inputs C, D to its outputs (default 4)
   --mhz      the clock to compare with (default 24): endpoints slower than its period are counted
   --rows     how many endpoint groups to print (default 25)
   --json     also write {period_ns, worst_ns, fmax_mhz, over, dsp_timed, endpoints: [...]}
@@ -138,7 +141,7 @@ def dsp_configs(netlist):
     return cfg
 
 
-def analyse(sdf, path, dsp=None, dsp_ps=9000.0):
+def analyse(sdf, path, dsp=None, dsp_ps=9000.0, add_ps=4000.0):
     dsp = dsp or {}
     edges = defaultdict(list)       # pin -> [(next pin, delay ps)]
     launch = []                     # (output pin, clock-to-out ps)
@@ -196,7 +199,8 @@ def analyse(sdf, path, dsp=None, dsp_ps=9000.0):
         m = DATA_IN.match(pname) if inst in dsp else None
         if m and not dsp[inst]["in_reg"][m.group(1)]:
             if any(dsp[inst]["out_reg"].values()) or dsp[inst]["mid_reg"]:
-                kept.append((pin, max(setup, dsp_ps), inst, ctype, pname))
+                through = dsp_ps if m.group(1) in "AB" else add_ps
+                kept.append((pin, max(setup, through), inst, ctype, pname))
             continue
         kept.append(c)
     checks[:] = kept
@@ -210,8 +214,10 @@ def analyse(sdf, path, dsp=None, dsp_ps=9000.0):
             if cfg["mid_reg"]:
                 continue
             for pin in dsp_ins.get(inst, ()):
-                if not cfg["in_reg"][DATA_IN.match(pin).group(1)]:
-                    edges[pin_name(inst, pin)].append((pin_name(inst, out), dsp_ps))
+                x = DATA_IN.match(pin).group(1)
+                if not cfg["in_reg"][x]:
+                    edges[pin_name(inst, pin)].append(
+                        (pin_name(inst, out), dsp_ps if x in "AB" else add_ps))
     # longest arrival over the DAG, in topological order from the launching pins
     indeg = defaultdict(int)
     for a, outs in edges.items():
@@ -258,6 +264,7 @@ def main():
     ap.add_argument("sdf")
     ap.add_argument("--netlist")
     ap.add_argument("--dsp-ns", type=float, default=9.0)
+    ap.add_argument("--dsp-add-ns", type=float, default=4.0)
     ap.add_argument("--mhz", type=float, default=24.0)
     ap.add_argument("--rows", type=int, default=25)
     ap.add_argument("--json")
@@ -270,11 +277,11 @@ def main():
             text = f.read()
     except OSError as e:
         die(f"cannot read {a.sdf}: {e.strerror}")
-    if a.dsp_ns < 0:
-        die("--dsp-ns must not be negative")
+    if a.dsp_ns < 0 or a.dsp_add_ns < 0:
+        die("--dsp-ns and --dsp-add-ns must not be negative")
     sdf = parse(text, a.sdf)
     dsp = dsp_configs(a.netlist) if a.netlist else {}
-    arr, pred, checks, loops = analyse(sdf, a.sdf, dsp, a.dsp_ns * 1000.0)
+    arr, pred, checks, loops = analyse(sdf, a.sdf, dsp, a.dsp_ns * 1000.0, a.dsp_add_ns * 1000.0)
     if not checks:
         die(f"{a.sdf}: no setup checks (not a placed design's SDF?)")
     period = 1000.0 / a.mhz
@@ -298,7 +305,7 @@ def main():
     worst = ends[0]["ns"] if ends else 0.0
     over = [e for e in ends if e["ns"] > period]
     dsp_note = (f"; {len(dsp)} SB_MAC16 timed by their registers ({a.dsp_ns:g} ns through a "
-                f"multiplier)" if a.netlist else
+                f"multiplier, {a.dsp_add_ns:g} through an adder)" if a.netlist else
                 "; SB_MAC16 ports timed as registers (no --netlist)")
     print(f"{a.sdf}: {len(checks)} setup checks in {len(ends)} registers and memory ports; "
           f"slowest {worst:.2f} ns (Fmax {1000.0 / worst if worst else 0:.2f} MHz){dsp_note}")
@@ -333,7 +340,9 @@ def main():
             json.dump({"sdf": a.sdf, "period_ns": round(period, 3), "worst_ns": worst,
                        "fmax_mhz": round(1000.0 / worst, 2) if worst else None,
                        "over": len(over), "dsp_timed": bool(a.netlist),
-                       "dsp_ns": a.dsp_ns if a.netlist else None, "endpoints": ends}, f, indent=1)
+                       "dsp_ns": a.dsp_ns if a.netlist else None,
+                       "dsp_add_ns": a.dsp_add_ns if a.netlist else None,
+                       "endpoints": ends}, f, indent=1)
             f.write("\n")
 
 

@@ -64,7 +64,8 @@ if grep -q '^0 of them over 10.00 ns (100 MHz)' "$T/slow.out"; then echo "PASS s
 else echo "FAIL sdf_endpoints_clock: $(head -n 2 "$T/slow.out" | tr '\n' ' ')"; fi
 # SB_MAC16s: nextpnr times every DSP port as a register; with --netlist a multiplier without its
 # registers is put back on the paths through it (--dsp-ns, 9 ns by default). dsp1 is
-# combinational (A -> O), dsp2's outputs are registered (A needs the multiplier as setup).
+# combinational (A -> O), dsp2's outputs are registered (A needs the multiplier as setup, C the
+# adder, 4 ns by default).
 cat > "$T/dsp.sdf" <<'SDF'
 (DELAYFILE
   (SDFVERSION "3.0")
@@ -77,7 +78,8 @@ cat > "$T/dsp.sdf" <<'SDF'
     (TIMINGCHECK (SETUPHOLD (posedge A_0) (posedge CLK) (100:100:100) (0:0:0))))
   (CELL (CELLTYPE "ICESTORM_DSP") (INSTANCE dsp2_DSP)
     (DELAY (ABSOLUTE (IOPATH CLK O_0 (100:100:100) (100:100:100))))
-    (TIMINGCHECK (SETUPHOLD (posedge A_0) (posedge CLK) (100:100:100) (0:0:0))))
+    (TIMINGCHECK (SETUPHOLD (posedge A_0) (posedge CLK) (100:100:100) (0:0:0))
+                 (SETUPHOLD (posedge C_2) (posedge CLK) (100:100:100) (0:0:0))))
   (CELL (CELLTYPE "ICESTORM_LC") (INSTANCE y_SB_DFF_Q_DFFLC)
     (TIMINGCHECK (SETUPHOLD (posedge I1) (posedge CLK) (300:300:300) (0:0:0))))
   (CELL (CELLTYPE "ICESTORM_LC") (INSTANCE z_SB_DFF_Q_DFFLC)
@@ -86,6 +88,7 @@ cat > "$T/dsp.sdf" <<'SDF'
     (DELAY (ABSOLUTE
       (INTERCONNECT a_SB_DFF_Q_DFFLC/O dsp1_DSP/A_0 (1000:1000:1000) (1000:1000:1000))
       (INTERCONNECT a_SB_DFF_Q_DFFLC/O dsp2_DSP/A_0 (700:700:700) (700:700:700))
+      (INTERCONNECT a_SB_DFF_Q_DFFLC/O dsp2_DSP/C_2 (600:600:600) (600:600:600))
       (INTERCONNECT dsp1_DSP/O_3 y_SB_DFF_Q_DFFLC/I1 (2000:2000:2000) (2000:2000:2000))
       (INTERCONNECT dsp2_DSP/O_0 z_SB_DFF_Q_DFFLC/I1 (500:500:500) (500:500:500)))))
 )
@@ -100,7 +103,7 @@ cat > "$T/dsp.json" <<'JSON'
 JSON
 python3 scripts/sdf_endpoints.py "$T/dsp.sdf" --json "$T/dsp-reg.json" > "$T/dsp-reg.out" 2>&1
 python3 scripts/sdf_endpoints.py "$T/dsp.sdf" --netlist "$T/dsp.json" --json "$T/dsp-mul.json" > "$T/dsp-mul.out" 2>&1
-python3 scripts/sdf_endpoints.py "$T/dsp.sdf" --netlist "$T/dsp.json" --dsp-ns 5 --json "$T/dsp-5.json" > "$T/dsp-5.out" 2>&1
+python3 scripts/sdf_endpoints.py "$T/dsp.sdf" --netlist "$T/dsp.json" --dsp-ns 5 --dsp-add-ns 2 --json "$T/dsp-5.json" > "$T/dsp-5.out" 2>&1
 why=$(python3 - "$T" <<'PY'
 import json, sys
 d = sys.argv[1]
@@ -113,13 +116,17 @@ def ends(name):
 reg, e_reg = ends("dsp-reg.json")
 mul, e_mul = ends("dsp-mul.json")
 five, e_5 = ends("dsp-5.json")
-# as registers: dsp1 A 500 + 1000 + 100, dsp2 A 500 + 700 + 100, y 100 + 2000 + 300, z 100 + 500 + 300
-# timed: y 500 + 1000 + 9000 + 2000 + 300 (dsp1's A no endpoint), dsp2 A 500 + 700 + 9000 of setup
+# as registers: dsp1 A 500 + 1000 + 100, dsp2 A 500 + 700 + 100, dsp2 C 500 + 600 + 100,
+# y 100 + 2000 + 300, z 100 + 500 + 300
+# timed: y 500 + 1000 + 9000 + 2000 + 300 (dsp1's A no endpoint), dsp2 A 500 + 700 + 9000 of
+# setup, dsp2 C 500 + 600 + 4000
 checks = [
-    ("as registers", e_reg == {"dsp1 A": 1.6, "dsp2 A": 1.3, "y": 2.4, "z": 0.9} and not reg["dsp_timed"]),
-    ("timed", e_mul == {"dsp2 A": 10.2, "y": 12.8, "z": 0.9} and mul["dsp_timed"] and mul["dsp_ns"] == 9.0),
+    ("as registers", e_reg == {"dsp1 A": 1.6, "dsp2 A": 1.3, "dsp2 C": 1.2, "y": 2.4, "z": 0.9}
+                     and not reg["dsp_timed"]),
+    ("timed", e_mul == {"dsp2 A": 10.2, "dsp2 C": 5.1, "y": 12.8, "z": 0.9} and mul["dsp_timed"]
+              and mul["dsp_ns"] == 9.0 and mul["dsp_add_ns"] == 4.0),
     ("worst", mul is not None and mul["worst_ns"] == 12.8 and mul["fmax_mhz"] == 78.12),
-    ("--dsp-ns 5", e_5 == {"dsp2 A": 6.2, "y": 8.8, "z": 0.9}),
+    ("--dsp-ns 5 --dsp-add-ns 2", e_5 == {"dsp2 A": 6.2, "dsp2 C": 3.1, "y": 8.8, "z": 0.9}),
 ]
 print(", ".join(n for n, ok in checks if not ok))
 PY
@@ -137,7 +144,7 @@ echo '{"cells": []}' > "$T/notnet.json"
 for c in "cut.sdf:unclosed" "notsdf.sdf:not an SDF file" "none.sdf:cannot read" "small.sdf --mhz 0:--mhz must be positive" \
          "dsp.sdf --netlist $T/notnet.json:notnet.json: not a Yosys JSON netlist" \
          "dsp.sdf --netlist $T/cut.sdf:cut.sdf: not a JSON netlist" \
-         "dsp.sdf --netlist $T/dsp.json --dsp-ns -1:--dsp-ns must not be negative"; do
+         "dsp.sdf --netlist $T/dsp.json --dsp-ns -1:--dsp-ns and --dsp-add-ns must not be negative"; do
   args=${c%%:*} want=${c#*:}
   # shellcheck disable=SC2086
   python3 scripts/sdf_endpoints.py "$T/"$args > "$T/bad.out" 2>&1
