@@ -204,12 +204,13 @@ module bg_core #(
   localparam int ErDepth = ErS + 8;
   localparam int ErW = imax(EbBits, 32);
 
-  // One index for every per-output register of the error and sleep units, so each array has
-  // one read multiplexer and one write decoder: the output the controller works on (i in the
-  // output layer's soma, the streamed k of the feedback sum, else k) or, while the host owns
-  // the core, the output its address names.
+  // The interneurons' spikes σ± are read by three indices, each its own multiplexer on a
+  // register, so no state decode comes before them: k (the error unit's step, which also
+  // writes them), the streamed k of the feedback sum (fb_k_rd), and the output the host's
+  // address names (eu). The output dendrites' step takes σ±_k registered (sg_p_q, sg_m_q).
   localparam int EUW = imax($clog2(NOut), 1);
   logic [EUW-1:0] eu;
+  logic sg_p_q, sg_m_q;            // σ±_k, registered in S_ERR_DO_RD for S_ERR_DO_WR
   // the error unit's host addresses: 3·NOut <= 48, compared on the low 6 address bits
   logic [5:0] ea;
   logic ea_hi;                     // an address bit above those is set: no register
@@ -839,7 +840,7 @@ module bg_core #(
   // error spikes (S_ERR_DO_WR), else Σ B·sg of a hidden neuron (S_ERR_FB_WR); one adder
   logic signed [FXW-1:0] d_add;
   logic [DB-1:0] d_sum;
-  assign d_add = (st == S_ERR_DO_WR) ? (sp[eu] ? ($signed(FXW'(1)) <<< DF) : -($signed(FXW'(1)) <<< DF))
+  assign d_add = (st == S_ERR_DO_WR) ? (sg_p_q ? ($signed(FXW'(1)) <<< DF) : -($signed(FXW'(1)) <<< DF))
                                      : fb_to_dend(fb_acc, lyr);
   assign d_sum = DB'(sat(sext(64'(d_rd), DB) + d_add, DB));
   // a raster word with bit t set when the spike bit is (the encoder's, else a soma's): one
@@ -940,7 +941,7 @@ module bg_core #(
       end
       S_ERR_DO_RD: begin d_re = 1; end
       S_ERR_DO_WR: begin
-        if (sp[eu] != sm[eu]) begin
+        if (sg_p_q != sg_m_q) begin
           d_we = 1;
           d_wd = d_sum;
         end
@@ -1078,10 +1079,8 @@ module bg_core #(
   logic err_mem_q;                 // the error-unit read was a {u-, u+} word of the memory
   logic err_cnt_q;                 // ... or a count c_k of u_erow
   always_comb begin
-    if (host && HostState != 0)    // the output an error-unit address names
+    if (HostState != 0)            // the output an error-unit address names
       eu = EUW'((ea < 6'(NOut)) ? ea : (ea < 6'(2 * NOut)) ? ea - 6'(NOut) : ea - 6'(2 * NOut));
-    else if (st == S_FWD_SOMA) eu = EUW'(i);
-    else if (st == S_ERR_FB_SUM) eu = EUW'(fb_k_rd);
     else eu = EUW'(k);
   end
   always_ff @(posedge clk) begin
@@ -1285,7 +1284,10 @@ module bg_core #(
             else begin k <= k + 1; st <= S_ERR_DIV; end
           end
         end
-        S_ERR_DO_RD: st <= S_ERR_DO_WR;
+        S_ERR_DO_RD: begin
+          sg_p_q <= sp[EUW'(k)]; sg_m_q <= sm[EUW'(k)];
+          st <= S_ERR_DO_WR;
+        end
         S_ERR_DO_WR: begin
           if (k + 1 == NOut) begin
             if (any_sg && LL > 1) begin l <= 1; i <= 0; st <= S_ERR_FB_I; end
@@ -1301,8 +1303,9 @@ module bg_core #(
         S_ERR_FB_SUM: begin
           if (fb_v) begin
             // ± B as one adder: B, or its complement plus one when σ− alone spiked
-            if (sp[eu] != sm[eu])
-              fb_acc <= fb_acc + (sm[eu] ? ~fb_of(fb_rd, lyr) : fb_of(fb_rd, lyr)) + FbAccW'(sm[eu]);
+            if (sp[EUW'(fb_k_rd)] != sm[EUW'(fb_k_rd)])
+              fb_acc <= fb_acc + (sm[EUW'(fb_k_rd)] ? ~fb_of(fb_rd, lyr) : fb_of(fb_rd, lyr)) +
+                        FbAccW'(sm[EUW'(fb_k_rd)]);
             fb_k_rd <= fb_k_rd + 1;
           end
           fb_v <= (k < NOut);
