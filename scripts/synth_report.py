@@ -324,8 +324,8 @@ def cmd_best(a):
                     f"{len(per_seed) - len(routed)} seed(s) failed; see per_seed",
             "numbers": "resources from Yosys stat; lc placed and routed by nextpnr-ice40; Fmax "
                        "from its routed delays, with the SB_MAC16 multipliers timed by "
-                       "scripts/sdf_endpoints.py (nextpnr_fmax_mhz_*: nextpnr's own, which times "
-                       "them as registers)",
+                       "scripts/sdf_endpoints.py (nextpnr_fmax_mhz_*: nextpnr's own, which leaves "
+                       "out the paths through a multiplier without its registers)",
         })
         cap_lc = DEVICES[report["target"]]["capacity"]["lut"]
         if best["lc"] is not None and best["lc"] > cap_lc:
@@ -454,7 +454,8 @@ def show(r, out=sys.stdout):
         if r.get("nextpnr_fmax_mhz_max") is not None:
             how = ("the SB_MAC16 multipliers timed by scripts/sdf_endpoints.py; "
                    if r.get("fmax_dsp_timed") else "SB_MAC16 NOT timed (no endpoints file); ")
-            print_(f"    ({how}nextpnr's own, which times them as registers: "
+            print_(f"    ({how}nextpnr's own, which leaves out the paths through a multiplier "
+                   f"without its registers: "
                    f"{fmt(r['nextpnr_fmax_mhz_min'])} / {fmt(r['nextpnr_fmax_mhz_median'])} / "
                    f"{fmt(r['nextpnr_fmax_mhz_max'])} MHz)")
         if r.get("icetime_mhz") is not None:
