@@ -39,6 +39,7 @@ or memory port (instance and pin name without its bit index).
 import argparse
 import json
 import re
+import signal
 import sys
 from collections import defaultdict
 
@@ -260,6 +261,7 @@ def group_of(inst, ctype, pin):
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # `| head` ends the listing quietly
     ap = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n")[0])
     ap.add_argument("sdf")
     ap.add_argument("--netlist")
