@@ -241,9 +241,9 @@ if [ -n "$place_seeds" ]; then
       --timing-allow-fail --asc "$out/seed$s.asc" --report "$out/seed$s.json" --sdf "$out/seed$s.sdf" \
       > "$out/seed$s.log" 2>&1 || echo "synth: nextpnr failed for seed $s: $(grep -m1 '^ERROR' "$out/seed$s.log" || tail -n 1 "$out/seed$s.log")" >&2
     reports+=("$out/seed$s.json")
-    # nextpnr times each SB_MAC16 port as a register, whatever its configuration: the same
-    # routed delays with the multipliers put back (scripts/sdf_endpoints.py --netlist) give the
-    # seed's Fmax (synth_report.py best takes the lower of the two), and every register and
+    # nextpnr's Fmax leaves out the paths through an SB_MAC16 used without its registers: the
+    # same routed delays with the multipliers put back (scripts/sdf_endpoints.py --netlist) give
+    # the seed's Fmax (synth_report.py best takes the lower of the two), and every register and
     # memory port slower than the 24 MHz goal (or --freq, if higher) (docs/fpga.md, "Fmax")
     rm -f "$out/seed$s.endpoints.json"
     if [ -f "$out/seed$s.sdf" ] && ! python3 scripts/sdf_endpoints.py "$out/seed$s.sdf" \

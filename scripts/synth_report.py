@@ -11,8 +11,9 @@ Subcommands (each reads or updates DIR/report.json):
   best  --report OUT.json SEED_REPORT...
         Reads nextpnr's --report JSON of every seed (fmax.<clock>.achieved, utilization) and,
         beside each seedN.json, seedN.endpoints.json (scripts/sdf_endpoints.py with --netlist:
-        the same routed paths with the SB_MAC16 multipliers timed, which nextpnr times as
-        registers). A seed's Fmax is the lower of the two; nextpnr's own is kept as
+        the same routed paths with the SB_MAC16 multipliers timed, which nextpnr's Fmax leaves
+        out when a DSP is used without its registers). A seed's Fmax is the lower of the two;
+        nextpnr's own is kept as
         nextpnr_fmax_mhz. Prints the seed with the highest Fmax. When no seed routed: exit 4 if
         nextpnr's utilisation table shows a resource over capacity, else exit 5.
   post  --report OUT.json [--icetime RPT] [--bitstream BIN]
