@@ -460,7 +460,10 @@ def show(r, out=sys.stdout):
                    f"{fmt(r['nextpnr_fmax_mhz_min'])} / {fmt(r['nextpnr_fmax_mhz_median'])} / "
                    f"{fmt(r['nextpnr_fmax_mhz_max'])} MHz)")
         if r.get("icetime_mhz") is not None:
-            print_(f"  icetime (seed {r['best_seed']}): {fmt(r['icetime_mhz'])} MHz")
+            dsp = r.get("dsp") or 0
+            print_(f"  icetime (seed {r['best_seed']}): {fmt(r['icetime_mhz'])} MHz" +
+                   (" (like nextpnr, without the paths through a multiplier without its "
+                    "registers)" if dsp else ""))
         if r.get("bitstream"):
             print_(f"  bitstream: {r['bitstream']}")
         elif r["fmax_mhz_max"] < r["freq_target_mhz"]:
