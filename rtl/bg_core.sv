@@ -210,6 +210,10 @@ module bg_core #(
   // address names (eu). The output dendrites' step takes σ±_k registered (sg_p_q, sg_m_q).
   localparam int EUW = imax($clog2(NOut), 1);
   logic [EUW-1:0] eu;
+  // k and fb_k_rd as unsigned indices (a size cast keeps k's sign: Icarus reads sp[-1] for a
+  // 1-bit index of 1, where Verilator reads sp[1])
+  logic [EUW-1:0] k_eu, fbk_eu;
+  assign k_eu = EUW'(k);
   logic sg_p_q, sg_m_q;            // σ±_k, registered in S_ERR_DO_RD for S_ERR_DO_WR
   // the error unit's host addresses: 3·NOut <= 48, compared on the low 6 address bits
   logic [5:0] ea;
@@ -684,7 +688,7 @@ module bg_core #(
   endfunction
   logic signed [EB-1:0] e_nup, e_num;  // the new u± (saturated to E_bits)
   logic e_sp, e_sm;                // the interneurons' new spikes σ±
-  assign {e_sm, e_sp, e_num, e_nup} = err_step(e_rd, sp[EUW'(k)], sm[EUW'(k)], div_q,
+  assign {e_sm, e_sp, e_num, e_nup} = err_step(e_rd, sp[k_eu], sm[k_eu], div_q,
                                                k == $signed(32'(label)));
 
   logic any_sg;
@@ -693,6 +697,7 @@ module bg_core #(
   // sum of B·sg over the outputs for one hidden neuron (streamed, one k per cycle)
   logic signed [FbAccW-1:0] fb_acc;
   logic signed [KIW-1:0] fb_k_rd;  // the k whose B word is in fb_rd
+  assign fbk_eu = EUW'(fb_k_rd);
   logic fb_v;
 
   // sleep layer constants
@@ -1081,7 +1086,7 @@ module bg_core #(
   always_comb begin
     if (HostState != 0)            // the output an error-unit address names
       eu = EUW'((ea < 6'(NOut)) ? ea : (ea < 6'(2 * NOut)) ? ea - 6'(NOut) : ea - 6'(2 * NOut));
-    else eu = EUW'(k);
+    else eu = k_eu;
   end
   always_ff @(posedge clk) begin
     if (hm_re) begin
@@ -1278,14 +1283,14 @@ module bg_core #(
         S_ERR_DIV: st <= S_ERR_DIVW;
         S_ERR_DIVW: begin                        // p_k, ε_k, then the interneurons of k
           if (div_done) begin                    // u± written through the memory port
-            sp[EUW'(k)] <= e_sp;
-            sm[EUW'(k)] <= e_sm;
+            sp[k_eu] <= e_sp;
+            sm[k_eu] <= e_sm;
             if (k + 1 == NOut) begin k <= 0; st <= S_ERR_DO_RD; end
             else begin k <= k + 1; st <= S_ERR_DIV; end
           end
         end
         S_ERR_DO_RD: begin
-          sg_p_q <= sp[EUW'(k)]; sg_m_q <= sm[EUW'(k)];
+          sg_p_q <= sp[k_eu]; sg_m_q <= sm[k_eu];
           st <= S_ERR_DO_WR;
         end
         S_ERR_DO_WR: begin
@@ -1303,9 +1308,9 @@ module bg_core #(
         S_ERR_FB_SUM: begin
           if (fb_v) begin
             // ± B as one adder: B, or its complement plus one when σ− alone spiked
-            if (sp[EUW'(fb_k_rd)] != sm[EUW'(fb_k_rd)])
-              fb_acc <= fb_acc + (sm[EUW'(fb_k_rd)] ? ~fb_of(fb_rd, lyr) : fb_of(fb_rd, lyr)) +
-                        FbAccW'(sm[EUW'(fb_k_rd)]);
+            if (sp[fbk_eu] != sm[fbk_eu])
+              fb_acc <= fb_acc + (sm[fbk_eu] ? ~fb_of(fb_rd, lyr) : fb_of(fb_rd, lyr)) +
+                        FbAccW'(sm[fbk_eu]);
             fb_k_rd <= fb_k_rd + 1;
           end
           fb_v <= (k < NOut);
