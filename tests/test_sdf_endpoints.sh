@@ -11,11 +11,11 @@ set -u
 cd "$(dirname "$0")/.."
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-cat > "$T/small.sdf" <<'SDF'
-(DELAYFILE
-  (SDFVERSION "3.0")
-  (DESIGN "top")
-  (TIMESCALE 1ps)
+# an SDF file: the header, the cells from stdin, the closing parenthesis
+sdf_file() {
+  { printf '(DELAYFILE\n  (SDFVERSION "3.0")\n  (DESIGN "top")\n  (TIMESCALE 1ps)\n'; cat; echo ')'; } > "$1"
+}
+sdf_file "$T/small.sdf" <<'SDF'
   (CELL (CELLTYPE "ICESTORM_LC") (INSTANCE a_SB_DFF_Q_DFFLC)
     (DELAY (ABSOLUTE (IOPATH CLK O (500:500:500) (450:450:450)))))
   (CELL (CELLTYPE "ICESTORM_LC") (INSTANCE l1)
@@ -32,7 +32,6 @@ cat > "$T/small.sdf" <<'SDF'
       (INTERCONNECT l1/O x_SB_DFFE_Q_2_D_SB_LUT4_O_LC/I1 (2000:2000:2000) (2000:2000:2000))
       (INTERCONNECT a_SB_DFF_Q_DFFLC/O x_SB_DFFE_Q_2_D_SB_LUT4_O_LC/I2 (100:100:100) (100:100:100))
       (INTERCONNECT l1/O u.mem.0.0_RAM/WDATA_3 (3000:4700:4700) (0:0:0)))))
-)
 SDF
 # x: 500 + 1000 + 400 + 2000 + 300 = 4.2 ns (not the 0.9 ns path); the RAM: 500 + 1000 + 400
 # + 4700 (the max of the triple) + 100 = 6.7 ns, the slowest, Fmax 149.25 MHz
@@ -62,15 +61,11 @@ fi
 python3 scripts/sdf_endpoints.py "$T/small.sdf" --mhz 100 > "$T/slow.out" 2>&1
 if grep -q '^0 of them over 10.00 ns (100 MHz)' "$T/slow.out"; then echo "PASS sdf_endpoints_clock"
 else echo "FAIL sdf_endpoints_clock: $(head -n 2 "$T/slow.out" | tr '\n' ' ')"; fi
-# SB_MAC16s: nextpnr times every DSP port as a register; with --netlist a multiplier without its
-# registers is put back on the paths through it (--dsp-ns, 9 ns by default). dsp1 is
+# SB_MAC16s: the SDF gives every DSP port a register's 0.1 ns; with --netlist a multiplier without
+# its registers is put back on the paths through it (--dsp-ns, 9 ns by default). dsp1 is
 # combinational (A -> O), dsp2's outputs are registered (A needs the multiplier as setup, C the
 # adder, 4 ns by default).
-cat > "$T/dsp.sdf" <<'SDF'
-(DELAYFILE
-  (SDFVERSION "3.0")
-  (DESIGN "top")
-  (TIMESCALE 1ps)
+sdf_file "$T/dsp.sdf" <<'SDF'
   (CELL (CELLTYPE "ICESTORM_LC") (INSTANCE a_SB_DFF_Q_DFFLC)
     (DELAY (ABSOLUTE (IOPATH CLK O (500:500:500) (500:500:500)))))
   (CELL (CELLTYPE "ICESTORM_DSP") (INSTANCE dsp1_DSP)
@@ -91,7 +86,6 @@ cat > "$T/dsp.sdf" <<'SDF'
       (INTERCONNECT a_SB_DFF_Q_DFFLC/O dsp2_DSP/C_2 (600:600:600) (600:600:600))
       (INTERCONNECT dsp1_DSP/O_3 y_SB_DFF_Q_DFFLC/I1 (2000:2000:2000) (2000:2000:2000))
       (INTERCONNECT dsp2_DSP/O_0 z_SB_DFF_Q_DFFLC/I1 (500:500:500) (500:500:500)))))
-)
 SDF
 cat > "$T/dsp.json" <<'JSON'
 {"modules": {"top": {"cells": {
