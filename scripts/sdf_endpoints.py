@@ -187,17 +187,17 @@ def analyse(sdf, path, dsp=None, dsp_ps=9000.0, add_ps=4000.0):
         else:
             edges[pin_name(inst, a)].append((pin_name(inst, b), d))
     # the SB_MAC16s by their registers: a registered output launches as nextpnr says, a
-    # combinational one --dsp-ns after its unregistered operands (or after the clock, when its
-    # operands come from input registers); an operand feeding a registered output needs --dsp-ns
-    # of setup, one feeding combinational outputs only is no endpoint of its own
-    dsp_ins = defaultdict(set)
-    for pin, setup, inst, ctype, pname in checks:
-        if inst in dsp and DATA_IN.match(pname):
-            dsp_ins[inst].add(pname)
+    # combinational one --dsp-ns after its unregistered operands (--dsp-add-ns after C and D;
+    # or --dsp-ns after the clock, when its operands come from input registers); an operand
+    # feeding a registered output needs that delay as setup, one feeding combinational outputs
+    # only is no endpoint of its own
+    dsp_ins = defaultdict(set)      # instance -> its operand pins (from the setup checks)
     kept = []
     for c in checks:
         pin, setup, inst, ctype, pname = c
         m = DATA_IN.match(pname) if inst in dsp else None
+        if m:
+            dsp_ins[inst].add(pname)
         if m and not dsp[inst]["in_reg"][m.group(1)]:
             if any(dsp[inst]["out_reg"].values()) or dsp[inst]["mid_reg"]:
                 through = dsp_ps if m.group(1) in "AB" else add_ps
