@@ -130,12 +130,12 @@ module bg_core #(
     S_IDLE, S_CLR, S_ENC_RD, S_FWD_I, S_FWD_SUM, S_FWD_V, S_FWD_SOMA, S_LAYER_END,
     S_ERR_SOFT, S_ERR_DIV, S_ERR_DIVW, S_ERR_DO_RD, S_ERR_DO_WR, S_ERR_FB_I,
     S_ERR_FB_SUM, S_ERR_FB_WR, S_STEP_END, S_STEP_NEXT, S_HOLD,
-    S_K_RD, S_K_MUL, S_K_MK, S_K_TK, S_K_WR,
+    S_K_RD, S_K_MUL, S_K_MW, S_K_MK, S_K_TK, S_K_WR,
     S_U_RAST_RD, S_U_RAST, S_U_E_SEL, S_U_E_RD, S_U_W_RD, S_U_W_LD, S_U_W_SH, S_U_W_WR,
-    S_U_B_RD, S_U_B_MUL, S_U_B_T1, S_U_B_LD, S_U_B_SH, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
+    S_U_B_RD, S_U_B_MUL, S_U_B_MW, S_U_B_T1, S_U_B_LD, S_U_B_SH, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
     S_SL_START, S_SL_LOAD, S_SL_CLR, S_SL_RST, S_SL_N_RD, S_SL_N_P, S_SL_N_M, S_SL_FWD_END, S_SL_C_RD,
-    S_SL_C_H, S_SL_C_RMW, S_SL_C_WR, S_SL_K_END, S_SL_FB_RD, S_SL_FB_MUL0, S_SL_FB_MUL,
-    S_SL_FB_WR, S_SL_END, S_DONE
+    S_SL_C_H, S_SL_C_RMW, S_SL_C_MW, S_SL_C_WR, S_SL_K_END, S_SL_FB_RD, S_SL_FB_MUL0,
+    S_SL_FB_MW0, S_SL_FB_MUL, S_SL_FB_MW, S_SL_FB_WR, S_SL_END, S_DONE
   } state_e;
 
   typedef logic signed [IW-1:0] ix_t;
@@ -172,10 +172,13 @@ module bg_core #(
   logic [RowW-1:0] prod_row;
   logic signed [AccW-1:0] acc;     // synaptic input sum
   logic v1, v2, first;             // FWD_SUM pipeline
+  logic first2;                    // FWD_SUM: first, one cycle later (α·keep reaches mul_q)
   logic fwd_sum_end;               // the last cycle of S_FWD_SUM (no weight read in it)
-  assign fwd_sum_end = (st == S_FWD_SUM) && !first && a >= na_in && !v1 && !v2;
+  assign fwd_sum_end = (st == S_FWD_SUM) && !first2 && a >= na_in && !v1 && !v2;
   ix_t ie, iw, wi;                 // streams: index read this cycle, index written, weight index
   logic pv;                        // streams: the data of element iw is in the RAM outputs
+  ix_t iwa;                        // weight stream: the element whose operands are registered
+  logic pva;                       // weight stream: mul_aq/mul_bq hold element iwa's operands
   ix_t iw2;                        // weight stream: the element whose product is in mul_q
   logic pv2;                       // weight stream: mul_q holds the product of element iw2
   logic sgn2;
@@ -478,15 +481,18 @@ module bg_core #(
 
   // ------------------------------------------------------------------------------------------
   // One shared signed multiplier (two SB_MAC16 for mnist-fpga) for the products of the units,
-  // which are never needed in the same state. Its product is registered (mul_q: the SB_MAC16
-  // output registers), so the operands go in one state and the product is used in the next:
-  // the soma's α·keep (operands in S_FWD_SUM, used in S_FWD_SOMA), the kernel's m·K(t+1)
-  // (S_K_MUL, S_K_MK), the feedback step's B·Q (S_SL_FB_MUL0 and S_SL_FB_MUL, S_SL_FB_MUL),
-  // the sleep unit's h·o (S_SL_C_RMW, S_SL_C_WR), else the update's δ·SAT(e) (the weight
-  // stream S_U_W_RD, one stage deeper: pv2/iw2; the bias pass S_U_B_MUL, S_U_B_T1). mul_q
-  // holds while a weight is updated (S_U_W_LD … S_U_W_WR), since the stream's next product
-  // is in it then. Each operand is sign-extended to the array's width and each unit takes
-  // the low bits of the product it needs, so every product is exact.
+  // which are never needed in the same state. Its operands are registered (mul_aq, mul_bq) and
+  // so is its product (mul_q), so a clock path never holds both the operand selection and the
+  // multiplier: the operands chosen in one state are a product in mul_q two states later. The
+  // soma's α·keep (operands throughout S_FWD_SUM, which lasts at least three cycles, used in its
+  // last); the kernel's m·K(t+1) (S_K_MUL, in mul_q in S_K_MK); the feedback step's B·Q
+  // (S_SL_FB_MUL0, in S_SL_FB_MUL) and diff·ηs_m (S_SL_FB_MUL, in S_SL_FB_WR); the sleep
+  // unit's h·o (S_SL_C_RMW, in S_SL_C_WR); else the update's δ·SAT(e): the weight stream
+  // S_U_W_RD, two stages deeper (pva/iwa, pv2/iw2), and the bias pass (S_U_B_MUL, in
+  // S_U_B_T1). The states S_*_MW between are the product's cycle. Both registers hold while a
+  // weight is updated (S_U_W_LD … S_U_W_WR), since the stream's next operands and product are
+  // in them then. Each operand is sign-extended to the array's width and each unit takes the
+  // low bits of the product it needs, so every product is exact.
   // ------------------------------------------------------------------------------------------
   localparam int PF = bg_cfg_pkg::PotFrac;
   // the sleep unit's diff·ηs_m: diff of FbDW bits, ηs_m an unsigned constant of FbEtaBits
@@ -509,6 +515,8 @@ module bg_core #(
   logic signed [FbDW+FbEtaBits:0] fu_p;
   logic signed [MulAW-1:0] mul_a;
   logic signed [MulBW-1:0] mul_b;
+  logic signed [MulAW-1:0] mul_aq;  // the operands, registered
+  logic signed [MulBW-1:0] mul_bq;
   logic signed [MulAW+MulBW-1:0] mul_p;
   // keep: without it Yosys packs mul_q into the SB_MAC16 output registers in a way ABC9's
   // box ordering rejects for mnist-fpga ("Boxes are not in a topological order"), and
@@ -531,9 +539,15 @@ module bg_core #(
       default: begin mul_a = MulAW'(up_d); mul_b = MulBW'(up_e); end
     endcase
   end
-  assign mul_p = mul_a * mul_b;
+  logic mul_hold;
+  assign mul_hold = (st == S_U_W_LD || st == S_U_W_SH || st == S_U_W_WR);
+  assign mul_p = mul_aq * mul_bq;
   always_ff @(posedge clk)
-    if (!(st == S_U_W_LD || st == S_U_W_SH || st == S_U_W_WR)) mul_q <= mul_p;
+    if (!mul_hold) begin
+      mul_aq <= mul_a;
+      mul_bq <= mul_b;
+      mul_q <= mul_p;
+    end
   assign so_dk = mul_q[PB+PF+2:0];
   assign kn_mk = mul_q[PB+TB-1:0];
   assign up_de = mul_q[DB+TB-1:0];
@@ -1238,10 +1252,11 @@ module bg_core #(
           else st <= S_STEP_END;
         end
         S_FWD_I: begin
-          a <= 0; v1 <= 1'b0; v2 <= 1'b0; first <= 1'b1;
+          a <= 0; v1 <= 1'b0; v2 <= 1'b0; first <= 1'b1; first2 <= 1'b1;
           st <= S_FWD_SUM;
         end
         S_FWD_SUM: begin
+          first2 <= first;
           if (first) begin
             acc <= (bg_cfg_pkg::LearnBias != 0 && !noise_layer) ? w_of(b_rd, lyr) : '0;
             first <= 1'b0;
@@ -1343,7 +1358,8 @@ module bg_core #(
         S_HOLD: if (chk_go) st <= st_after_hold;
         // learning engine: backward kernel of layer l, t = T-1 ... 0
         S_K_RD: st <= S_K_MUL;
-        S_K_MUL: st <= S_K_MK;
+        S_K_MUL: st <= S_K_MW;
+        S_K_MW: st <= S_K_MK;          // m·K(t+1) from the registered operands into mul_q
         S_K_MK: st <= S_K_TK;          // RND(m·K) registered (bg_kernel_unit)
         S_K_TK: st <= S_K_WR;          // αt · RND(m·K) registered
         S_K_WR: begin
@@ -1382,6 +1398,7 @@ module bg_core #(
             spikes <= spikes & ~(T'(1) << tsel_q);
             ie <= 0;
             pv <= 1'b0;
+            pva <= 1'b0;
             pv2 <= 1'b0;
             st <= ((spikes & ~(T'(1) << tsel_q)) == '0) ? S_U_W_RD : S_U_E_SEL;
           end
@@ -1389,12 +1406,14 @@ module bg_core #(
         S_U_W_RD: begin                // read ie; multiply iw; test iw2's product
           pv <= (ie < n_cur);
           iw <= ie;
-          pv2 <= pv;
-          iw2 <= iw;
+          pva <= pv;
+          iwa <= iw;
+          pv2 <= pva;
+          iw2 <= iwa;
           if (ie < n_cur) ie <= ie + 1;
           if (pv2 && t1_new != 0) begin
             t1 <= t1_new; wi <= iw2; st <= S_U_W_LD;
-          end else if (ie >= n_cur && !pv) begin   // row j done
+          end else if (ie >= n_cur && !pv && !pva) begin   // row j done
             i <= 0;
             prod_row <= row_next;
             if (j + 1 == n_prev) st <= (bg_cfg_pkg::LearnBias != 0) ? S_U_B_RD : S_UPD_END;
@@ -1412,7 +1431,8 @@ module bg_core #(
           st <= S_U_W_RD;
         end
         S_U_B_RD: st <= S_U_B_MUL;
-        S_U_B_MUL: st <= S_U_B_T1;
+        S_U_B_MUL: st <= S_U_B_MW;
+        S_U_B_MW: st <= S_U_B_T1;
         S_U_B_T1, S_U_B_WR: begin
           if (st == S_U_B_T1) t1 <= t1_new;
           if (st == S_U_B_T1 && t1_new != 0) st <= S_U_B_LD;
@@ -1488,7 +1508,8 @@ module bg_core #(
           else if (i + 1 == n_sl) st <= S_SL_K_END;
           else begin i <= i + 1; st <= S_SL_C_RD; end
         end
-        S_SL_C_RMW: st <= S_SL_C_WR;
+        S_SL_C_RMW: st <= S_SL_C_MW;
+        S_SL_C_MW: st <= S_SL_C_WR;
         S_SL_C_WR: begin
           if (k + 1 == NOut) begin
             if (i + 1 == n_sl) st <= S_SL_K_END;
@@ -1506,8 +1527,10 @@ module bg_core #(
           end
         end
         S_SL_FB_RD: begin q_val <= q_rd; st <= S_SL_FB_MUL0; end  // read one state ahead
-        S_SL_FB_MUL0: st <= S_SL_FB_MUL;                          // B·Q into mul_q
-        S_SL_FB_MUL: st <= S_SL_FB_WR;                            // diff·ηs_m into mul_q
+        S_SL_FB_MUL0: st <= S_SL_FB_MW0;
+        S_SL_FB_MW0: st <= S_SL_FB_MUL;                           // B·Q into mul_q
+        S_SL_FB_MUL: st <= S_SL_FB_MW;
+        S_SL_FB_MW: st <= S_SL_FB_WR;                             // diff·ηs_m into mul_q
         S_SL_FB_WR: begin
           if (fbdraw) c_draws <= c_draws + 1;
           if (k + 1 == NOut) begin
