@@ -126,11 +126,11 @@ module bg_core #(
   // ------------------------------------------------------------------------------------------
   // Controller state
   // ------------------------------------------------------------------------------------------
-  typedef enum logic [5:0] {
+  typedef enum logic [6:0] {
     S_IDLE, S_CLR, S_ENC_RD, S_FWD_I, S_FWD_SUM, S_FWD_V, S_FWD_SOMA, S_LAYER_END,
     S_ERR_SOFT, S_ERR_DIV, S_ERR_DIVW, S_ERR_DO_RD, S_ERR_DO_WR, S_ERR_FB_I,
     S_ERR_FB_SUM, S_ERR_FB_WR, S_STEP_END, S_STEP_NEXT, S_HOLD,
-    S_K_RD, S_K_MUL, S_K_MW, S_K_MK, S_K_TK, S_K_WR,
+    S_K_RD, S_K_MUL, S_K_MW, S_K_MK, S_K_TK, S_K_KV, S_K_WR,
     S_U_RAST_RD, S_U_RAST, S_U_E_SEL, S_U_E_RD, S_U_W_RD, S_U_W_LD, S_U_W_SH, S_U_W_WR,
     S_U_B_RD, S_U_B_MUL, S_U_B_MW, S_U_B_T1, S_U_B_LD, S_U_B_SH, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
     S_SL_START, S_SL_LOAD, S_SL_CLR, S_SL_RST, S_SL_N_RD, S_SL_N_P, S_SL_N_M, S_SL_FWD_END, S_SL_C_RD,
@@ -217,7 +217,8 @@ module bg_core #(
   // 1-bit index of 1, where Verilator reads sp[1])
   logic [EUW-1:0] k_eu, fbk_eu;
   assign k_eu = EUW'(k);
-  logic sg_p_q, sg_m_q;            // σ±_k, registered in S_ERR_DO_RD for S_ERR_DO_WR
+  logic sg_p_q, sg_m_q;            // σ±_k: registered in S_ERR_DIV for the interneurons' step
+                                   // (S_ERR_DIVW), in S_ERR_DO_RD for S_ERR_DO_WR
   // the error unit's host addresses: 3·NOut <= 48, compared on the low 6 address bits
   logic [5:0] ea;
   logic ea_hi;                     // an address bit above those is set: no register
@@ -583,11 +584,12 @@ module bg_core #(
   // ------------------------------------------------------------------------------------------
   logic signed [TB-1:0] kern_new;
   logic signed [EbBits-1:0] eb_new;
-  logic kn_ld_mk, kn_ld_tk;         // the kernel's two product registers (bg_kernel_unit)
+  logic kn_ld_mk, kn_ld_tk, kn_ld_kv;  // the kernel's registers (bg_kernel_unit)
   assign kn_ld_mk = (st == S_K_MK);
   assign kn_ld_tk = (st == S_K_TK);
+  assign kn_ld_kv = (st == S_K_KV);
   bg_kernel_unit #(.EbBits(EbBits)) u_kernel (
-    .clk(clk), .ld_mk(kn_ld_mk), .ld_tk(kn_ld_tk), .rec(rc_rd[PB:0]), .k_next(kr_rd),
+    .clk(clk), .ld_mk(kn_ld_mk), .ld_tk(kn_ld_tk), .ld_kv(kn_ld_kv), .rec(rc_rd[PB:0]), .k_next(kr_rd),
     .eb_old(eb_rd), .last(t >= T - 1), .lyr(lyr),
     .m_o(kn_m), .k_o(kn_k), .mk_i(kn_mk), .kern_new(kern_new), .eb_new(eb_new));
 
@@ -702,7 +704,7 @@ module bg_core #(
   endfunction
   logic signed [EB-1:0] e_nup, e_num;  // the new u± (saturated to E_bits)
   logic e_sp, e_sm;                // the interneurons' new spikes σ±
-  assign {e_sm, e_sp, e_num, e_nup} = err_step(e_rd, sp[k_eu], sm[k_eu], div_q,
+  assign {e_sm, e_sp, e_num, e_nup} = err_step(e_rd, sg_p_q, sg_m_q, div_q,
                                                k == $signed(32'(label)));
 
   logic any_sg;
@@ -1295,7 +1297,10 @@ module bg_core #(
           if (k + 1 == NOut) begin k <= 0; st <= S_ERR_DIV; end
           else k <= k + 1;
         end
-        S_ERR_DIV: st <= S_ERR_DIVW;
+        S_ERR_DIV: begin                         // σ± of k for S_ERR_DIVW
+          sg_p_q <= sp[k_eu]; sg_m_q <= sm[k_eu];
+          st <= S_ERR_DIVW;
+        end
         S_ERR_DIVW: begin                        // p_k, ε_k, then the interneurons of k
           if (div_done) begin                    // u± written through the memory port
             sp[k_eu] <= e_sp;
@@ -1361,7 +1366,8 @@ module bg_core #(
         S_K_MUL: st <= S_K_MW;
         S_K_MW: st <= S_K_MK;          // m·K(t+1) from the registered operands into mul_q
         S_K_MK: st <= S_K_TK;          // RND(m·K) registered (bg_kernel_unit)
-        S_K_TK: st <= S_K_WR;          // αt · RND(m·K) registered
+        S_K_TK: st <= S_K_KV;          // αt · RND(m·K) registered
+        S_K_KV: st <= S_K_WR;          // K(t) registered
         S_K_WR: begin
           if (i + 1 == n_cur) begin
             i <= 0;

@@ -5,13 +5,15 @@
 // multiplier (m and K(t+1) out, the product back); αt·(m·K) is (Tr_frac + 2) × (P_bits +
 // Tr_bits − P_frac + 1), αt a constant of the layer, on SB_MAC16s of its own. Both ends of that
 // product are registered, so no path runs through a multiplier: mk_q takes RND(m·K) (or K) in
-// the cycle ld_mk says, tk_q the product in the cycle ld_tk says; the sums come from tk_q.
+// the cycle ld_mk says, tk_q the product in the cycle ld_tk says, kv_q the new K(t) from tk_q
+// in the cycle ld_kv says; the running sum adds kv_q (two clock paths, not one).
 module bg_kernel_unit #(
   parameter int EbBits = 25                                // width of the eligibility sums
 ) (
   input  logic                                    clk,
   input  logic                                    ld_mk,     // mk_q <= RND(m·K) or K
   input  logic                                    ld_tk,     // tk_q <= αt · mk_q
+  input  logic                                    ld_kv,     // kv_q <= K(t) from tk_q
   input  logic [bg_cfg_pkg::PotBits:0]            rec,       // {g, m} of step t
   input  logic [bg_cfg_pkg::TraceBits-1:0]        k_next,    // K(t+1)
   input  logic [EbBits-1:0]                       eb_old,    // Σ K over the later steps
@@ -54,25 +56,29 @@ module bg_kernel_unit #(
     kn = lst ? '0 : kx;
     mk_of = (mfv == OneP) ? MkW'(kn) : MkW'(rnd(FXW'(mkp), PF));
   endfunction
-  // stage 3: K(t) from αt·mk, and the bias eligibility sum
-  function automatic logic [EbBits + TB - 1:0] kernel(
-      input logic g, input logic [EbBits-1:0] eb, input logic lst, input logic [2:0] ly,
-      input logic signed [MkW+TdW-1:0] tk);
-    logic signed [FXW-1:0] kv, ebv;
-    kv = sat(rnd(FXW'(tk), TF) + (g ? amp_tr(ly) : '0), TB);
-    ebv = lst ? '0 : FXW'($signed(eb));
-    kernel = {EbBits'(ebv + kv), TB'(kv)};
+  // stage 3: K(t) from αt·mk
+  function automatic logic [TB-1:0] kernel(input logic g, input logic [2:0] ly,
+                                           input logic signed [MkW+TdW-1:0] tk);
+    kernel = TB'(sat(rnd(FXW'(tk), TF) + (g ? amp_tr(ly) : '0), TB));
+  endfunction
+  // stage 4: the bias eligibility sum
+  function automatic logic [EbBits-1:0] eb_sum(input logic [EbBits-1:0] eb, input logic lst,
+                                               input logic signed [TB-1:0] kv);
+    eb_sum = EbBits'((lst ? '0 : FXW'($signed(eb))) + FXW'(kv));
   endfunction
 
   logic signed [MkW-1:0] mk_q;
   logic signed [TdW-1:0] td;
   logic signed [MkW+TdW-1:0] tk_q;
+  logic signed [TB-1:0] kv_q;
   assign td = TdW'(lsel(bg_cfg_pkg::TraceDecayTab, lyr, NL));
   always_ff @(posedge clk) begin
     if (ld_mk) mk_q <= mk_of(rec[PB-1:0], k_next, last, mk_i);
     if (ld_tk) tk_q <= td * mk_q;      // stage 2
+    if (ld_kv) kv_q <= kernel(rec[PB], lyr, tk_q);
   end
   assign m_o = rec[bg_cfg_pkg::PotBits-1:0];
   assign k_o = last ? '0 : k_next;
-  assign {eb_new, kern_new} = kernel(rec[PB], eb_old, last, lyr, tk_q);
+  assign kern_new = kv_q;
+  assign eb_new = eb_sum(eb_old, last, kv_q);
 endmodule

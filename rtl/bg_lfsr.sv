@@ -5,7 +5,9 @@
 // reads a stream's word the cycle before `load` takes it here, and writes `word` back to it
 // with every `step`, so the RAM always holds each stream's current state. `word` is the value
 // the next draw returns and the state after it. The controller never loads and steps in the
-// same cycle. (Five state registers and a 5:1 multiplexer in front of the generator cost 182
+// same cycle. The register holds `word` itself, the state's successor, so the draw comes from a
+// flip-flop with no logic in front of the units that use it; a load or a step computes the
+// successor of the state it takes. (Five state registers and a 5:1 multiplexer in front of the generator cost 182
 // logic cells of the UP5K more, measured: docs/fpga.md.)
 module bg_lfsr (
   input  logic        clk,
@@ -22,10 +24,10 @@ module bg_lfsr (
     xorshift = y;
   endfunction
 
-  logic [31:0] state;
-  assign word = xorshift(state);
+  logic [31:0] word_q;             // xorshift(state)
+  assign word = word_q;
   always_ff @(posedge clk) begin
-    if (load) state <= load_val;
-    else if (step) state <= word;
+    if (load) word_q <= xorshift(load_val);
+    else if (step) word_q <= xorshift(word_q);
   end
 endmodule
