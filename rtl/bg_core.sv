@@ -135,7 +135,7 @@ module bg_core #(
     S_U_B_RD, S_U_B_MUL, S_U_B_MW, S_U_B_T1, S_U_B_LD, S_U_B_SH, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
     S_SL_START, S_SL_LOAD, S_SL_CLR, S_SL_RST, S_SL_N_RD, S_SL_N_P, S_SL_N_M, S_SL_FWD_END, S_SL_C_RD,
     S_SL_C_H, S_SL_C_RMW, S_SL_C_MW, S_SL_C_WR, S_SL_K_END, S_SL_FB_RD, S_SL_FB_MUL0,
-    S_SL_FB_MW0, S_SL_FB_MUL, S_SL_FB_MW, S_SL_FB_WR, S_SL_END, S_DONE
+    S_SL_FB_MW0, S_SL_FB_MUL, S_SL_FB_MW, S_SL_FB_ST, S_SL_FB_WR, S_SL_END, S_DONE
   } state_e;
 
   typedef logic signed [IW-1:0] ix_t;
@@ -172,9 +172,15 @@ module bg_core #(
   logic [RowW-1:0] prod_row;
   logic signed [AccW-1:0] acc;     // synaptic input sum
   logic v1, v2, first;             // FWD_SUM pipeline
-  logic first2;                    // FWD_SUM: first, one cycle later (α·keep reaches mul_q)
-  logic fwd_sum_end;               // the last cycle of S_FWD_SUM (no weight read in it)
-  assign fwd_sum_end = (st == S_FWD_SUM) && !first2 && a >= na_in && !v1 && !v2;
+  // The last cycle of S_FWD_SUM (no weight read in it, α·keep in mul_q): the cycle after one
+  // that is neither the first nor reads a weight (a >= na_in) nor has a weight in flight (v1),
+  // registered (sum_end_q) so the memories' controls start at a flip-flop; the third cycle at
+  // the earliest, the first whose mul_q holds the product of the operands of the first.
+  logic sum_end_q;
+  logic fwd_sum_end;
+  assign fwd_sum_end = (st == S_FWD_SUM) && sum_end_q;
+  always_ff @(posedge clk)
+    sum_end_q <= (st == S_FWD_SUM) && !sum_end_q && !first && a >= na_in && !v1;
   ix_t ie, iw, wi;                 // streams: index read this cycle, index written, weight index
   logic pv;                        // streams: the data of element iw is in the RAM outputs
   ix_t iwa;                        // weight stream: the element whose operands are registered
@@ -487,7 +493,7 @@ module bg_core #(
   // multiplier: the operands chosen in one state are a product in mul_q two states later. The
   // soma's α·keep (operands throughout S_FWD_SUM, which lasts at least three cycles, used in its
   // last); the kernel's m·K(t+1) (S_K_MUL, in mul_q in S_K_MK); the feedback step's B·Q
-  // (S_SL_FB_MUL0, in S_SL_FB_MUL) and diff·ηs_m (S_SL_FB_MUL, in S_SL_FB_WR); the sleep
+  // (S_SL_FB_MUL0, in S_SL_FB_MUL) and diff·ηs_m (S_SL_FB_MUL, in S_SL_FB_ST); the sleep
   // unit's h·o (S_SL_C_RMW, in S_SL_C_WR); else the update's δ·SAT(e): the weight stream
   // S_U_W_RD, two stages deeper (pva/iwa, pv2/iw2), and the bias pass (S_U_B_MUL, in
   // S_U_B_T1). The states S_*_MW between are the product's cycle. Both registers hold while a
@@ -617,13 +623,14 @@ module bg_core #(
   // Sleep unit, feedback step (feedback_step in bg_sleep_unit.c):
   // B += ROUND((SAT(C)·2^Bf − RND(B·Q, log2 K))·ηs)
   // ------------------------------------------------------------------------------------------
-  logic [FBBITS-1:0] fbnew;
-  logic fbdraw;
+  logic [FBBITS-1:0] fbnew, fbnew_q;
+  logic fbdraw, fbdraw_q;          // registered in S_SL_FB_ST, written in S_SL_FB_WR
   bg_feedback_unit #(.FbBits(FBBITS), .CBits(CBits), .QBits(QBits), .DW(FbDW),
                      .EtaBits(FbEtaBits)) u_feedback (
     .b_word(fb_rd), .c_word(c_rd), .lyr(lyr), .b_o(fu_b), .bq_i(fu_bq), .diff_o(fu_diff),
     .p_i(fu_p),
     .u(rng_w), .b_new(fbnew), .draw(fbdraw));
+  always_ff @(posedge clk) if (st == S_SL_FB_ST) {fbdraw_q, fbnew_q} <= {fbdraw, fbnew};
 
   // ------------------------------------------------------------------------------------------
   // Error unit: softmax of the running counts through the LUT (BG(error_unit_step))
@@ -1045,8 +1052,8 @@ module bg_core #(
         fb_re = 1;
       end
       S_SL_FB_WR: begin
-        fb_we = 1; fb_wd = fbnew;
-        rng_step = fbdraw;
+        fb_we = 1; fb_wd = fbnew_q;
+        rng_step = fbdraw_q;
         q_re = 1;   // Q of the next step
       end
       default: ;
@@ -1254,11 +1261,10 @@ module bg_core #(
           else st <= S_STEP_END;
         end
         S_FWD_I: begin
-          a <= 0; v1 <= 1'b0; v2 <= 1'b0; first <= 1'b1; first2 <= 1'b1;
+          a <= 0; v1 <= 1'b0; v2 <= 1'b0; first <= 1'b1;
           st <= S_FWD_SUM;
         end
         S_FWD_SUM: begin
-          first2 <= first;
           if (first) begin
             acc <= (bg_cfg_pkg::LearnBias != 0 && !noise_layer) ? w_of(b_rd, lyr) : '0;
             first <= 1'b0;
@@ -1536,9 +1542,10 @@ module bg_core #(
         S_SL_FB_MUL0: st <= S_SL_FB_MW0;
         S_SL_FB_MW0: st <= S_SL_FB_MUL;                           // B·Q into mul_q
         S_SL_FB_MUL: st <= S_SL_FB_MW;
-        S_SL_FB_MW: st <= S_SL_FB_WR;                             // diff·ηs_m into mul_q
+        S_SL_FB_MW: st <= S_SL_FB_ST;                             // diff·ηs_m into mul_q
+        S_SL_FB_ST: st <= S_SL_FB_WR;                             // the new B registered
         S_SL_FB_WR: begin
-          if (fbdraw) c_draws <= c_draws + 1;
+          if (fbdraw_q) c_draws <= c_draws + 1;
           if (k + 1 == NOut) begin
             k <= 0;
             if (i + 1 == n_sl) begin

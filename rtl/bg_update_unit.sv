@@ -4,9 +4,11 @@
 // w' = SAT(w − ROUND(t1·η_m, η_sh + U − W_frac)) with nearest or stochastic rounding; `draw`
 // says the word u of the rounding stream was consumed. Combinational. δ·e is D_bits × Tr_bits,
 // on the core's shared multiplier (δ and SAT(e) out, the product back); t1·η_m is AccBits × 16
-// (η_m < 2^15, bg_net_eta_q). The shift by sh = η_sh + U − W_frac (η_sh a register) is not a
-// barrel shifter: `load` takes p = t1·η_m into a register with 32 fraction bits, which shifts
-// right by 8 bits per cycle (the bits shifted out kept as a sticky bit) for floor(sh/8) cycles;
+// (η_m < 2^15, bg_net_eta_q): one SB_MAC16 per 16 bits of t1, each product registered in its
+// SB_MAC16 every cycle (pp_q), so the cycle after `load` adds them (t1 is valid from `load`
+// on). The shift by sh = η_sh + U − W_frac (η_sh a register) is not a
+// barrel shifter: the cycle after `load` takes p = t1·η_m into a register with 32 fraction bits,
+// which shifts right by 8 bits per cycle (the bits shifted out kept as a sticky bit) for floor(sh/8) cycles;
 // the last sh mod 8 bits are a 3-level shifter on the window of it that matters. The new word
 // is computed in the cycle of `done` (the stored word and the rounding word on the inputs then)
 // and registered: w_new and draw are valid the cycle after `done`, so the rounding, the
@@ -72,10 +74,30 @@ module bg_update_unit #(
   logic [SW-4:0] cnt_q;                                     // byte shifts still to go
   logic big_q;                                              // sh > 100: the result is the sign
   logic [2:0] r_q;                                          // sh mod 8, shifted in step2
-  assign p = t1 * $signed({1'b0, eta_m});
+  // p = Σ_c pp_c·2^(16c): the chunks of t1 below its top one unsigned, the top one signed
+  localparam int NCh = (AccBits + 15) / 16;
+  logic signed [PW-1:0] p_sum [0:NCh] /* verilator split_var */;
+  assign p_sum[0] = '0;
+  genvar gc;
+  generate
+    for (gc = 0; gc < NCh; gc++) begin : g_pp
+      localparam int Lo = 16 * gc;
+      localparam int Hi = (gc == NCh - 1) ? AccBits : 16 * gc + 16;
+      logic signed [Hi-Lo+17:0] pp_q;
+      if (gc == NCh - 1) begin : g_top
+        always_ff @(posedge clk) pp_q <= $signed(t1[Hi-1:Lo]) * $signed({1'b0, eta_m});
+      end else begin : g_low
+        always_ff @(posedge clk) pp_q <= $signed({1'b0, t1[Hi-1:Lo]}) * $signed({1'b0, eta_m});
+      end
+      assign p_sum[gc + 1] = p_sum[gc] + (PW'(pp_q) <<< Lo);
+    end
+  endgenerate
+  assign p = p_sum[NCh];
+  logic load_d;                                             // the cycle after load: p is valid
+  always_ff @(posedge clk) load_d <= load;
   assign sh = SW'(32'(eta_sh) + UF - lsel(bg_cfg_pkg::WFracTab, lyr, NL));
   always_ff @(posedge clk) begin
-    if (load) begin
+    if (load_d) begin
       x_q <= $signed({p, 32'd0});
       sticky_q <= 1'b0;
       cnt_q <= sh[SW-1:3];
@@ -87,7 +109,7 @@ module bg_update_unit #(
       cnt_q <= cnt_q - 1'b1;
     end
   end
-  assign done = !load && (cnt_q == '0);
+  assign done = !load && !load_d && (cnt_q == '0);
 
   // The last sh mod 8 bits, the quotient, the remainder's top 32 bits, the new word. w_new is
   // SAT(w − q) to the layer's width (<= WBits), so q only matters up to ±2^(WBits+1): beyond,
