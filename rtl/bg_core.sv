@@ -183,8 +183,8 @@ module bg_core #(
     sum_end_q <= (st == S_FWD_SUM) && !sum_end_q && !first && a >= na_in && !v1;
   ix_t ie, iw, wi;                 // streams: index read this cycle, index written, weight index
   logic pv;                        // streams: the data of element iw is in the RAM outputs
-  ix_t iwa;                        // weight stream: the element whose operands are registered
-  logic pva;                       // weight stream: mul_aq/mul_bq hold element iwa's operands
+  ix_t iwa;                        // weight stream: the element whose operands are registered;
+  logic pva;                       // encoder: the pixel whose spike bit is in enc_q
   ix_t iw2;                        // weight stream: the element whose product is in mul_q
   logic pv2;                       // weight stream: mul_q holds the product of element iw2
   logic sgn2;
@@ -762,7 +762,7 @@ module bg_core #(
 
   // input encoder: x = r16 < pixel·257 (BG(input_encoder_step)); the eval stream when inferring
   logic [31:0] enc_word;
-  logic enc_x;
+  logic enc_x, enc_q;              // the spike bit of pixel iw, and of iwa (registered)
   assign enc_word = rng_w;
   // while the host owns the core nothing draws, and the selected stream is the one whose seed
   // word cfg_addr names, so its state is read through the generator's own multiplexer
@@ -839,10 +839,10 @@ module bg_core #(
   always_comb begin
     kn = (k + 1 == NOut) ? AW'(0) : AW'(k + 1);
     r_rbase = (st == S_ENC_RD) ? 0 : (st == S_U_RAST_RD) ? rbase_prev : rbase;
-    r_rix = (st == S_ENC_RD) ? ie : (st == S_U_RAST_RD) ? j : IW'(i);
+    r_rix = (st == S_ENC_RD) ? iw : (st == S_U_RAST_RD) ? j : IW'(i);
     r_rda = AW'(r_rbase) + AW'(r_rix);
     r_wbase = (st == S_CLR || st == S_ENC_RD) ? 0 : rbase;
-    r_wix = (st == S_CLR) ? idx : (st == S_ENC_RD) ? iw : IW'(i);
+    r_wix = (st == S_CLR) ? idx : (st == S_ENC_RD) ? iwa : IW'(i);
     r_wra = AW'(r_wbase) + AW'(r_wix);
     er_rbase = (st == S_U_E_RD || st == S_U_W_RD) ? 0 :
                (st == S_SL_C_H || st == S_SL_C_WR || (st == S_FWD_I && sleep_fwd)) ? ErO : ErCnt;
@@ -875,12 +875,12 @@ module bg_core #(
   // decoder of t for both writers
   logic [T-1:0] r_set;
   logic r_bit;
-  assign r_bit = (st == S_ENC_RD) ? enc_x : so_s;
+  assign r_bit = (st == S_ENC_RD) ? enc_q : so_s;
   assign r_set = r_rd | (T'(r_bit) << t);
   // the spike-list producer: the encoder, a soma with a next layer, or the sleep noise
   logic [ListBits-1:0] list_push;
   logic list_we;
-  assign list_we = (st == S_ENC_RD && pv && enc_x) || (st == S_FWD_SOMA && so_s && l < LL) ||
+  assign list_we = (st == S_ENC_RD && pva && enc_q) || (st == S_FWD_SOMA && so_s && l < LL) ||
                    (st == S_SL_N_RD && xi) || (st == S_SL_N_M);
   assign list_push = {st == S_SL_N_M, prod_row};
   always_comb begin
@@ -919,12 +919,10 @@ module bg_core #(
           er_we = 1;
         end
       end
-      S_ENC_RD: begin                // one pixel per cycle: read ie, draw and write iw
-        if (ie < NIn) begin pix_re = 1; r_re = 1; end
-        if (pv) begin
-          rng_step = 1;
-          r_we = 1;
-        end
+      S_ENC_RD: begin                // one pixel per cycle: read ie; draw for iw and read its
+        if (ie < NIn) pix_re = 1;    // raster word; write iwa's
+        if (pv) begin rng_step = 1; r_re = 1; end
+        if (pva) r_we = 1;
       end
       S_FWD_I: begin
         b_re = 1; n_re = 1;
@@ -1233,17 +1231,20 @@ module bg_core #(
           idx <= idx + 1;
           if (idx + 1 >= ((NW > RW) ? NW : RW)) begin
             t <= 0; l <= 0; i <= 0; na_out <= 0; prod_row <= RowW'(WBase1);
-            ie <= 0; pv <= 1'b0; st <= S_ENC_RD;
+            ie <= 0; pv <= 1'b0; pva <= 1'b0; st <= S_ENC_RD;
           end
         end
         S_ENC_RD: begin
           pv <= (ie < NIn);
           iw <= ie;
           if (ie < NIn) ie <= ie + 1;
-          if (pv) begin
-            if (enc_x) na_out <= na_out + 1;
+          pva <= pv;
+          iwa <= iw;
+          enc_q <= enc_x;
+          if (pva) begin
+            if (enc_q) na_out <= na_out + 1;
             prod_row <= row_next;
-            if (ie >= NIn) st <= S_LAYER_END;      // the last pixel is written this cycle
+            if (ie >= NIn && !pv) st <= S_LAYER_END;   // the last pixel is written this cycle
           end
         end
         S_LAYER_END: begin
@@ -1363,7 +1364,7 @@ module bg_core #(
             if (mode == M_TRAIN) begin l <= 1; t <= TIW'(T - 1); st <= S_K_RD; end
             else st <= S_DONE;
           end else begin
-            t <= t + 1; ie <= 0; pv <= 1'b0; st <= S_ENC_RD;
+            t <= t + 1; ie <= 0; pv <= 1'b0; pva <= 1'b0; st <= S_ENC_RD;
           end
         end
         S_HOLD: if (chk_go) st <= st_after_hold;
