@@ -130,8 +130,8 @@ module bg_core #(
     S_IDLE, S_CLR, S_ENC_RD, S_FWD_I, S_FWD_SUM, S_FWD_V, S_FWD_SOMA, S_LAYER_END,
     S_ERR_SOFT, S_ERR_DIV, S_ERR_DIVW, S_ERR_DO_RD, S_ERR_DO_WR, S_ERR_FB_I,
     S_ERR_FB_SUM, S_ERR_FB_WR, S_STEP_END, S_STEP_NEXT, S_HOLD,
-    S_K_RD, S_K_MUL, S_K_MW, S_K_MK, S_K_TK, S_K_KV, S_K_WR,
-    S_U_RAST_RD, S_U_RAST, S_U_E_SEL, S_U_E_RD, S_U_W_RD, S_U_W_LD, S_U_W_SH, S_U_W_WR,
+    S_K_T, S_K_RD, S_K_MUL, S_K_MW, S_K_MK, S_K_TK, S_K_KV, S_K_WR,
+    S_U_RAST_RD, S_U_RAST, S_U_E_SEL, S_U_E_TN, S_U_E_RD, S_U_W_RD, S_U_W_LD, S_U_W_SH, S_U_W_WR,
     S_U_B_RD, S_U_B_MUL, S_U_B_MW, S_U_B_T1, S_U_B_LD, S_U_B_SH, S_U_B_WR, S_UPD_END, S_AFTER_UPD,
     S_SL_START, S_SL_LOAD, S_SL_CLR, S_SL_RST, S_SL_N_RD, S_SL_N_P, S_SL_N_M, S_SL_FWD_END, S_SL_C_RD,
     S_SL_C_H, S_SL_C_RMW, S_SL_C_MW, S_SL_C_WR, S_SL_K_END, S_SL_FB_RD, S_SL_FB_MUL0,
@@ -803,14 +803,18 @@ module bg_core #(
   // Shared address terms (one adder chain each instead of one per state): the replay record of
   // (t, i) of layer l, at the spike time t_sel while the update sums eligibilities; the
   // correlation or feedback word (i, k), k = 0 while the error unit opens neuron i's row.
+  // The record's row t·n is registered (tn_q, in its SB_MAC16): a state that changes t, t_sel
+  // or the layer is followed by one that does not use it (S_K_T, S_U_E_TN).
   logic [AW-1:0] rec_a, ik, fb_ik;
   logic [TW-1:0] tsel_q;           // update: t_sel of the pass, registered in S_U_E_SEL
   logic [TW-1:0] rec_t;            // the record's timestep (unsigned: t is a signed counter)
   logic [NCW-1:0] rec_n;
+  logic [AW-1:0] tn_q;
+  always_ff @(posedge clk) tn_q <= AW'(rec_t) * AW'(rec_n);
   always_comb begin
-    rec_t = TW'((st == S_U_E_RD) ? 32'(tsel_q) : 32'(t));
+    rec_t = TW'((st == S_U_E_TN || st == S_U_E_RD) ? 32'(tsel_q) : 32'(t));
     rec_n = NCW'(n_cur);
-    rec_a = AW'(recbase) + AW'(rec_t) * AW'(rec_n) + AW'((st == S_U_E_RD) ? ie : i);
+    rec_a = AW'(recbase) + tn_q + AW'((st == S_U_E_RD) ? ie : i);
     ik = times_nout(IW'(i)) + ((st == S_ERR_FB_I) ? AW'(0) : AW'(k));
     fb_ik = AW'((st == S_SL_FB_RD || st == S_SL_FB_WR) ? fbbase_sl : fbbase) + ik;
   end
@@ -1361,7 +1365,7 @@ module bg_core #(
         S_STEP_NEXT: begin
           l <= 0; i <= 0; na_out <= 0; prod_row <= RowW'(WBase1);
           if (t + 1 == T) begin
-            if (mode == M_TRAIN) begin l <= 1; t <= TIW'(T - 1); st <= S_K_RD; end
+            if (mode == M_TRAIN) begin l <= 1; t <= TIW'(T - 1); st <= S_K_T; end
             else st <= S_DONE;
           end else begin
             t <= t + 1; ie <= 0; pv <= 1'b0; pva <= 1'b0; st <= S_ENC_RD;
@@ -1369,6 +1373,7 @@ module bg_core #(
         end
         S_HOLD: if (chk_go) st <= st_after_hold;
         // learning engine: backward kernel of layer l, t = T-1 ... 0
+        S_K_T: st <= S_K_RD;           // a new t or layer: t·n into tn_q
         S_K_RD: st <= S_K_MUL;
         S_K_MUL: st <= S_K_MW;
         S_K_MW: st <= S_K_MK;          // m·K(t+1) from the registered operands into mul_q
@@ -1379,7 +1384,7 @@ module bg_core #(
           if (i + 1 == n_cur) begin
             i <= 0;
             if (t == 0) begin j <= 0; prod_row <= wbase; st <= S_U_RAST_RD; end
-            else begin t <= TIW'(t - 1); st <= S_K_RD; end
+            else begin t <= TIW'(t - 1); st <= S_K_T; end
           end else begin
             i <= i + 1; st <= S_K_RD;
           end
@@ -1401,7 +1406,8 @@ module bg_core #(
         end
         // the pass's spike time, registered: the record address's product then starts at a
         // register (the lowest set bit of the spike word is a chain of T LUT levels)
-        S_U_E_SEL: begin tsel_q <= t_sel; st <= S_U_E_RD; end
+        S_U_E_SEL: begin tsel_q <= t_sel; st <= S_U_E_TN; end
+        S_U_E_TN: st <= S_U_E_RD;      // t_sel·n into tn_q
         S_U_E_RD: begin
           pv <= (ie < n_cur);
           iw <= ie;
@@ -1464,7 +1470,7 @@ module bg_core #(
               chk_kind <= 4'd2; chk_t <= 16'(T); st_after_hold <= S_AFTER_UPD; st <= S_HOLD;
             end else st <= S_AFTER_UPD;
           end else begin
-            l <= l + 1; t <= TIW'(T - 1); st <= S_K_RD;
+            l <= l + 1; t <= TIW'(T - 1); st <= S_K_T;
           end
         end
         S_AFTER_UPD: st <= (since_sleep == 32'd0 && bg_cfg_pkg::SleepEnabled != 0) ? S_SL_LOAD
