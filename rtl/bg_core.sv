@@ -285,13 +285,14 @@ module bg_core #(
   logic n_re, n_we; logic [AW-1:0] n_ra, n_wa; logic [NstBits-1:0] n_wd, n_rd;
   logic d_re, d_we; logic [AW-1:0] d_ra, d_wa; logic [DB-1:0] d_wd, d_rd;
   logic r_re, r_we; logic [AW-1:0] r_ra, r_wa; logic [T-1:0] r_wd, r_rd;
-  logic rc_re, rc_we; logic [AW-1:0] rc_ra, rc_wa; logic [RecBits-1:0] rc_wd, rc_rd;
+  // (the records and C: one address for the read and the write, in the single-port memory)
+  logic rc_re, rc_we; logic [AW-1:0] rc_a; logic [RecBits-1:0] rc_wd, rc_rd;
   logic kr_re, kr_we; logic [AW-1:0] kr_ra, kr_wa; logic [TB-1:0] kr_wd, kr_rd;
   logic eb_re, eb_we; logic [AW-1:0] eb_ra, eb_wa; logic [EbBits-1:0] eb_wd, eb_rd;
   logic er_re, er_we; logic [AW-1:0] er_ra, er_wa; logic [ErW-1:0] er_wd, er_rd;
   logic l_re [0:1], l_we [0:1]; logic [AW-1:0] l_ra [0:1], l_wa [0:1];
   logic [ListBits-1:0] l_wd [0:1], l_rd [0:1];
-  logic c_re, c_we; logic [AW-1:0] c_ra, c_wa; logic [CBits-1:0] c_wd, c_rd;
+  logic c_re, c_we; logic [AW-1:0] c_a; logic [CBits-1:0] c_wd, c_rd;
   logic h_re, h_we; logic [AW-1:0] h_ra, h_wa; logic [HBits-1:0] h_wd, h_rd;
   // the error interneurons' potentials {u-, u+} of one output, a word of the single-port memory
   logic e_re, e_we; logic [AW-1:0] e_ra, e_wa; logic [2*EB-1:0] e_wd, e_rd;
@@ -385,34 +386,54 @@ module bg_core #(
   assign c_rd = m_rd[CBits-1:0];
   assign e_rd = m_rd[2*EB-1:0];
   assign q_rd = m_rd[QBits-1:0];
-  // the merged port: a lane address (weights, pixels) or a word address (records, C)
+  // The merged port: a lane address (weights, pixels) or a word address (records, C). The
+  // region it serves in a cycle follows from registers alone (rs_*: the state, and the host's
+  // select while the host owns the memories): every state accesses at most one region, but
+  // S_FWD_SUM, whose last cycle may read Q_k, and S_FWD_SOMA, which writes a record or Q_k
+  // as sleep_fwd says. So the address and data multiplexers wait for no enable (within a region
+  // the read and write addresses differ only in states that do one of the two); the enables
+  // only gate the access (m_en, m_we).
   logic [AW-1:0] m_la;             // lane address of a weight or pixel access in its region
   logic m_lane_acc;
+  logic rs_w, rs_pix, rs_rec, rs_e, rs_q, sum_q_rd;   // the region (C when none of these)
+  always_comb begin
+    sum_q_rd = sum_end_q && sleep_fwd && l == LL;
+    rs_w = host ? hm_sel == SelW
+                : (st == S_FWD_SUM && !sum_q_rd) || st == S_U_W_RD || st == S_U_W_WR;
+    rs_pix = host ? hm_sel == SelPix : st == S_ENC_RD;
+    rs_rec = host ? (hm_sel == SelRec || hm_sel == SelK)
+                  : (st == S_FWD_SOMA && !sleep_fwd) || st == S_K_RD || st == S_K_WR ||
+                    st == S_U_E_RD;
+    rs_e = host ? hm_sel == SelErr : st == S_CLR || st == S_ERR_DIV || st == S_ERR_DIVW;
+    rs_q = !host && ((st == S_FWD_SUM && sum_q_rd) || (st == S_FWD_SOMA && sleep_fwd) ||
+                     st == S_SL_RST || st == S_SL_K_END || st == S_SL_FB_WR);
+  end
   always_comb begin
     m_lane_acc = w_en || pix_re || pix_we;
-    m_la = w_en ? w_a : (pix_we ? pix_wa : pix_ra);
+    m_la = rs_w ? w_a : (pix_we ? pix_wa : pix_ra);
     m_en = m_lane_acc || rc_re || rc_we || c_re || c_we || e_re || e_we || q_re || q_we;
     m_we = w_we || pix_we || rc_we || c_we || e_we || q_we;
     m_lane_we = '1;
     m_wd = '0;
-    if (m_lane_acc) begin
-      m_a = w_en ? MA'(m_la >> LgWPW)
+    if (rs_w || rs_pix) begin
+      m_a = rs_w ? MA'(m_la >> LgWPW)
                  : region(MA'(PixOff), MA'(m_la >> LgWPW), mask_of(NPixW));
       for (int q = 0; q < MemW / LaneW; q++) begin
         m_lane_we[q] = (q < WPW) && (WPW == 1 || LG'(q) == m_la[LG-1:0]);
-        m_wd[LaneW * q +: LaneW] = w_en ? LaneW'(w_wd) : LaneW'(pix_wd);
+        m_wd[LaneW * q +: LaneW] = rs_w ? LaneW'(w_wd) : LaneW'(pix_wd);
       end
-    end else if (rc_re || rc_we) begin
-      m_a = region(MA'(RecOff), MA'(rc_we ? rc_wa : rc_ra), mask_of(RECW));
+    end else if (rs_rec) begin
+      m_a = region(MA'(RecOff), MA'(rc_a), mask_of(RECW));
       m_wd = MemW'(rc_wd);
-    end else if (e_re || e_we) begin
-      m_a = region(MA'(EOff), MA'(e_we ? e_wa : e_ra), mask_of(NOut));
+    end else if (rs_e) begin
+      m_a = region(MA'(EOff), MA'((st == S_CLR) ? e_wa : e_ra), mask_of(NOut));
       m_wd = MemW'(e_wd);
-    end else if (q_re || q_we) begin
-      m_a = region(MA'(QOff), MA'(q_we ? q_wa : q_ra), mask_of(NOut));
+    end else if (rs_q) begin
+      m_a = region(MA'(QOff), MA'((st == S_FWD_SOMA || st == S_SL_RST) ? q_wa : q_ra),
+                   mask_of(NOut));
       m_wd = MemW'(q_wd);
     end else begin
-      m_a = region(MA'(COff), MA'(c_we ? c_wa : c_ra), mask_of(CWords));
+      m_a = region(MA'(COff), MA'(c_a), mask_of(CWords));
       m_wd = MemW'(c_wd);
     end
   end
@@ -895,11 +916,11 @@ module bg_core #(
     n_re = 0; n_we = 0; n_ra = nw_a; n_wa = nw_a; n_wd = '0;
     d_re = 0; d_we = 0; d_ra = nw_a; d_wa = nw_a; d_wd = '0;
     r_re = 0; r_we = 0; r_ra = r_rda; r_wa = r_wra; r_wd = r_set;
-    rc_re = 0; rc_we = 0; rc_ra = rec_a; rc_wa = rec_a; rc_wd = '0;
+    rc_re = 0; rc_we = 0; rc_a = rec_a; rc_wd = '0;
     kr_re = 0; kr_we = 0; kr_ra = AW'(i); kr_wa = AW'(i); kr_wd = '0;
     eb_re = 0; eb_we = 0; eb_ra = nw_a; eb_wa = nw_a; eb_wd = '0;
     er_re = 0; er_we = 0; er_ra = er_rda; er_wa = er_wra; er_wd = '0;
-    c_re = 0; c_we = 0; c_ra = ik; c_wa = (st == S_SL_CLR) ? AW'(idx) : ik; c_wd = '0;
+    c_re = 0; c_we = 0; c_a = (st == S_SL_CLR) ? AW'(idx) : ik; c_wd = '0;
     h_re = 0; h_we = 0; h_ra = AW'(i); h_wa = (st == S_SL_RST) ? AW'(idx) : AW'(i); h_wd = '0;
     e_re = 0; e_we = 0; e_ra = AW'(k); e_wa = (st == S_CLR) ? AW'(idx) : AW'(k); e_wd = '0;
     q_re = 0; q_we = 0; q_wd = '0;
@@ -1090,9 +1111,9 @@ module bg_core #(
                     d_wd = DB'(hm_wdata); end
         SelRast: if (HostState != 0) begin r_re = hm_re; r_ra = hm_addr; r_we = hm_we; r_wa = hm_addr;
                        r_wd = T'(hm_wdata); end
-        SelRec: if (HostState != 0) begin rc_re = hm_re; rc_ra = hm_addr; rc_we = hm_we; rc_wa = hm_addr;
+        SelRec: if (HostState != 0) begin rc_re = hm_re; rc_a = hm_addr; rc_we = hm_we;
                       rc_wd = RecBits'(hm_wdata); end
-        SelK: if (HostState != 0) begin rc_re = hm_re; rc_ra = hm_addr; rc_we = hm_we; rc_wa = hm_addr;
+        SelK: if (HostState != 0) begin rc_re = hm_re; rc_a = hm_addr; rc_we = hm_we;
                     rc_wd = RecBits'(TB'(hm_wdata)); end
         SelErr: if (HostState != 0) begin  // u± in the single-port memory, c_k in u_erow
           e_re = hm_re && ea_u; e_ra = AW'(eu);
