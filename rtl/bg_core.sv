@@ -712,19 +712,29 @@ module bg_core #(
     .clk(clk), .rst_n(rst_n), .start(div_start), .num((2 * EF + 1)'(soft_k) << EF),
     .den(e_sum), .done(div_done), .quot(div_q));
   // the interneurons of output k once p_k is known (S_ERR_DIVW): u± from the word read in
-  // S_ERR_DIV, the new u± (written back) and σ± (registered)
+  // S_ERR_DIV, the new u± (written back) and σ± (registered). u± + ε with ε = p_k − [k is the
+  // label]: everything but p_k is summed while the divider works (err_pre, registered in every
+  // cycle: the divider is done in the second cycle of S_ERR_DIVW at the earliest, the word and
+  // σ± are there from its first), so the cycle of `done` adds only p_k.
   // u± > the threshold, tested on the unsaturated sum (the same answer while the threshold is
   // within u±'s range short of its largest value; one carry chain off the flags' path)
   localparam bit ThrBelowMax = bg_cfg_pkg::ErrorThreshold < (1 << (EB - 1)) - 1 &&
                                bg_cfg_pkg::ErrorThreshold >= -(1 << (EB - 1));
-  function automatic logic [2*EB+1:0] err_step(input logic [2*EB-1:0] w, input logic s_p,
-                                                 input logic s_m, input logic [EF:0] q,
-                                                 input logic is_label);
-    logic signed [ErrW-1:0] eps, thr, xp, xm, nup, num;
-    eps = ErrW'($signed({1'b0, q})) - (is_label ? $signed(ErrW'(1)) <<< EF : $signed(ErrW'(0)));
+  function automatic logic [2*ErrW-1:0] err_pre(input logic [2*EB-1:0] w, input logic s_p,
+                                                input logic s_m, input logic is_label);
+    logic signed [ErrW-1:0] lab, thr, xp, xm;
+    lab = is_label ? $signed(ErrW'(1)) <<< EF : $signed(ErrW'(0));
     thr = $signed(ErrW'(bg_cfg_pkg::ErrorThreshold));
-    xp = ErrW'($signed(w[EB-1:0])) - (s_p ? thr : $signed(ErrW'(0))) + eps;
-    xm = ErrW'($signed(w[2*EB-1:EB])) - (s_m ? thr : $signed(ErrW'(0))) - eps;
+    xp = ErrW'($signed(w[EB-1:0])) - (s_p ? thr : $signed(ErrW'(0))) - lab;
+    xm = ErrW'($signed(w[2*EB-1:EB])) - (s_m ? thr : $signed(ErrW'(0))) + lab;
+    err_pre = {xm, xp};
+  endfunction
+  function automatic logic [2*EB+1:0] err_step(input logic [2*ErrW-1:0] pre,
+                                                 input logic [EF:0] q);
+    logic signed [ErrW-1:0] thr, xp, xm, nup, num;
+    thr = $signed(ErrW'(bg_cfg_pkg::ErrorThreshold));
+    xp = $signed(pre[ErrW-1:0]) + ErrW'($signed({1'b0, q}));
+    xm = $signed(pre[2*ErrW-1:ErrW]) - ErrW'($signed({1'b0, q}));
     nup = ErrW'(sat(FXW'(xp), EB));
     num = ErrW'(sat(FXW'(xm), EB));
     err_step = {ThrBelowMax ? xm > thr : num > thr, ThrBelowMax ? xp > thr : nup > thr, EB'(num),
@@ -732,8 +742,9 @@ module bg_core #(
   endfunction
   logic signed [EB-1:0] e_nup, e_num;  // the new u± (saturated to E_bits)
   logic e_sp, e_sm;                // the interneurons' new spikes σ±
-  assign {e_sm, e_sp, e_num, e_nup} = err_step(e_rd, sg_p_q, sg_m_q, div_q,
-                                               k == $signed(32'(label)));
+  logic [2*ErrW-1:0] e_pre_q;
+  always_ff @(posedge clk) e_pre_q <= err_pre(e_rd, sg_p_q, sg_m_q, k == $signed(32'(label)));
+  assign {e_sm, e_sp, e_num, e_nup} = err_step(e_pre_q, div_q);
 
   logic any_sg;
   assign any_sg = any_c[NOut];

@@ -9,7 +9,8 @@
 // on). The shift by sh = η_sh + U − W_frac (η_sh a register) is not a
 // barrel shifter: the cycle after `load` takes p = t1·η_m into a register with 32 fraction bits,
 // which shifts right by 8 bits per cycle (the bits shifted out kept as a sticky bit) for floor(sh/8) cycles;
-// the last sh mod 8 bits are a 3-level shifter on the window of it that matters. The new word
+// the last sh mod 8 bits are a 3-level shifter on the window of it that matters, registered
+// (s1b_q) the cycle after the last byte shift. The new word
 // is computed in the cycle of `done` (the stored word and the rounding word on the inputs then)
 // and registered: w_new and draw are valid the cycle after `done`, so the rounding, the
 // addition and the saturation are one clock path and the memory's write multiplexer another
@@ -109,7 +110,12 @@ module bg_update_unit #(
       cnt_q <= cnt_q - 1'b1;
     end
   end
-  assign done = !load && !load_d && (cnt_q == '0);
+  // x_q is final (fin) from the cycle after the last byte shift; the cycle after that, the
+  // last sh mod 8 bits are shifted out of its window (ys_q, step1b) and `done` says so
+  logic fin, fin_q;
+  assign fin = !load && !load_d && (cnt_q == '0);
+  always_ff @(posedge clk) fin_q <= fin;
+  assign done = fin && fin_q;
 
   // The last sh mod 8 bits, the quotient, the remainder's top 32 bits, the new word. w_new is
   // SAT(w − q) to the layer's width (<= WBits), so q only matters up to ±2^(WBits+1): beyond,
@@ -134,27 +140,35 @@ module bg_update_unit #(
     for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = sat_n(x, tab(bg_cfg_pkg::WBitsTab, q));
     w_sat_n = r;
   endfunction
-  function automatic logic [WBits:0] step2(input logic [WBits-1:0] ww,
-                                           input logic signed [XW-1:0] xq, input logic stk,
-                                           input logic big, input logic [2:0] rr,
-                                           input logic [2:0] ly,
-                                           input logic [31:0] word);
-    logic signed [NW2-1:0] q, wv;
-    logic [31:0] frac;
+  // the window shifted by sh mod 8, whether q fits the window, whether the remainder is non-zero
+  localparam int YW = 32 + QL;                              // the window bits step2 uses
+  function automatic logic [YW+1:0] step1b(input logic signed [XW-1:0] xq, input logic stk,
+                                           input logic [2:0] rr);
     logic signed [XL-1:0] ys;
-    logic rem, dr, fits, hi_ok, inc;
+    logic rem, fits, hi_ok;
     // X's bits above the shifted slice all copy its sign bit: X = sext(slice)
     hi_ok = (xq[XW-1:XL-1] == '0) || (xq[XW-1:XL-1] == '1);
     ys = $signed(xq[XL-1:0]) >>> rr;
     fits = hi_ok && ((ys[XL-1:32+QL-1] == '0) || (ys[XL-1:32+QL-1] == '1));
     rem = stk || ((xq[7:0] & ~(8'hff << rr)) != 8'd0) || (ys[31:0] != 32'd0);
+    step1b = {rem, fits, ys[YW-1:0]};
+  endfunction
+  function automatic logic [WBits:0] step2(input logic [WBits-1:0] ww,
+                                           input logic [YW+1:0] s1b, input logic neg,
+                                           input logic big, input logic [2:0] ly,
+                                           input logic [31:0] word);
+    logic signed [NW2-1:0] q, wv;
+    logic [31:0] frac;
+    logic signed [YW-1:0] ys;
+    logic rem, dr, fits, inc;
+    {rem, fits, ys} = s1b;
     frac = ys[31:0];
     // floor(p/2^sh), or ±2^QL when it is beyond the window (then w − q saturates)
     q = fits ? NW2'($signed(ys[32+QL-1:32])) :
-        (xq[XW-1] ? -($signed(NW2'(1)) <<< QL) : ($signed(NW2'(1)) <<< QL));
+        (neg ? -($signed(NW2'(1)) <<< QL) : ($signed(NW2'(1)) <<< QL));
     dr = 1'b0;
     inc = 1'b0;                   // the rounding's + 1 to q
-    if (big) q = xq[XW-1] ? -$signed(NW2'(1)) : '0;
+    if (big) q = neg ? -$signed(NW2'(1)) : '0;
     else if (bg_cfg_pkg::LearnRounding != 0) begin
       dr = rem;
       inc = rem && word < frac;
@@ -167,5 +181,7 @@ module bg_update_unit #(
   assign d_o = d_word;
   assign e_o = TB'(sat(FXW'($signed(e_word)), TB));
   assign t1_new = step1(de_i);
-  always_ff @(posedge clk) {draw, w_new} <= step2(w_word, x_q, sticky_q, big_q, r_q, lyr, u);
+  logic [YW+1:0] s1b_q;
+  always_ff @(posedge clk) s1b_q <= step1b(x_q, sticky_q, r_q);
+  always_ff @(posedge clk) {draw, w_new} <= step2(w_word, s1b_q, x_q[XW-1], big_q, lyr, u);
 endmodule
