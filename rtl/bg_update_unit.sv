@@ -9,10 +9,10 @@
 // on). The shift by sh = η_sh + U − W_frac (η_sh a register) is not a
 // barrel shifter: the cycle after `load` takes p = t1·η_m into a register with 32 fraction bits,
 // which shifts right by 8 bits per cycle (the bits shifted out kept as a sticky bit) for floor(sh/8) cycles;
-// the last sh mod 8 bits are a 3-level shifter on the window of it that matters, registered
-// (s1b_q) the cycle after the last byte shift. The new word
-// is computed in the cycle of `done` (the stored word and the rounding word on the inputs then)
-// and registered: w_new and draw are valid the cycle after `done`, so the rounding, the
+// the last sh mod 8 bits are a 3-level shifter on the window of it that matters. The rounding's
+// decision is registered the cycle before `done` (the rounding word is the stream's next draw,
+// unchanged until the word is written). The new word is computed in the cycle of `done` (the
+// stored word on the input then) and registered: w_new and draw are valid the cycle after `done`, so the rounding, the
 // addition and the saturation are one clock path and the memory's write multiplexer another
 // (docs/fpga.md, "Fmax"; shifting by sh mod 8 at `load` instead measured 63 logic cells more
 // on mnist-fpga for the same Fmax). The result is the golden model's
@@ -110,8 +110,9 @@ module bg_update_unit #(
       cnt_q <= cnt_q - 1'b1;
     end
   end
-  // x_q is final (fin) from the cycle after the last byte shift; the cycle after that, the
-  // last sh mod 8 bits are shifted out of its window (ys_q, step1b) and `done` says so
+  // x_q is final (fin) from the cycle after the last byte shift; the rounding's decision is
+  // registered from it (rnd_q: the remainder's test against the rounding word, one carry chain),
+  // and the cycle after that `done` says so
   logic fin, fin_q;
   assign fin = !load && !load_d && (cnt_q == '0);
   always_ff @(posedge clk) fin_q <= fin;
@@ -140,39 +141,39 @@ module bg_update_unit #(
     for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = sat_n(x, tab(bg_cfg_pkg::WBitsTab, q));
     w_sat_n = r;
   endfunction
-  // the window shifted by sh mod 8, whether q fits the window, whether the remainder is non-zero
-  localparam int YW = 32 + QL;                              // the window bits step2 uses
-  function automatic logic [YW+1:0] step1b(input logic signed [XW-1:0] xq, input logic stk,
-                                           input logic [2:0] rr);
-    logic signed [XL-1:0] ys;
-    logic rem, fits, hi_ok;
-    // X's bits above the shifted slice all copy its sign bit: X = sext(slice)
-    hi_ok = (xq[XW-1:XL-1] == '0) || (xq[XW-1:XL-1] == '1);
-    ys = $signed(xq[XL-1:0]) >>> rr;
-    fits = hi_ok && ((ys[XL-1:32+QL-1] == '0) || (ys[XL-1:32+QL-1] == '1));
-    rem = stk || ((xq[7:0] & ~(8'hff << rr)) != 8'd0) || (ys[31:0] != 32'd0);
-    step1b = {rem, fits, ys[YW-1:0]};
-  endfunction
-  function automatic logic [WBits:0] step2(input logic [WBits-1:0] ww,
-                                           input logic [YW+1:0] s1b, input logic neg,
-                                           input logic big, input logic [2:0] ly,
-                                           input logic [31:0] word);
-    logic signed [NW2-1:0] q, wv;
+  // the rounding: {draw, + 1 to q}
+  function automatic logic [1:0] step_rnd(input logic [39:0] xl, input logic stk,
+                                          input logic big, input logic [2:0] rr,
+                                          input logic [31:0] word);
     logic [31:0] frac;
-    logic signed [YW-1:0] ys;
-    logic rem, dr, fits, inc;
-    {rem, fits, ys} = s1b;
-    frac = ys[31:0];
-    // floor(p/2^sh), or ±2^QL when it is beyond the window (then w − q saturates)
-    q = fits ? NW2'($signed(ys[32+QL-1:32])) :
-        (neg ? -($signed(NW2'(1)) <<< QL) : ($signed(NW2'(1)) <<< QL));
+    logic rem, dr, inc;
+    frac = 32'(xl >> rr);           // the remainder's top 32 bits
+    rem = stk || ((xl[7:0] & ~(8'hff << rr)) != 8'd0) || (frac != 32'd0);
     dr = 1'b0;
-    inc = 1'b0;                   // the rounding's + 1 to q
-    if (big) q = neg ? -$signed(NW2'(1)) : '0;
+    inc = 1'b0;
+    if (big) ;
     else if (bg_cfg_pkg::LearnRounding != 0) begin
       dr = rem;
       inc = rem && word < frac;
     end else inc = frac[31];
+    step_rnd = {dr, inc};
+  endfunction
+  function automatic logic [WBits:0] step2(input logic [WBits-1:0] ww,
+                                           input logic signed [XW-1:0] xq,
+                                           input logic big, input logic [2:0] rr,
+                                           input logic [2:0] ly, input logic [1:0] rd_inc);
+    logic signed [NW2-1:0] q, wv;
+    logic signed [XL-1:0] ys;
+    logic dr, fits, hi_ok, inc;
+    // X's bits above the shifted slice all copy its sign bit: X = sext(slice)
+    hi_ok = (xq[XW-1:XL-1] == '0) || (xq[XW-1:XL-1] == '1);
+    ys = $signed(xq[XL-1:0]) >>> rr;
+    fits = hi_ok && ((ys[XL-1:32+QL-1] == '0) || (ys[XL-1:32+QL-1] == '1));
+    // floor(p/2^sh), or ±2^QL when it is beyond the window (then w − q saturates)
+    q = fits ? NW2'($signed(ys[32+QL-1:32])) :
+        (xq[XW-1] ? -($signed(NW2'(1)) <<< QL) : ($signed(NW2'(1)) <<< QL));
+    if (big) q = xq[XW-1] ? -$signed(NW2'(1)) : '0;
+    {dr, inc} = rd_inc;           // the rounding's draw and + 1 to q (step_rnd, registered)
     wv = NW2'(w_ext(ww, ly));
     // w − (q + inc) = w + ~q + (1 − inc): one adder, the rounding in its carry
     step2 = {dr, WBits'(w_sat_n(wv + ~q + $signed(NW2'(!inc)), ly))};
@@ -181,7 +182,7 @@ module bg_update_unit #(
   assign d_o = d_word;
   assign e_o = TB'(sat(FXW'($signed(e_word)), TB));
   assign t1_new = step1(de_i);
-  logic [YW+1:0] s1b_q;
-  always_ff @(posedge clk) s1b_q <= step1b(x_q, sticky_q, r_q);
-  always_ff @(posedge clk) {draw, w_new} <= step2(w_word, s1b_q, x_q[XW-1], big_q, lyr, u);
+  logic [1:0] rnd_q;
+  always_ff @(posedge clk) rnd_q <= step_rnd(x_q[39:0], sticky_q, big_q, r_q, u);
+  always_ff @(posedge clk) {draw, w_new} <= step2(w_word, x_q, big_q, r_q, lyr, rnd_q);
 endmodule
