@@ -181,7 +181,7 @@ module bg_core #(
   assign fwd_sum_end = (st == S_FWD_SUM) && sum_end_q;
   always_ff @(posedge clk)
     sum_end_q <= (st == S_FWD_SUM) && !sum_end_q && !first && a >= na_in && !v1;
-  ix_t ie, iw, wi;                 // streams: index read this cycle, index written, weight index
+  ix_t ie, iw;                     // streams: index read this cycle, index written
   logic pv;                        // streams: the data of element iw is in the RAM outputs
   ix_t iwa;                        // weight stream: the element whose operands are registered;
   logic pva;                       // encoder: the pixel whose spike bit is in enc_q
@@ -394,6 +394,7 @@ module bg_core #(
   // the read and write addresses differ only in states that do one of the two); the enables
   // only gate the access (m_en, m_we).
   logic [AW-1:0] m_la;             // lane address of a weight or pixel access in its region
+  logic [LG-1:0] m_wlane;          // the lane a write stores: the host's, else the update's
   logic m_lane_acc;
   logic rs_w, rs_pix, rs_rec, rs_e, rs_q, sum_q_rd;   // the region (C when none of these)
   always_comb begin
@@ -419,7 +420,7 @@ module bg_core #(
       m_a = rs_w ? MA'(m_la >> LgWPW)
                  : region(MA'(PixOff), MA'(m_la >> LgWPW), mask_of(NPixW));
       for (int q = 0; q < MemW / LaneW; q++) begin
-        m_lane_we[q] = (q < WPW) && (WPW == 1 || LG'(q) == m_la[LG-1:0]);
+        m_lane_we[q] = (q < WPW) && (WPW == 1 || LG'(q) == m_wlane);
         m_wd[LaneW * q +: LaneW] = rs_w ? LaneW'(w_wd) : LaneW'(pix_wd);
       end
     end else if (rs_rec) begin
@@ -890,12 +891,17 @@ module bg_core #(
     er_wra = AW'(er_wbase) + AW'(er_wix);
   end
   // A weight's index: a row base (from the spike list in the forward sum, else the update's
-  // prod_row) plus the postsynaptic neuron (i; the update stream's iw2 as it reads, wi as it
-  // writes), one adder for the three
-  logic [AW-1:0] w_ctl_a;
-  always_comb
-    w_ctl_a = AW'((st == S_FWD_SUM) ? l_rd[par][RowW-1:0] : prod_row) +
-              AW'((st == S_FWD_SUM) ? IW'(i) : (st == S_U_W_RD) ? iw2 : wi);
+  // prod_row) plus the postsynaptic neuron (i; the update stream's iw2 as it reads), one adder
+  // for both; the weight an update writes is the last one the stream read (wa_q, registered
+  // in every cycle of S_U_W_RD), so the write's address and lane come from a register
+  logic [AW-1:0] w_ctl_a, w_rd_a, wa_q;
+  always_comb begin
+    w_rd_a = AW'((st == S_FWD_SUM) ? l_rd[par][RowW-1:0] : prod_row) +
+             AW'((st == S_FWD_SUM) ? IW'(i) : iw2);
+    w_ctl_a = (st == S_FWD_SUM || st == S_U_W_RD) ? w_rd_a : wa_q;
+  end
+  always_ff @(posedge clk) if (st == S_U_W_RD) wa_q <= w_rd_a;
+  assign m_wlane = host ? LG'(hm_addr) : LG'(wa_q);
   // the next row base: one row further (a row of the next layer's weights while producing,
   // of layer l's in the update), one adder for both
   logic [RowW-1:0] row_next;
@@ -1463,7 +1469,7 @@ module bg_core #(
           iw2 <= iwa;
           if (ie < n_cur) ie <= ie + 1;
           if (pv2 && t1_new != 0) begin
-            t1 <= t1_new; wi <= iw2; st <= S_U_W_LD;
+            t1 <= t1_new; st <= S_U_W_LD;
           end else if (ie >= n_cur && !pv && !pva) begin   // row j done
             i <= 0;
             prod_row <= row_next;
