@@ -181,6 +181,10 @@ module bg_core #(
   assign fwd_sum_end = (st == S_FWD_SUM) && sum_end_q;
   always_ff @(posedge clk)
     sum_end_q <= (st == S_FWD_SUM) && !sum_end_q && !first && a >= na_in && !v1;
+  // st == S_FWD_SUM as a flip-flop, for the shared memory's multiplexers: S_FWD_I always goes
+  // on to S_FWD_SUM, which ends with its last cycle
+  logic in_sum_q;
+  always_ff @(posedge clk) in_sum_q <= (st == S_FWD_I) || (st == S_FWD_SUM && !sum_end_q);
   ix_t ie, iw;                     // streams: index read this cycle, index written
   logic pv;                        // streams: the data of element iw is in the RAM outputs
   ix_t iwa;                        // weight stream: the element whose operands are registered;
@@ -400,13 +404,13 @@ module bg_core #(
   always_comb begin
     sum_q_rd = sum_end_q && sleep_fwd && l == LL;
     rs_w = host ? hm_sel == SelW
-                : (st == S_FWD_SUM && !sum_q_rd) || st == S_U_W_RD || st == S_U_W_WR;
+                : (in_sum_q && !sum_q_rd) || st == S_U_W_RD || st == S_U_W_WR;
     rs_pix = host ? hm_sel == SelPix : st == S_ENC_RD;
     rs_rec = host ? (hm_sel == SelRec || hm_sel == SelK)
                   : (st == S_FWD_SOMA && !sleep_fwd) || st == S_K_RD || st == S_K_WR ||
                     st == S_U_E_RD;
     rs_e = host ? hm_sel == SelErr : st == S_CLR || st == S_ERR_DIV || st == S_ERR_DIVW;
-    rs_q = !host && ((st == S_FWD_SUM && sum_q_rd) || (st == S_FWD_SOMA && sleep_fwd) ||
+    rs_q = !host && ((in_sum_q && sum_q_rd) || (st == S_FWD_SOMA && sleep_fwd) ||
                      st == S_SL_RST || st == S_SL_K_END || st == S_SL_FB_WR);
   end
   always_comb begin
@@ -896,9 +900,8 @@ module bg_core #(
   // in every cycle of S_U_W_RD), so the write's address and lane come from a register
   logic [AW-1:0] w_ctl_a, w_rd_a, wa_q;
   always_comb begin
-    w_rd_a = AW'((st == S_FWD_SUM) ? l_rd[par][RowW-1:0] : prod_row) +
-             AW'((st == S_FWD_SUM) ? IW'(i) : iw2);
-    w_ctl_a = (st == S_FWD_SUM || st == S_U_W_RD) ? w_rd_a : wa_q;
+    w_rd_a = AW'(in_sum_q ? l_rd[par][RowW-1:0] : prod_row) + AW'(in_sum_q ? IW'(i) : iw2);
+    w_ctl_a = (in_sum_q || st == S_U_W_RD) ? w_rd_a : wa_q;
   end
   always_ff @(posedge clk) if (st == S_U_W_RD) wa_q <= w_rd_a;
   assign m_wlane = host ? LG'(hm_addr) : LG'(wa_q);
@@ -1037,10 +1040,8 @@ module bg_core #(
       end
       S_U_RAST_RD: begin r_re = 1; end
       S_U_E_RD: begin                // one (spike, neuron) per cycle: read ie, add into iw
-        if (ie < n_cur) begin
-          rc_re = 1;
-          er_re = 1;
-        end
+        rc_re = 1;                   // (a record past the row's end is read and not used)
+        if (ie < n_cur) er_re = 1;
         if (pv) begin
           er_we = 1;
           er_wd = ErW'(EbBits'((first ? $signed(FXW'(0)) : sext(64'(er_rd), EbBits)) +
