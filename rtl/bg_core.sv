@@ -187,8 +187,9 @@ module bg_core #(
   always_ff @(posedge clk) in_sum_q <= (st == S_FWD_I) || (st == S_FWD_SUM && !sum_end_q);
   ix_t ie, iw;                     // streams: index read this cycle, index written
   logic pv;                        // streams: the data of element iw is in the RAM outputs
-  ix_t iwa;                        // weight stream: the element whose operands are registered;
-  logic pva;                       // encoder: the pixel whose spike bit is in enc_q
+  ix_t iwa;                        // second stage: the weight stream's element whose operands are
+                                   // registered; the encoder's pixel whose spike bit is in enc_q
+  logic pva;                       // iwa holds an element
   ix_t iw2;                        // weight stream: the element whose product is in mul_q
   logic pv2;                       // weight stream: mul_q holds the product of element iw2
   logic sgn2;
@@ -621,7 +622,8 @@ module bg_core #(
   assign kn_ld_tk = (st == S_K_TK);
   assign kn_ld_kv = (st == S_K_KV);
   bg_kernel_unit #(.EbBits(EbBits)) u_kernel (
-    .clk(clk), .ld_mk(kn_ld_mk), .ld_tk(kn_ld_tk), .ld_kv(kn_ld_kv), .rec(rc_rd[PB:0]), .k_next(kr_rd),
+    .clk(clk), .ld_mk(kn_ld_mk), .ld_tk(kn_ld_tk), .ld_kv(kn_ld_kv), .rec(rc_rd[PB:0]),
+    .k_next(kr_rd),
     .eb_old(eb_rd), .last(t >= T - 1), .lyr(lyr),
     .m_o(kn_m), .k_o(kn_k), .mk_i(kn_mk), .kern_new(kern_new), .eb_new(eb_new));
 
@@ -717,10 +719,11 @@ module bg_core #(
     .clk(clk), .rst_n(rst_n), .start(div_start), .num((2 * EF + 1)'(soft_k) << EF),
     .den(e_sum), .done(div_done), .quot(div_q));
   // the interneurons of output k once p_k is known (S_ERR_DIVW): u± from the word read in
-  // S_ERR_DIV, the new u± (written back) and σ± (registered). u± + ε with ε = p_k − [k is the
-  // label]: everything but p_k is summed while the divider works (err_pre, registered in every
-  // cycle: the divider is done in the second cycle of S_ERR_DIVW at the earliest, the word and
-  // σ± are there from its first), so the cycle of `done` adds only p_k.
+  // S_ERR_DIV, the new u± (written back) and σ± (registered). u± + ε with
+  // ε = p_k − [k is the label]: everything but p_k is summed while the divider works
+  // (err_pre, registered in every cycle: the divider is done in the second cycle of
+  // S_ERR_DIVW at the earliest, the word and σ± are there from its first), so the cycle of
+  // `done` adds only p_k.
   // u± > the threshold, tested on the unsaturated sum (the same answer while the threshold is
   // within u±'s range short of its largest value; one carry chain off the flags' path)
   localparam bit ThrBelowMax = bg_cfg_pkg::ErrorThreshold < (1 << (EB - 1)) - 1 &&

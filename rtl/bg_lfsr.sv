@@ -7,8 +7,8 @@
 // the next draw returns and the state after it. The controller never loads and steps in the
 // same cycle. The register holds `word` itself, the state's successor, so the draw comes from a
 // flip-flop with no logic in front of the units that use it; a load or a step computes the
-// successor of the state it takes. (Five state registers and a 5:1 multiplexer in front of the generator cost 182
-// logic cells of the UP5K more, measured: docs/fpga.md.)
+// successor of the state it takes. (Five state registers and a 5:1 multiplexer in front of
+// the generator cost 182 logic cells of the UP5K more, measured: docs/fpga.md.)
 module bg_lfsr (
   input  logic        clk,
   input  logic        load,       // take load_val as the state
