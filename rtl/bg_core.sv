@@ -194,6 +194,7 @@ module bg_core #(
   logic pv2;                       // weight stream: mul_q holds the product of element iw2
   logic sgn2;
   logic [T-1:0] spikes;            // update: spike times of presynaptic neuron j
+  logic spk_last_q;                // update: the pass for t_sel is j's last (S_U_E_TN on)
   logic [3:0] label;
   logic signed [AccBits-1:0] t1;
   logic [15:0] rho;
@@ -402,10 +403,16 @@ module bg_core #(
   logic [LG-1:0] m_wlane;          // the lane a write stores: the host's, else the update's
   logic m_lane_acc;
   logic rs_w, rs_pix, rs_rec, rs_e, rs_q, sum_q_rd;   // the region (C when none of these)
+  logic m_host_we, mwe_q, soq_q, divw_q;             // the write enable's terms (below)
+  // the core's weight accesses from registers: uw_q is st ∈ {S_U_W_RD, S_U_W_WR}, a flip-flop
+  // the controller sets and clears with the transitions into and out of them, and uww_q is
+  // st == S_U_W_WR (both checked in simulation, below)
+  logic uw_q, uww_q, w_core;
+  logic [AW-1:0] w_ctl_a;          // the controller's weight address (below)
   always_comb begin
     sum_q_rd = sum_end_q && sleep_fwd && l == LL;
-    rs_w = host ? hm_sel == SelW
-                : (in_sum_q && !sum_q_rd) || st == S_U_W_RD || st == S_U_W_WR;
+    w_core = (in_sum_q && !sum_q_rd) || uw_q;         // (both 0 while the host owns them)
+    rs_w = host ? hm_sel == SelW : w_core;
     rs_pix = host ? hm_sel == SelPix : st == S_ENC_RD;
     rs_rec = host ? (hm_sel == SelRec || hm_sel == SelK)
                   : (st == S_FWD_SOMA && !sleep_fwd) || st == S_K_RD || st == S_K_WR ||
@@ -417,8 +424,8 @@ module bg_core #(
   always_comb begin
     m_lane_acc = w_en || pix_re || pix_we;
     m_la = rs_w ? w_a : (pix_we ? pix_wa : pix_ra);
-    m_en = m_lane_acc || rc_re || rc_we || c_re || c_we || e_re || e_we || q_re || q_we;
-    m_we = w_we || pix_we || rc_we || c_we || e_we || q_we;
+    m_en = m_lane_acc || rc_re || c_re || e_re || q_re;   // a read (a write needs no en)
+    m_we = m_host_we || mwe_q || uww_q || (soq_q && so_s) || (divw_q && div_done);
     m_lane_we = '1;
     m_wd = '0;
     if (rs_w || rs_pix) begin
@@ -444,6 +451,45 @@ module bg_core #(
     end
   end
   always_ff @(posedge clk) if (m_lane_acc && !m_we) m_lane_q <= (WPW > 1) ? m_la[LG-1:0] : '0;
+  // The write enable from registers (docs/fpga.md, "Fmax"): of the states that write this
+  // memory, mwe_q says the state the controller enters writes in its first cycle, or the state
+  // it stays in writes again; the soma's Q_k (when the output spikes) and the error unit's u±
+  // (when the divider is done) wait for a registered bit besides. The host's writes come from
+  // its own registers.
+  assign m_host_we = host && hm_we &&
+                     (hm_sel == SelPix || hm_sel == SelW ||
+                      (HostState != 0 && (hm_sel == SelRec || hm_sel == SelK)));
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      mwe_q <= 1'b0; soq_q <= 1'b0; divw_q <= 1'b0; uww_q <= 1'b0;
+    end else begin
+      mwe_q <= (st == S_IDLE && start && cmd != 2'd2) ||            // S_CLR: u± = 0
+               (st == S_CLR && idx < NOut - 1) ||
+               (st == S_FWD_V && !sleep_fwd && mode == M_TRAIN) ||   // S_FWD_SOMA: {g, m}
+               st == S_K_KV ||                                       // S_K_WR: K(t)
+               (st == S_SL_START && LL - 1 >= 1) ||                  // S_SL_CLR: C = 0
+               (st == S_SL_FB_WR && k + 1 == NOut && i + 1 == n_sl && sl_l - 1 >= 1) ||
+               st == S_SL_CLR ||                  // C = 0 again, or S_SL_RST's Q_0 = 0
+               (st == S_SL_RST && kk == 0 && idx < NOut - 1) ||   // (NOut <= sl_rst_len)
+               st == S_SL_C_MW;                                      // S_SL_C_WR: C += h·o
+      uww_q <= st == S_U_W_SH && upd_done;                           // S_U_W_WR: the weight
+      soq_q <= st == S_FWD_V && sleep_fwd && l == LL;                // S_FWD_SOMA: Q_k
+      divw_q <= st == S_ERR_DIV || (st == S_ERR_DIVW && !div_done);  // S_ERR_DIVW: u±
+    end
+  end
+`ifndef SYNTHESIS
+  // the registers agree with the states' own write enables, every cycle
+  always_ff @(posedge clk)
+    if (rst_n && m_we != (w_we || pix_we || rc_we || c_we || e_we || q_we)) begin
+      $display("bg_core: memory write enable %0d in state %0d, the states' own say %0d", m_we,
+               st, w_we || pix_we || rc_we || c_we || e_we || q_we);
+      $fatal(1);
+    end else if (rst_n && (uw_q != (st == S_U_W_RD || st == S_U_W_WR) ||
+                           uww_q != (st == S_U_W_WR))) begin
+      $display("bg_core: weight-stream flags %0d %0d in state %0d", uw_q, uww_q, st);
+      $fatal(1);
+    end
+`endif
 `undef BG_RAM
 
   // ------------------------------------------------------------------------------------------
@@ -901,10 +947,10 @@ module bg_core #(
   // prod_row) plus the postsynaptic neuron (i; the update stream's iw2 as it reads), one adder
   // for both; the weight an update writes is the last one the stream read (wa_q, registered
   // in every cycle of S_U_W_RD), so the write's address and lane come from a register
-  logic [AW-1:0] w_ctl_a, w_rd_a, wa_q;
+  logic [AW-1:0] w_rd_a, wa_q;     // (w_ctl_a: above, with the shared memory's port)
   always_comb begin
     w_rd_a = AW'(in_sum_q ? l_rd[par][RowW-1:0] : prod_row) + AW'(in_sum_q ? IW'(i) : iw2);
-    w_ctl_a = (in_sum_q || st == S_U_W_RD) ? w_rd_a : wa_q;
+    w_ctl_a = uww_q ? wa_q : w_rd_a;
   end
   always_ff @(posedge clk) if (st == S_U_W_RD) wa_q <= w_rd_a;
   assign m_wlane = host ? LG'(hm_addr) : LG'(wa_q);
@@ -1221,6 +1267,7 @@ module bg_core #(
     done <= 1'b0;
     if (!rst_n) begin
       st <= S_IDLE;
+      uw_q <= 1'b0;
       eta_m <= 16'(bg_cfg_pkg::EtaM);
       eta_sh <= 8'(bg_cfg_pkg::EtaSh);
       since_sleep <= '0;
@@ -1449,7 +1496,10 @@ module bg_core #(
         // the pass's spike time, registered: the record address's product then starts at a
         // register (the lowest set bit of the spike word is a chain of T LUT levels)
         S_U_E_SEL: begin tsel_q <= t_sel; st <= S_U_E_TN; end
-        S_U_E_TN: st <= S_U_E_RD;      // t_sel·n into tn_q
+        S_U_E_TN: begin                // t_sel·n into tn_q; no spike time after t_sel
+          spk_last_q <= (spikes & ~(T'(1) << tsel_q)) == '0;
+          st <= S_U_E_RD;
+        end
         S_U_E_RD: begin
           pv <= (ie < n_cur);
           iw <= ie;
@@ -1461,7 +1511,8 @@ module bg_core #(
             pv <= 1'b0;
             pva <= 1'b0;
             pv2 <= 1'b0;
-            st <= ((spikes & ~(T'(1) << tsel_q)) == '0) ? S_U_W_RD : S_U_E_SEL;
+            st <= spk_last_q ? S_U_W_RD : S_U_E_SEL;
+            uw_q <= spk_last_q;
           end
         end
         S_U_W_RD: begin                // read ie; multiply iw; test iw2's product
@@ -1473,9 +1524,9 @@ module bg_core #(
           iw2 <= iwa;
           if (ie < n_cur) ie <= ie + 1;
           if (pv2 && t1_new != 0) begin
-            t1 <= t1_new; st <= S_U_W_LD;
+            t1 <= t1_new; st <= S_U_W_LD; uw_q <= 1'b0;
           end else if (ie >= n_cur && !pv && !pva) begin   // row j done
-            i <= 0;
+            i <= 0; uw_q <= 1'b0;
             prod_row <= row_next;
             if (j + 1 == n_prev) st <= (bg_cfg_pkg::LearnBias != 0) ? S_U_B_RD : S_UPD_END;
             else begin j <= j + 1; st <= S_U_RAST_RD; end
@@ -1483,7 +1534,7 @@ module bg_core #(
         end
         // the rounding shift of t1·η_m: floor(sh/8) cycles (bg_update_unit)
         S_U_W_LD: st <= S_U_W_SH;
-        S_U_W_SH: if (upd_done) st <= S_U_W_WR;
+        S_U_W_SH: if (upd_done) begin st <= S_U_W_WR; uw_q <= 1'b1; end
         S_U_B_LD: st <= S_U_B_SH;
         S_U_B_SH: if (upd_done) st <= S_U_B_WR;
         S_U_W_WR: begin

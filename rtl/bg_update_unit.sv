@@ -141,33 +141,32 @@ module bg_update_unit #(
     for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = sat_n(x, tab(bg_cfg_pkg::WBitsTab, q));
     w_sat_n = r;
   endfunction
-  // the rounding: {draw, + 1 to q}
-  function automatic logic [1:0] step_rnd(input logic [39:0] xl, input logic stk,
-                                          input logic big, input logic [2:0] rr,
-                                          input logic [31:0] word);
-    logic [31:0] frac;
+  // the rounding: {draw, + 1 to q}, from the shifted window's low 32 bits (the remainder's top
+  // 32 bits) and the bits the last sh mod 8 shift drops
+  function automatic logic [1:0] step_rnd(input logic [31:0] frac, input logic [7:0] xb,
+                                          input logic stk, input logic big,
+                                          input logic [2:0] rr, input logic [31:0] word);
     logic rem, dr, inc;
-    frac = 32'(xl >> rr);           // the remainder's top 32 bits
-    rem = stk || ((xl[7:0] & ~(8'hff << rr)) != 8'd0) || (frac != 32'd0);
+    rem = stk || ((xb & ~(8'hff << rr)) != 8'd0) || (frac != 32'd0);
     dr = 1'b0;
     inc = 1'b0;
-    if (big) ;
-    else if (bg_cfg_pkg::LearnRounding != 0) begin
-      dr = rem;
-      inc = rem && word < frac;
-    end else inc = frac[31];
+    if (!big) begin
+      if (bg_cfg_pkg::LearnRounding != 0) begin
+        dr = rem;
+        inc = rem && word < frac;
+      end else inc = frac[31];
+    end
     step_rnd = {dr, inc};
   endfunction
   function automatic logic [WBits:0] step2(input logic [WBits-1:0] ww,
                                            input logic signed [XW-1:0] xq,
-                                           input logic big, input logic [2:0] rr,
+                                           input logic signed [XL-1:0] ys,
+                                           input logic big,
                                            input logic [2:0] ly, input logic [1:0] rd_inc);
     logic signed [NW2-1:0] q, wv;
-    logic signed [XL-1:0] ys;
     logic dr, fits, hi_ok, inc;
     // X's bits above the shifted slice all copy its sign bit: X = sext(slice)
     hi_ok = (xq[XW-1:XL-1] == '0) || (xq[XW-1:XL-1] == '1);
-    ys = $signed(xq[XL-1:0]) >>> rr;
     fits = hi_ok && ((ys[XL-1:32+QL-1] == '0) || (ys[XL-1:32+QL-1] == '1));
     // floor(p/2^sh), or ±2^QL when it is beyond the window (then w − q saturates)
     q = fits ? NW2'($signed(ys[32+QL-1:32])) :
@@ -182,7 +181,10 @@ module bg_update_unit #(
   assign d_o = d_word;
   assign e_o = TB'(sat(FXW'($signed(e_word)), TB));
   assign t1_new = step1(de_i);
+  // the last sh mod 8 bits: one shifter for both cycles (x_q holds from fin on)
+  logic signed [XL-1:0] ys;
+  assign ys = $signed(x_q[XL-1:0]) >>> r_q;
   logic [1:0] rnd_q;
-  always_ff @(posedge clk) rnd_q <= step_rnd(x_q[39:0], sticky_q, big_q, r_q, u);
-  always_ff @(posedge clk) {draw, w_new} <= step2(w_word, x_q, big_q, r_q, lyr, rnd_q);
+  always_ff @(posedge clk) rnd_q <= step_rnd(ys[31:0], x_q[7:0], sticky_q, big_q, r_q, u);
+  always_ff @(posedge clk) {draw, w_new} <= step2(w_word, x_q, ys, big_q, lyr, rnd_q);
 endmodule

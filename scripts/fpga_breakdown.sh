@@ -57,6 +57,7 @@ sys.path.insert(0, sys.argv[2])
 from rtl_edit import edit
 edit(f"{out}/rtl-host/bg_core.sv", [
     ("    if (host) begin\n      case (hm_sel)", "    if (1'b0) begin\n      case (hm_sel)"),
+    ("  assign m_host_we = host && hm_we &&", "  assign m_host_we = 1'b0 && hm_we &&"),
     ("    case (hm_sel_q)\n", "    case (4'hf)\n"),
     ("    if (HostState != 0) case (hm_sel_q)\n", "    if (1'b0) case (hm_sel_q)\n")],
      "fpga_breakdown")

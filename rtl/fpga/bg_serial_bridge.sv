@@ -255,11 +255,11 @@ module bg_serial_bridge #(
   logic width_bad_q;
   logic range_bad_q, count_bad_q, wlen_bad_q, cfg_rd_bad_q, cfg_wr_bad_q;
   always_ff @(posedge clk) begin
-    // address + count > depth, in AB + 1 bits: the count (<= MaxData, else count_bad) and any
-    // depth are below 2^AB, so the sum of the low address bits and the count cannot wrap
+    // address + count > depth, in AB + 1 bits, from the count's low CntB bits: a count above
+    // MaxData is refused as count_bad, a check made before this one, so range_bad only matters
+    // for a count below 2^CntB <= 2^AB; any depth is below 2^AB too, so the sum cannot wrap
     addr_hi_q <= (arg_q[39:8] >> AB) != 32'd0;
-    last_q <= (AB + 1)'(arg_q[8 +: AB]) + (AB + 1)'(arg_q[55:40] > 16'(MaxData) ? 16'(MaxData) :
-                                                     arg_q[55:40]);
+    last_q <= (AB + 1)'(arg_q[8 +: AB]) + (AB + 1)'(cnt_lo);
     depth_q <= (AB + 1)'(depth_of(arg_q[7:0]));
     range_bad_q <= addr_hi_q || (last_q > depth_q);
     width_bad_q <= 1'b0;
