@@ -58,19 +58,38 @@ module bg_feedback_unit #(
     diff_of = DW'(corr - dec);
   endfunction
 
-  // B + ROUND(p, ηs_sh), saturated to the layer's width
+  // B + ROUND(p, ηs_sh), saturated to the layer's width (<= FbBits). |B| < 2^(FbBits−1), so
+  // a rounded quotient beyond ±2^(QW−1) saturates the sum either way: the quotient is clamped
+  // to QW = FbBits + 2 bits (its bits above them all copies of its sign, or the clamp), and
+  // the sum is NW bits wide, not FXW
+  localparam int QW = FbBits + 2;
+  localparam int NW = QW + 1;
+  function automatic logic signed [NW-1:0] sat_nw(input logic signed [NW-1:0] x, input int bits);
+    logic signed [NW-1:0] hi, lo;
+    hi = ($signed(NW'(1)) <<< (bits - 1)) - $signed(NW'(1));
+    lo = -hi - $signed(NW'(1));
+    if (x > hi) sat_nw = hi;
+    else if (x < lo) sat_nw = lo;
+    else sat_nw = x;
+  endfunction
   function automatic logic [FbBits:0] step(input logic [FbBits-1:0] bw,
                                            input logic signed [PW-1:0] p, input logic [2:0] ly,
                                            input logic [31:0] word);
-    logic signed [FXW-1:0] bo, bn;
+    logic signed [FXW-1:0] qf;
+    logic signed [NW-1:0] bo, qw, bn;
     logic [FXW+1:0] sr;
+    logic hi_ok;
     integer l;
-    bo = b_of(bw, ly);
+    bo = NW'(b_of(bw, ly));
     sr = round_shift(FXW'(p), bg_cfg_pkg::SleepEtaSh, bg_cfg_pkg::LearnRounding != 0, word);
+    qf = $signed(sr[FXW-1:0]);
+    hi_ok = (qf[FXW-1:QW-1] == '0) || (qf[FXW-1:QW-1] == '1);
+    qw = hi_ok ? NW'($signed(qf[QW-1:0])) :
+         qf[FXW-1] ? -($signed(NW'(1)) <<< (QW - 1)) : ($signed(NW'(1)) <<< (QW - 1)) - $signed(NW'(1));
     bn = '0;
     for (l = 1; l < NL; l = l + 1)
       if (ly == 3'(l))
-        bn = sat(bo + $signed(sr[FXW-1:0]) + $signed(FXW'(sr[FXW])), imax(tab(bg_cfg_pkg::FbBitsTab, l), 1));
+        bn = sat_nw(bo + qw + $signed(NW'(sr[FXW])), imax(tab(bg_cfg_pkg::FbBitsTab, l), 1));
     step = {sr[FXW+1], FbBits'(bn)};
   endfunction
 
