@@ -57,27 +57,9 @@ module bg_kernel_unit #(
     mk_of = (mfv == OneP) ? MkW'(kn) : MkW'(rnd(FXW'(mkp), PF));
   endfunction
   // stage 3: K(t) from αt·mk
-  // SAT(RND(tk, Tr_frac) + (g ? A : 0), Tr_bits). |A| < 2^AmpTrW, so a rounded term beyond
-  // ±2^(KW−1) saturates the sum either way: it is clamped to KW bits (its bits above them all
-  // copies of its sign, or the clamp) and the sum is KW + 1 bits wide, not FXW
-  localparam int AmpTrW = AmpW + imax(0, TF - PF);
-  localparam int KW = imax(TB, AmpTrW) + 2;
   function automatic logic [TB-1:0] kernel(input logic g, input logic [2:0] ly,
                                            input logic signed [MkW+TdW-1:0] tk);
-    logic signed [FXW-1:0] r;
-    logic signed [KW:0] a, rw, sm, hi;
-    logic hi_ok;
-    r = rnd(FXW'(tk), TF);
-    a = g ? (KW + 1)'(amp_tr(ly)) : '0;
-    hi_ok = (r[FXW-1:KW-1] == '0) || (r[FXW-1:KW-1] == '1);
-    rw = hi_ok ? (KW + 1)'($signed(r[KW-1:0])) :
-         r[FXW-1] ? -($signed((KW + 1)'(1)) <<< (KW - 1)) :
-                    ($signed((KW + 1)'(1)) <<< (KW - 1)) - $signed((KW + 1)'(1));
-    sm = rw + a;
-    hi = ($signed((KW + 1)'(1)) <<< (TB - 1)) - $signed((KW + 1)'(1));
-    if (sm > hi) kernel = TB'(hi);
-    else if (sm < -hi - $signed((KW + 1)'(1))) kernel = TB'(-hi - $signed((KW + 1)'(1)));
-    else kernel = TB'(sm);
+    kernel = TB'(sat(rnd(FXW'(tk), TF) + (g ? amp_tr(ly) : '0), TB));
   endfunction
   // stage 4: the bias eligibility sum
   function automatic logic [EbBits-1:0] eb_sum(input logic [EbBits-1:0] eb, input logic lst,
