@@ -284,8 +284,9 @@ module bg_core #(
   // ------------------------------------------------------------------------------------------
   // Memories
   // ------------------------------------------------------------------------------------------
-  logic pix_re, pix_we; logic [AW-1:0] pix_ra, pix_wa; logic [7:0] pix_wd, pix_rd;
-  logic w_en, w_we; logic [AW-1:0] w_a; logic [WBITS-1:0] w_wd, w_rd;
+  logic pix_re, pix_we; logic [7:0] pix_rd;   // (their address and data: mh_a, mc_a)
+  logic w_en, w_we; logic [WBITS-1:0] w_rd;   // (their address and data: mh_a, mc_a)
+  logic [WBITS-1:0] wnew;          // new weight (or bias) from t1 and the stored word
   logic b_re, b_we; logic [AW-1:0] b_ra, b_wa; logic [WBITS-1:0] b_wd, b_rd;
   logic fb_re, fb_we; logic [AW-1:0] fb_ra, fb_wa; logic [FBBITS-1:0] fb_wd, fb_rd;
   logic n_re, n_we; logic [AW-1:0] n_ra, n_wa; logic [NstBits-1:0] n_wd, n_rd;
@@ -399,58 +400,85 @@ module bg_core #(
   // as sleep_fwd says. So the address and data multiplexers wait for no enable (within a region
   // the read and write addresses differ only in states that do one of the two); the enables
   // only gate the access (m_en, m_we).
-  logic [AW-1:0] m_la;             // lane address of a weight or pixel access in its region
-  logic [LG-1:0] m_wlane;          // the lane a write stores: the host's, else the update's
+  logic [LG-1:0] m_la;             // the lane of a weight or pixel access
   logic m_lane_acc;
-  logic rs_w, rs_pix, rs_rec, rs_e, rs_q, sum_q_rd;   // the region (C when none of these)
+  logic rs_w, rs_pix, rs_rec, rs_e, rs_q, sum_q_rd;   // the core's region (C when none of these)
   logic m_host_we, mwe_q, soq_q, divw_q;             // the write enable's terms (below)
   // the core's weight accesses from registers: uw_q is st ∈ {S_U_W_RD, S_U_W_WR}, a flip-flop
   // the controller sets and clears with the transitions into and out of them, and uww_q is
   // st == S_U_W_WR (both checked in simulation, below)
-  logic uw_q, uww_q, w_core;
+  logic uw_q, uww_q;
   logic [AW-1:0] w_ctl_a;          // the controller's weight address (below)
+  // The host's access and the core's are put together last, by `host` alone: the host's
+  // address, lane mask and data come from its own registers (hm_sel, hm_addr, hm_wdata), the
+  // core's from the state, so neither waits for the other's select (docs/fpga.md, "Fmax").
+  logic [MA-1:0] mh_a, mc_a;
+  logic [MemW/LaneW-1:0] mh_lane_we, mc_lane_we;
+  always_comb begin
+    // (the records and u± only with HostState; a select that reaches none of these memories
+    // makes no access, whatever the address)
+    if (hm_sel == SelPix)
+      mh_a = region(MA'(PixOff), MA'(hm_addr[AW-1:0] >> LgWPW), mask_of(NPixW));
+    else if (HostState != 0 && (hm_sel == SelRec || hm_sel == SelK))
+      mh_a = region(MA'(RecOff), MA'(hm_addr[AW-1:0]), mask_of(RECW));
+    else if (HostState != 0 && hm_sel == SelErr)
+      mh_a = region(MA'(EOff), MA'(eu), mask_of(NOut));
+    else
+      mh_a = MA'(hm_addr[AW-1:0] >> LgWPW);                        // SelW
+    // a record is a whole word; a weight or a pixel is the lane its address names
+    for (int q = 0; q < MemW / LaneW; q++)
+      mh_lane_we[q] = (HostState != 0 && (hm_sel == SelRec || hm_sel == SelK)) ||
+                      ((q < WPW) && (WPW == 1 || LG'(q) == LG'(hm_addr)));
+  end
   always_comb begin
     sum_q_rd = sum_end_q && sleep_fwd && l == LL;
-    w_core = (in_sum_q && !sum_q_rd) || uw_q;         // (both 0 while the host owns them)
-    rs_w = host ? hm_sel == SelW : w_core;
-    rs_pix = host ? hm_sel == SelPix : st == S_ENC_RD;
-    rs_rec = host ? (hm_sel == SelRec || hm_sel == SelK)
-                  : (st == S_FWD_SOMA && !sleep_fwd) || st == S_K_RD || st == S_K_WR ||
-                    st == S_U_E_RD;
-    rs_e = host ? hm_sel == SelErr : st == S_CLR || st == S_ERR_DIV || st == S_ERR_DIVW;
-    rs_q = !host && ((in_sum_q && sum_q_rd) || (st == S_FWD_SOMA && sleep_fwd) ||
-                     st == S_SL_RST || st == S_SL_K_END || st == S_SL_FB_WR);
+    rs_w = (in_sum_q && !sum_q_rd) || uw_q;
+    rs_pix = st == S_ENC_RD;
+    rs_rec = (st == S_FWD_SOMA && !sleep_fwd) || st == S_K_RD || st == S_K_WR || st == S_U_E_RD;
+    rs_e = st == S_CLR || st == S_ERR_DIV || st == S_ERR_DIVW;
+    rs_q = (in_sum_q && sum_q_rd) || (st == S_FWD_SOMA && sleep_fwd) || st == S_SL_RST ||
+           st == S_SL_K_END || st == S_SL_FB_WR;
+    // the core writes lanes only in S_U_W_WR (uww_q); its other writes are whole words
+    for (int q = 0; q < MemW / LaneW; q++)
+      mc_lane_we[q] = !uww_q || ((q < WPW) && (WPW == 1 || LG'(q) == LG'(wa_q)));
+    // the data: the host's (a weight's or pixel's in every lane, or with HostState a record),
+    // else the core's write of the region it accesses
+    m_wd = '0;
+    if (host && HostState != 0 && (hm_sel == SelRec || hm_sel == SelK))
+      m_wd = MemW'(rc_wd);
+    else if (host || rs_w)
+      for (int q = 0; q < MemW / LaneW; q++)
+        m_wd[LaneW * q +: LaneW] = host ? ((hm_sel == SelW) ? LaneW'(WBITS'(hm_wdata))
+                                                             : LaneW'(hm_wdata[7:0]))
+                                        : LaneW'(wnew);
+    else if (rs_rec) m_wd = MemW'(rc_wd);
+    else if (rs_e) m_wd = MemW'(e_wd);
+    else if (rs_q) m_wd = MemW'(q_wd);
+    else m_wd = MemW'(c_wd);
+    if (rs_w) begin
+      mc_a = MA'(w_ctl_a >> LgWPW);
+    end else if (rs_pix) begin
+      mc_a = region(MA'(PixOff), MA'(AW'(ie) >> LgWPW), mask_of(NPixW));   // reads only
+    end else if (rs_rec) begin
+      mc_a = region(MA'(RecOff), MA'(rc_a), mask_of(RECW));
+    end else if (rs_e) begin
+      mc_a = region(MA'(EOff), MA'((st == S_CLR) ? e_wa : e_ra), mask_of(NOut));
+    end else if (rs_q) begin
+      mc_a = region(MA'(QOff), MA'((st == S_FWD_SOMA || st == S_SL_RST) ? q_wa : q_ra),
+                    mask_of(NOut));
+    end else begin
+      mc_a = region(MA'(COff), MA'(c_a), mask_of(CWords));
+    end
   end
   always_comb begin
     m_lane_acc = w_en || pix_re || pix_we;
-    m_la = rs_w ? w_a : (pix_we ? pix_wa : pix_ra);
+    m_la = host ? LG'(hm_addr) : rs_w ? LG'(w_ctl_a) : LG'(ie);
     m_en = m_lane_acc || rc_re || c_re || e_re || q_re;   // a read (a write needs no en)
     m_we = m_host_we || mwe_q || uww_q || (soq_q && so_s) || (divw_q && div_done);
-    m_lane_we = '1;
-    m_wd = '0;
-    if (rs_w || rs_pix) begin
-      m_a = rs_w ? MA'(m_la >> LgWPW)
-                 : region(MA'(PixOff), MA'(m_la >> LgWPW), mask_of(NPixW));
-      for (int q = 0; q < MemW / LaneW; q++) begin
-        m_lane_we[q] = (q < WPW) && (WPW == 1 || LG'(q) == m_wlane);
-        m_wd[LaneW * q +: LaneW] = rs_w ? LaneW'(w_wd) : LaneW'(pix_wd);
-      end
-    end else if (rs_rec) begin
-      m_a = region(MA'(RecOff), MA'(rc_a), mask_of(RECW));
-      m_wd = MemW'(rc_wd);
-    end else if (rs_e) begin
-      m_a = region(MA'(EOff), MA'((st == S_CLR) ? e_wa : e_ra), mask_of(NOut));
-      m_wd = MemW'(e_wd);
-    end else if (rs_q) begin
-      m_a = region(MA'(QOff), MA'((st == S_FWD_SOMA || st == S_SL_RST) ? q_wa : q_ra),
-                   mask_of(NOut));
-      m_wd = MemW'(q_wd);
-    end else begin
-      m_a = region(MA'(COff), MA'(c_a), mask_of(CWords));
-      m_wd = MemW'(c_wd);
-    end
+    m_a = host ? mh_a : mc_a;
+    m_lane_we = host ? mh_lane_we : mc_lane_we;
   end
-  always_ff @(posedge clk) if (m_lane_acc && !m_we) m_lane_q <= (WPW > 1) ? m_la[LG-1:0] : '0;
+  always_ff @(posedge clk) if (m_lane_acc && !m_we) m_lane_q <= (WPW > 1) ? m_la : '0;
   // The write enable from registers (docs/fpga.md, "Fmax"): of the states that write this
   // memory, mwe_q says the state the controller enters writes in its first cycle, or the state
   // it stays in writes again; the soma's Q_k (when the output spikes) and the error unit's u±
@@ -681,7 +709,6 @@ module bg_core #(
   logic signed [AccBits-1:0] t1_new;
   assign e_sum_rd = (st == S_U_B_MUL) ? eb_rd : er_rd[EbBits-1:0];
 
-  logic [WBITS-1:0] wnew;          // new weight (or bias) from t1 and the stored word
   logic wdraw;
   logic [WBITS-1:0] w_word;        // the stored weight, or the bias in the bias pass
   assign w_word = (st == S_U_B_SH) ? b_rd : w_rd;   // read in the cycle of upd_done
@@ -953,7 +980,6 @@ module bg_core #(
     w_ctl_a = uww_q ? wa_q : w_rd_a;
   end
   always_ff @(posedge clk) if (st == S_U_W_RD) wa_q <= w_rd_a;
-  assign m_wlane = host ? LG'(hm_addr) : LG'(wa_q);
   // the next row base: one row further (a row of the next layer's weights while producing,
   // of layer l's in the update), one adder for both
   logic [RowW-1:0] row_next;
@@ -978,8 +1004,8 @@ module bg_core #(
                    (st == S_SL_N_RD && xi) || (st == S_SL_N_M);
   assign list_push = {st == S_SL_N_M, prod_row};
   always_comb begin
-    pix_re = 0; pix_we = 0; pix_ra = AW'(ie); pix_wa = '0; pix_wd = '0;
-    w_en = 0; w_we = 0; w_a = w_ctl_a; w_wd = '0;
+    pix_re = 0; pix_we = 0;
+    w_en = 0; w_we = 0;
     b_re = 0; b_we = 0; b_ra = nw_a; b_wa = nw_a; b_wd = '0;
     fb_re = 0; fb_we = 0; fb_ra = fb_ik; fb_wa = fb_ik; fb_wd = '0;
     n_re = 0; n_we = 0; n_ra = nw_a; n_wa = nw_a; n_wd = '0;
@@ -1104,7 +1130,7 @@ module bg_core #(
         if (pv2) w_en = 1;
       end
       S_U_W_WR: begin
-        w_en = 1; w_we = 1; w_wd = wnew;
+        w_en = 1; w_we = 1;
         rng_step = wdraw;
       end
       S_U_B_RD: begin
@@ -1164,9 +1190,8 @@ module bg_core #(
     end
     if (host) begin
       case (hm_sel)
-        SelPix: begin pix_re = hm_re; pix_ra = hm_addr; pix_we = hm_we; pix_wa = hm_addr;
-                      pix_wd = hm_wdata[7:0]; end
-        SelW: begin w_en = hm_re | hm_we; w_we = hm_we; w_a = hm_addr; w_wd = WBITS'(hm_wdata); end
+        SelPix: begin pix_re = hm_re; pix_we = hm_we; end
+        SelW: begin w_en = hm_re | hm_we; w_we = hm_we; end
         SelB: begin b_re = hm_re; b_ra = hm_addr; b_we = hm_we; b_wa = hm_addr;
                     b_wd = WBITS'(hm_wdata); end
         SelFb: begin fb_re = hm_re; fb_ra = hm_addr; fb_we = hm_we; fb_wa = hm_addr;
