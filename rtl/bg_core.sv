@@ -195,6 +195,7 @@ module bg_core #(
   logic sgn2;
   logic [T-1:0] spikes;            // update: spike times of presynaptic neuron j
   logic spk_last_q;                // update: the pass for t_sel is j's last (S_U_E_TN on)
+  logic uer_q;                     // st == S_U_E_RD, kept with the transitions (checked below)
   logic [3:0] label;
   logic signed [AccBits-1:0] t1;
   logic [15:0] rho;
@@ -402,7 +403,7 @@ module bg_core #(
   // only gate the access (m_en, m_we).
   logic [LG-1:0] m_la;             // the lane of a weight or pixel access
   logic m_lane_acc;
-  logic rs_w, rs_pix, rs_rec, rs_e, rs_q, sum_q_rd;   // the core's region (C when none of these)
+  logic rs_w, rs_pix, rs_rec, rs_e, rs_q, rs_c, sum_q_rd;   // the core's region, at most one
   logic m_host_we, mwe_q, soq_q, divw_q;             // the write enable's terms (below)
   // the core's weight accesses from registers: uw_q is st ∈ {S_U_W_RD, S_U_W_WR}, a flip-flop
   // the controller sets and clears with the transitions into and out of them, and uww_q is
@@ -434,10 +435,11 @@ module bg_core #(
     sum_q_rd = sum_end_q && sleep_fwd && l == LL;
     rs_w = (in_sum_q && !sum_q_rd) || uw_q;
     rs_pix = st == S_ENC_RD;
-    rs_rec = (st == S_FWD_SOMA && !sleep_fwd) || st == S_K_RD || st == S_K_WR || st == S_U_E_RD;
+    rs_rec = (st == S_FWD_SOMA && !sleep_fwd) || st == S_K_RD || st == S_K_WR || uer_q;
     rs_e = st == S_CLR || st == S_ERR_DIV || st == S_ERR_DIVW;
     rs_q = (in_sum_q && sum_q_rd) || (st == S_FWD_SOMA && sleep_fwd) || st == S_SL_RST ||
            st == S_SL_K_END || st == S_SL_FB_WR;
+    rs_c = st == S_SL_CLR || st == S_SL_C_RMW || st == S_SL_C_WR || st == S_SL_FB_RD;
     // the core writes lanes only in S_U_W_WR (uww_q); its other writes are whole words
     for (int q = 0; q < MemW / LaneW; q++)
       mc_lane_we[q] = !uww_q || ((q < WPW) && (WPW == 1 || LG'(q) == LG'(wa_q)));
@@ -455,20 +457,16 @@ module bg_core #(
     else if (rs_e) m_wd = MemW'(e_wd);
     else if (rs_q) m_wd = MemW'(q_wd);
     else m_wd = MemW'(c_wd);
-    if (rs_w) begin
-      mc_a = MA'(w_ctl_a >> LgWPW);
-    end else if (rs_pix) begin
-      mc_a = region(MA'(PixOff), MA'(AW'(ie) >> LgWPW), mask_of(NPixW));   // reads only
-    end else if (rs_rec) begin
-      mc_a = region(MA'(RecOff), MA'(rc_a), mask_of(RECW));
-    end else if (rs_e) begin
-      mc_a = region(MA'(EOff), MA'((st == S_CLR) ? e_wa : e_ra), mask_of(NOut));
-    end else if (rs_q) begin
-      mc_a = region(MA'(QOff), MA'((st == S_FWD_SOMA || st == S_SL_RST) ? q_wa : q_ra),
-                    mask_of(NOut));
-    end else begin
-      mc_a = region(MA'(COff), MA'(c_a), mask_of(CWords));
-    end
+    // the address: an OR of the regions' addresses, each gated by its select (no priority
+    // chain: the selects exclude each other, checked in simulation below; 0 when the core
+    // accesses none of them)
+    mc_a = ({MA{rs_w}} & MA'(w_ctl_a >> LgWPW)) |
+           ({MA{rs_pix}} & region(MA'(PixOff), MA'(AW'(ie) >> LgWPW), mask_of(NPixW))) |
+           ({MA{rs_rec}} & region(MA'(RecOff), MA'(rc_a), mask_of(RECW))) |
+           ({MA{rs_e}} & region(MA'(EOff), MA'((st == S_CLR) ? e_wa : e_ra), mask_of(NOut))) |
+           ({MA{rs_q}} & region(MA'(QOff), MA'((st == S_FWD_SOMA || st == S_SL_RST) ? q_wa : q_ra),
+                               mask_of(NOut))) |
+           ({MA{rs_c}} & region(MA'(COff), MA'(c_a), mask_of(CWords)));
   end
   always_comb begin
     m_lane_acc = w_en || pix_re || pix_we;
@@ -513,8 +511,14 @@ module bg_core #(
                st, w_we || pix_we || rc_we || c_we || e_we || q_we);
       $fatal(1);
     end else if (rst_n && (uw_q != (st == S_U_W_RD || st == S_U_W_WR) ||
-                           uww_q != (st == S_U_W_WR))) begin
-      $display("bg_core: weight-stream flags %0d %0d in state %0d", uw_q, uww_q, st);
+                           uww_q != (st == S_U_W_WR) || uer_q != (st == S_U_E_RD))) begin
+      $display("bg_core: weight-stream flags %0d %0d %0d in state %0d", uw_q, uww_q, uer_q, st);
+      $fatal(1);
+    end else if (rst_n && (!$onehot0({rs_w, rs_pix, rs_rec, rs_e, rs_q, rs_c}) ||
+                           (!host && (m_en || m_we) &&
+                            !$onehot({rs_w, rs_pix, rs_rec, rs_e, rs_q, rs_c})))) begin
+      $display("bg_core: memory region selects %b in state %0d (access %0d)",
+               {rs_w, rs_pix, rs_rec, rs_e, rs_q, rs_c}, st, m_en || m_we);
       $fatal(1);
     end
 `endif
@@ -927,7 +931,7 @@ module bg_core #(
   always_comb begin
     rec_t = TW'((st == S_U_E_TN || st == S_U_E_RD) ? 32'(tsel_q) : 32'(t));
     rec_n = NCW'(n_cur);
-    rec_a = AW'(recbase) + tn_q + AW'((st == S_U_E_RD) ? ie : i);
+    rec_a = AW'(recbase) + tn_q + AW'(uer_q ? ie : i);
     ik = times_nout(IW'(i)) + ((st == S_ERR_FB_I) ? AW'(0) : AW'(k));
     fb_ik = AW'((st == S_SL_FB_RD || st == S_SL_FB_WR) ? fbbase_sl : fbbase) + ik;
   end
@@ -1293,6 +1297,7 @@ module bg_core #(
     if (!rst_n) begin
       st <= S_IDLE;
       uw_q <= 1'b0;
+      uer_q <= 1'b0;
       eta_m <= 16'(bg_cfg_pkg::EtaM);
       eta_sh <= 8'(bg_cfg_pkg::EtaSh);
       since_sleep <= '0;
@@ -1524,6 +1529,7 @@ module bg_core #(
         S_U_E_TN: begin                // t_sel·n into tn_q; no spike time after t_sel
           spk_last_q <= (spikes & ~(T'(1) << tsel_q)) == '0;
           st <= S_U_E_RD;
+          uer_q <= 1'b1;
         end
         S_U_E_RD: begin
           pv <= (ie < n_cur);
@@ -1538,6 +1544,7 @@ module bg_core #(
             pv2 <= 1'b0;
             st <= spk_last_q ? S_U_W_RD : S_U_E_SEL;
             uw_q <= spk_last_q;
+            uer_q <= 1'b0;
           end
         end
         S_U_W_RD: begin                // read ie; multiply iw; test iw2's product
