@@ -14,7 +14,10 @@ Subcommands (each reads or updates DIR/report.json):
         the same routed paths with the SB_MAC16 multipliers timed, which nextpnr's Fmax leaves
         out when a DSP is used without its registers). A seed's Fmax is the lower of the two;
         nextpnr's own is kept as
-        nextpnr_fmax_mhz. Prints the seed with the highest Fmax. When no seed routed: exit 4 if
+        nextpnr_fmax_mhz; icetime's, from seedN.icetime.rpt where it exists, as icetime_mhz
+        (and icetime_mhz_min/median/max over the seeds). Prints the bitstream's seed: among
+        the seeds whose Fmax meets the target, the one whose lower figure of the two timers
+        is highest (best_fmax_mhz: its Fmax). When no seed routed: exit 4 if
         nextpnr's utilisation table shows a resource over capacity, else exit 5.
   post  --report OUT.json [--icetime RPT] [--bitstream BIN]
         Adds the icetime estimate and the bitstream path.
@@ -298,6 +301,9 @@ def cmd_best(a):
             entry["clocks"] = {k: round(v.get("achieved", 0.0), 2) for k, v in fmax.items()}
             entry["lc"] = util.get("ICESTORM_LC", {}).get("used")
             entry["utilization"] = {k: v for k, v in util.items() if v.get("used")}
+            # icetime's estimate of the same placement (seedN.icetime.rpt, when the flow ran it)
+            t = icetime_of(re.sub(r"\.json$", ".icetime.rpt", path))
+            entry["icetime_mhz"] = t[1] if t else None
         if os.path.exists(log):
             with open(log, errors="replace") as f:
                 errs = [l.strip() for l in f if l.startswith("ERROR:")]
@@ -312,11 +318,24 @@ def cmd_best(a):
     if routed:
         f = sorted(e["fmax_mhz"] for e in routed)
         g = sorted(e["nextpnr_fmax_mhz"] for e in routed)
-        best = max(routed, key=lambda e: e["fmax_mhz"])
+        # among the seeds that meet the target (the flow's Fmax), the one whose slower timer is
+        # fastest (the flow's Fmax and icetime's, where icetime ran on every seed): the
+        # bitstream is the placement both timers rate highest
+        def both(e):
+            t = e.get("icetime_mhz")
+            return (e["fmax_mhz"] >= report["freq_target_mhz"],
+                    min(e["fmax_mhz"], t) if t else e["fmax_mhz"], e["fmax_mhz"])
+        best = max(routed, key=both)
+        ice = sorted(e["icetime_mhz"] for e in routed if e.get("icetime_mhz"))
+        if ice:
+            report.update({"icetime_mhz_min": ice[0],
+                           "icetime_mhz_median": round(statistics.median(ice), 2),
+                           "icetime_mhz_max": ice[-1]})
         report.update({
             "placed": True,
             "fmax_mhz_min": f[0], "fmax_mhz_median": round(statistics.median(f), 2),
             "fmax_mhz_max": f[-1], "best_seed": best["seed"], "lc": best["lc"],
+            "best_fmax_mhz": best["fmax_mhz"],
             "nextpnr_fmax_mhz_min": g[0], "nextpnr_fmax_mhz_median": round(statistics.median(g), 2),
             "nextpnr_fmax_mhz_max": g[-1],
             "fmax_dsp_timed": all(e["dsp_timed"] for e in routed),
@@ -388,18 +407,23 @@ def cmd_pack(a):
     save(a.report, report)
 
 
+def icetime_of(path):
+    """(path ns, MHz) from an icetime report, or None"""
+    try:
+        with open(path, errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return None
+    m = re.search(r"Total path delay:\s*([0-9.]+)\s*ns\s*\(([0-9.]+)\s*MHz\)", text)
+    return (float(m.group(1)), float(m.group(2))) if m else None
+
+
 def cmd_post(a):
     report = load(a.report)
     if a.icetime:
-        try:
-            with open(a.icetime, errors="replace") as f:
-                text = f.read()
-            m = re.search(r"Total path delay:\s*([0-9.]+)\s*ns\s*\(([0-9.]+)\s*MHz\)", text)
-            if m:
-                report["icetime_mhz"] = float(m.group(2))
-                report["icetime_path_ns"] = float(m.group(1))
-        except OSError:
-            pass
+        t = icetime_of(a.icetime)
+        if t:
+            report["icetime_path_ns"], report["icetime_mhz"] = t
     if a.bitstream and os.path.exists(a.bitstream):
         report["bitstream"] = a.bitstream
     save(a.report, report)
@@ -461,9 +485,14 @@ def show(r, out=sys.stdout):
                    f"{fmt(r['nextpnr_fmax_mhz_max'])} MHz)")
         if r.get("icetime_mhz") is not None:
             dsp = r.get("dsp") or 0
-            print_(f"  icetime (seed {r['best_seed']}): {fmt(r['icetime_mhz'])} MHz" +
+            print_(f"  icetime (seed {r['best_seed']}, the bitstream's): {fmt(r['icetime_mhz'])} MHz" +
                    (" (like nextpnr, without the paths through a multiplier without its "
                     "registers)" if dsp else ""))
+            if r.get("icetime_mhz_max") is not None and len(r.get("per_seed", [])) > 1:
+                print_(f"    icetime over the seeds: {fmt(r['icetime_mhz_min'])} / "
+                       f"{fmt(r['icetime_mhz_median'])} / {fmt(r['icetime_mhz_max'])} MHz "
+                       f"(min / median / max; seed {r['best_seed']} is the one whose slower "
+                       f"timer is fastest)")
         if r.get("bitstream"):
             print_(f"  bitstream: {r['bitstream']}")
         elif r["fmax_mhz_max"] < r["freq_target_mhz"]:
