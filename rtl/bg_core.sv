@@ -395,8 +395,9 @@ module bg_core #(
   assign e_rd = m_rd[2*EB-1:0];
   assign q_rd = m_rd[QBits-1:0];
   // The merged port: a lane address (weights, pixels) or a word address (records, C). The
-  // region it serves in a cycle follows from registers alone (rs_*: the state, and the host's
-  // select while the host owns the memories): every state accesses at most one region, but
+  // region it serves in a cycle follows from registers alone (the host's select while the host
+  // owns the memories, below; else rs_*, from the state): every state accesses at most one
+  // region, but
   // S_FWD_SUM, whose last cycle may read Q_k, and S_FWD_SOMA, which writes a record or Q_k
   // as sleep_fwd says. So the address and data multiplexers wait for no enable (within a region
   // the read and write addresses differ only in states that do one of the two); the enables
@@ -410,9 +411,10 @@ module bg_core #(
   // st == S_U_W_WR (both checked in simulation, below)
   logic uw_q, uww_q;
   logic [AW-1:0] w_ctl_a;          // the controller's weight address (below)
-  // The host's access and the core's are put together last, by `host` alone: the host's
-  // address, lane mask and data come from its own registers (hm_sel, hm_addr, hm_wdata), the
-  // core's from the state, so neither waits for the other's select (docs/fpga.md, "Fmax").
+  // The host's address and lane mask and the core's are put together last, by `host` alone:
+  // the host's come from its own registers (hm_sel, hm_addr), the core's from the state, so
+  // neither waits for the other's select (docs/fpga.md, "Fmax"). (The data: one multiplexer
+  // below, whose lane branch the host takes.)
   logic [MA-1:0] mh_a, mc_a;
   logic [MemW/LaneW-1:0] mh_lane_we, mc_lane_we;
   always_comb begin
