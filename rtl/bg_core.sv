@@ -569,7 +569,7 @@ module bg_core #(
     integer q;
     r = '0;
     for (q = 1; q < NL; q = q + 1)
-      if (ly == 3'(q)) r = AccW'(sext(64'(w), tab(bg_cfg_pkg::WBitsTab, q)));
+      if (lhit(ly, q)) r = AccW'(sext(64'(w), tab(bg_cfg_pkg::WBitsTab, q)));
     w_of = r;
   endfunction
   // a feedback weight of hidden layer ly, sign-extended
@@ -579,7 +579,7 @@ module bg_core #(
     integer q;
     r = '0;
     for (q = 1; q < NL; q = q + 1)
-      if (ly == 3'(q)) r = FbAccW'(sext(64'(w), imax(tab(bg_cfg_pkg::FbBitsTab, q), 1)));
+      if (lhit(ly, q)) r = FbAccW'(sext(64'(w), imax(tab(bg_cfg_pkg::FbBitsTab, q), 1)));
     fb_of = r;
   endfunction
   // Σ B·sg from the feedback format into the dendrite format: RND(x, B_frac − D_frac)
@@ -589,7 +589,7 @@ module bg_core #(
     integer q;
     r = '0;
     for (q = 1; q < NL; q = q + 1)
-      if (ly == 3'(q)) r = rnd(FXW'(x), tab(bg_cfg_pkg::FbFracTab, q) - DF);
+      if (lhit(ly, q)) r = rnd(FXW'(x), tab(bg_cfg_pkg::FbFracTab, q) - DF);
     fb_to_dend = r;
   endfunction
 
@@ -725,6 +725,28 @@ module bg_core #(
     .e_word(e_sum_rd), .d_word(d_rd), .t1_new(t1_new), .d_o(up_d), .e_o(up_e), .de_i(up_de),
     .w_word(w_word), .t1(t1), .eta_m(eta_m), .eta_sh(eta_sh),
     .lyr(lyr), .u(rng_w), .w_new(wnew), .draw(wdraw));
+  // t1 != 0 (t1_nz) without the product's zero test: the product δ·SAT(e) is exact, so it is
+  // zero exactly when δ or e is. Those are tested as they go into the multiplier's operand
+  // registers and the flag follows the operands and the product (up_nz_a, up_nz_q); where t1 is
+  // the product shifted left (UpdateFrac >= D + Tr fraction bits, as in the shipped
+  // descriptions) t1_nz is then a flip-flop, else it is t1_new's own zero test. (A test on
+  // mul_aq and mul_bq would keep them out of the SB_MAC16's input registers: 48 flip-flops.)
+  localparam int T1Shift = DF + bg_cfg_pkg::TraceFrac - bg_cfg_pkg::UpdateFrac;
+  logic up_nz_a, up_nz_q, t1_nz;
+  always_ff @(posedge clk)
+    if (!mul_hold) begin
+      up_nz_a <= (d_rd != '0) && (e_sum_rd != '0);
+      up_nz_q <= up_nz_a;
+    end
+  assign t1_nz = (T1Shift <= 0) ? up_nz_q : (t1_new != '0);
+`ifndef SYNTHESIS
+  // the operands' zero test stands for the product's wherever t1_nz is read
+  always_ff @(posedge clk)
+    if (rst_n && ((st == S_U_W_RD && pv2) || st == S_U_B_T1) && t1_nz != (t1_new != '0)) begin
+      $display("bg_core: t1_nz %0d but t1_new %0d in state %0d", t1_nz, t1_new, st);
+      $fatal(1);
+    end
+`endif
 
   // ------------------------------------------------------------------------------------------
   // Sleep unit, feedback step (feedback_step in bg_sleep_unit.c):
@@ -1557,7 +1579,7 @@ module bg_core #(
           pv2 <= pva;
           iw2 <= iwa;
           if (ie < n_cur) ie <= ie + 1;
-          if (pv2 && t1_new != 0) begin
+          if (pv2 && t1_nz) begin
             t1 <= t1_new; st <= S_U_W_LD; uw_q <= 1'b0;
           end else if (ie >= n_cur && !pv && !pva) begin   // row j done
             i <= 0; uw_q <= 1'b0;
@@ -1581,7 +1603,7 @@ module bg_core #(
         S_U_B_MW: st <= S_U_B_T1;
         S_U_B_T1, S_U_B_WR: begin
           if (st == S_U_B_T1) t1 <= t1_new;
-          if (st == S_U_B_T1 && t1_new != 0) st <= S_U_B_LD;
+          if (st == S_U_B_T1 && t1_nz) st <= S_U_B_LD;
           else begin
             if (st == S_U_B_WR && wdraw) c_draws <= c_draws + 1;
             if (i + 1 == n_cur) st <= S_UPD_END;

@@ -38,7 +38,7 @@ module bg_feedback_unit #(
     integer l;
     r = '0;
     for (l = 1; l < NL; l = l + 1)
-      if (ly == 3'(l)) r = sext(64'(bw), imax(tab(bg_cfg_pkg::FbBitsTab, l), 1));
+      if (lhit(ly, l)) r = sext(64'(bw), imax(tab(bg_cfg_pkg::FbBitsTab, l), 1));
     b_of = r;
   endfunction
 
@@ -50,7 +50,7 @@ module bg_feedback_unit #(
     integer l;
     corr = '0;
     for (l = 1; l < NL; l = l + 1)
-      if (ly == 3'(l))
+      if (lhit(ly, l))
         corr = ((CBits + tab(bg_cfg_pkg::FbFracTab, l) > 63)
                 ? sat(FXW'($signed(cw)), 63 - tab(bg_cfg_pkg::FbFracTab, l))
                 : FXW'($signed(cw))) <<< tab(bg_cfg_pkg::FbFracTab, l);
@@ -88,7 +88,7 @@ module bg_feedback_unit #(
          qf[FXW-1] ? -($signed(NW'(1)) <<< (QW - 1)) : ($signed(NW'(1)) <<< (QW - 1)) - $signed(NW'(1));
     bn = '0;
     for (l = 1; l < NL; l = l + 1)
-      if (ly == 3'(l))
+      if (lhit(ly, l))
         bn = sat_nw(bo + qw + $signed(NW'(sr[FXW])), imax(tab(bg_cfg_pkg::FbBitsTab, l), 1));
     step = {sr[FXW+1], FbBits'(bn)};
   endfunction

@@ -44,7 +44,7 @@ module bg_kernel_unit #(
     integer q;
     r = '0;
     for (q = 1; q < NL; q = q + 1)
-      if (ly == 3'(q)) r = rnd(FXW'(tab(bg_cfg_pkg::AmplitudeTab, q)), PF - TF);
+      if (lhit(ly, q)) r = rnd(FXW'(tab(bg_cfg_pkg::AmplitudeTab, q)), PF - TF);
     amp_tr = r;
   endfunction
 

@@ -51,7 +51,7 @@ module bg_soma_unit #(
     integer q;
     r = '0;
     for (q = 1; q < NL; q = q + 1)
-      if (ly == 3'(q)) r = rnd(FXW'(x), tab(bg_cfg_pkg::WFracTab, q) - PF);
+      if (lhit(ly, q)) r = rnd(FXW'(x), tab(bg_cfg_pkg::WFracTab, q) - PF);
     rescale = r;
   endfunction
 
@@ -86,40 +86,49 @@ module bg_soma_unit #(
     end
   endfunction
 
+  // θ + side·win of layer ly, the window's bounds (side = −1 or 1)
+  function automatic logic signed [FXW-1:0] win_bound(input logic [2:0] ly, input integer side);
+    logic signed [FXW-1:0] r;
+    integer q;
+    r = '0;
+    for (q = 1; q < NL; q = q + 1)
+      if (lhit(ly, q))
+        r = FXW'(tab(bg_cfg_pkg::ThetaTab, q)) + FXW'(side * tab(bg_cfg_pkg::WindowTab, q));
+    win_bound = r;
+  endfunction
+
   // Stage 2 (the next cycle, from stage 1's registers): spike, window bit, reset factor
   function automatic logic [PB + RefrBits + 1:0] stage2(input logic rf,
                                                        input logic [RefrBits-1:0] refr_in,
                                                        input logic signed [PB-1:0] v_in,
                                                        input logic [2:0] ly);
-    logic signed [ThW-1:0] th, win;
+    logic signed [ThW-1:0] th;
     logic soft_rst;
     logic [RefrBits-1:0] refr_q, refr_new;
     logic signed [AvW-1:0] av_in;
     logic signed [AvW+AmpW-1:0] av_p;
-    logic signed [FXW-1:0] vv, mf, av, thx, dv;
+    logic signed [FXW-1:0] vv, mf, av;
     logic sp, gw;
     integer q;
     th = ThW'(lsel(bg_cfg_pkg::ThetaTab, ly, NL));
-    win = ThW'(lsel(bg_cfg_pkg::WindowTab, ly, NL));
     soft_rst = lsel(bg_cfg_pkg::ResetTab, ly, NL) != 0;
     refr_q = RefrBits'(lsel(bg_cfg_pkg::RefractoryTab, ly, NL));
-    thx = FXW'(th);
     vv = FXW'(v_in);
     sp = 1'b0;
     gw = 1'b0;
     refr_new = refr_in;
     mf = '0;
     if (!rf) begin
-      // d = v − θ once: the spike is d > 0; the window |d| < win, with |d| − 1 = ~d for d < 0
-      dv = vv - thx;
-      sp = !dv[FXW-1] && dv != '0;
-      gw = dv[FXW-1] ? ($signed(~dv) < $signed(FXW'(win)) - $signed(FXW'(1))) : (dv < FXW'(win));
+      // three comparisons of v with per-layer constants, side by side (no v − θ in front):
+      // the spike v > θ, the window |v − θ| < win as θ − win < v < θ + win
+      sp = vv > FXW'(th);
+      gw = (vv > win_bound(ly, -1)) && (vv < win_bound(ly, 1));
       // A·θ (soft_rst reset) or A·v (hard), kept where g = 1
       av_in = soft_rst ? AvW'(th) : AvW'(vv);
       // each layer's A is a constant here: a power of two is a shift, no multiplier
       av = '0;
       for (q = 1; q < NL; q = q + 1)
-        if (ly == 3'(q)) begin
+        if (lhit(ly, q)) begin
           av_p = (AvW + AmpW)'(AmpW'(tab(bg_cfg_pkg::AmplitudeTab, q))) * (AvW + AmpW)'(av_in);
           av = rnd(FXW'(av_p), PF);
         end

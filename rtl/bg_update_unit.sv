@@ -60,7 +60,7 @@ module bg_update_unit #(
     logic signed [FXW-1:0] r;
     integer q;
     r = '0;
-    for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = sext(64'(ww), tab(bg_cfg_pkg::WBitsTab, q));
+    for (q = 1; q < NL; q = q + 1) if (lhit(ly, q)) r = sext(64'(ww), tab(bg_cfg_pkg::WBitsTab, q));
     w_ext = r;
   endfunction
 
@@ -138,7 +138,7 @@ module bg_update_unit #(
     logic signed [NW2-1:0] r;
     integer q;
     r = '0;
-    for (q = 1; q < NL; q = q + 1) if (ly == 3'(q)) r = sat_n(x, tab(bg_cfg_pkg::WBitsTab, q));
+    for (q = 1; q < NL; q = q + 1) if (lhit(ly, q)) r = sat_n(x, tab(bg_cfg_pkg::WBitsTab, q));
     w_sat_n = r;
   endfunction
   // the rounding: {draw, + 1 to q}, from the shifted window's low 32 bits (the remainder's top

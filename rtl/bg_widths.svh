@@ -8,12 +8,20 @@ function automatic integer tab(input logic [255:0] tb, input integer l);
   tab = $signed(tb[32 * l +: 32]);
 endfunction
 
+// Whether a unit's layer select takes entry q (1 .. nl-1, scanned upwards, the last hit kept)
+// for the run-time index ly: layer 1 always hits, so an index outside 1 .. nl-1, which the units
+// are never given, reads layer 1's entry. A table equal on every layer then folds to a constant
+// and the layer register drops out of the paths through it.
+function automatic logic lhit(input logic [2:0] ly, input integer q);
+  lhit = (q == 1) || (ly == 3'(q));
+endfunction
+
 // Entry ly of the table for a layer index known only at run time (1 .. nl-1): a multiplexer of
-// the generated values; 0 for any other index.
+// the generated values (layer 1's for any other index, see lhit).
 function automatic integer lsel(input logic [255:0] tb, input logic [2:0] ly, input integer nl);
   integer r, tq;
   r = 0;
-  for (tq = 1; tq < nl; tq = tq + 1) if (ly == 3'(tq)) r = tab(tb, tq);
+  for (tq = 1; tq < nl; tq = tq + 1) if (lhit(ly, tq)) r = tab(tb, tq);
   lsel = r;
 endfunction
 
