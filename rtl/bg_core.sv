@@ -522,6 +522,9 @@ module bg_core #(
       $display("bg_core: memory region selects %b in state %0d (access %0d)",
                {rs_w, rs_pix, rs_rec, rs_e, rs_q, rs_c}, st, m_en || m_we);
       $fatal(1);
+    end else if (rst_n && st == S_ERR_FB_I && k != 0) begin   // ik's k is 0 there
+      $display("bg_core: k %0d in S_ERR_FB_I", k);
+      $fatal(1);
     end
 `endif
 `undef BG_RAM
@@ -956,7 +959,7 @@ module bg_core #(
     rec_t = TW'((st == S_U_E_TN || st == S_U_E_RD) ? 32'(tsel_q) : 32'(t));
     rec_n = NCW'(n_cur);
     rec_a = AW'(recbase) + tn_q + AW'(uer_q ? ie : i);
-    ik = times_nout(IW'(i)) + ((st == S_ERR_FB_I) ? AW'(0) : AW'(k));
+    ik = times_nout(IW'(i)) + AW'(k);   // k = 0 in S_ERR_FB_I (set on the way in)
     fb_ik = AW'((st == S_SL_FB_RD || st == S_SL_FB_WR) ? fbbase_sl : fbbase) + ik;
   end
   // The neuron words' address (biases, neuron state, dendrites, eligibility sums: the NW-deep
@@ -1469,7 +1472,7 @@ module bg_core #(
         end
         S_ERR_DO_WR: begin
           if (k + 1 == NOut) begin
-            if (any_sg && LL > 1) begin l <= 1; i <= 0; st <= S_ERR_FB_I; end
+            if (any_sg && LL > 1) begin l <= 1; i <= 0; k <= 0; st <= S_ERR_FB_I; end
             else st <= S_STEP_END;
           end else begin
             k <= k + 1; st <= S_ERR_DO_RD;
@@ -1495,9 +1498,9 @@ module bg_core #(
           if (i + 1 == n_cur) begin
             i <= 0;
             if (l + 1 == LL) st <= S_STEP_END;
-            else begin l <= l + 1; st <= S_ERR_FB_I; end
+            else begin l <= l + 1; k <= 0; st <= S_ERR_FB_I; end
           end else begin
-            i <= i + 1; st <= S_ERR_FB_I;
+            i <= i + 1; k <= 0; st <= S_ERR_FB_I;
           end
         end
         S_STEP_END: begin

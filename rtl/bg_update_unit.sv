@@ -9,13 +9,14 @@
 // on). The shift by sh = η_sh + U − W_frac (η_sh a register) is not a
 // barrel shifter: the cycle after `load` takes p = t1·η_m into a register with 32 fraction bits,
 // which shifts right by 8 bits per cycle (the bits shifted out kept as a sticky bit) for floor(sh/8) cycles;
-// the last sh mod 8 bits are a 3-level shifter on the window of it that matters. The rounding's
-// decision is registered the cycle before `done` (the rounding word is the stream's next draw,
-// unchanged until the word is written). The new word is computed in the cycle of `done` (the
-// stored word on the input then) and registered: w_new and draw are valid the cycle after `done`, so the rounding, the
-// addition and the saturation are one clock path and the memory's write multiplexer another
-// (docs/fpga.md, "Fmax"; shifting by sh mod 8 at `load` instead measured 63 logic cells more
-// on mnist-fpga for the same Fmax). The result is the golden model's
+// the last sh mod 8 bits are a 3-level shifter on the window of it that matters. The quotient
+// q and the rounding's decision are registered the cycle before `done` (q_q, rnd_q; the
+// rounding word is the stream's next draw, unchanged until the word is written). The new word
+// is computed in the cycle of `done` (the stored word on the input then) and registered:
+// w_new and draw are valid the cycle after `done`, so the shift and the window test are one
+// clock path, the addition and the saturation another, and the memory's write multiplexer a
+// third (docs/fpga.md, "Fmax"; shifting by sh mod 8 at `load` instead measured 63 logic cells
+// more on mnist-fpga for the same Fmax). The result is the golden model's
 // bg_scale_round for every sh >= 1: floor(p/2^sh), plus one when u is below the remainder's top
 // 32 bits (stochastic, a draw only on a non-zero remainder) or when the remainder is at least
 // a half (nearest); for sh > 100 the model returns the sign (0 or −1) and draws nothing.
@@ -158,20 +159,25 @@ module bg_update_unit #(
     end
     step_rnd = {dr, inc};
   endfunction
-  function automatic logic [WBits:0] step2(input logic [WBits-1:0] ww,
-                                           input logic signed [XW-1:0] xq,
-                                           input logic signed [XL-1:0] ys,
-                                           input logic big,
-                                           input logic [2:0] ly, input logic [1:0] rd_inc);
-    logic signed [NW2-1:0] q, wv;
-    logic dr, fits, hi_ok, inc;
+  // q = floor(p/2^sh), or ±2^QL when it is beyond the window (then w − q saturates either way)
+  function automatic logic signed [NW2-1:0] step_q(input logic signed [XW-1:0] xq,
+                                                   input logic signed [XL-1:0] ys,
+                                                   input logic big);
+    logic signed [NW2-1:0] q;
+    logic fits, hi_ok;
     // X's bits above the shifted slice all copy its sign bit: X = sext(slice)
     hi_ok = (xq[XW-1:XL-1] == '0) || (xq[XW-1:XL-1] == '1);
     fits = hi_ok && ((ys[XL-1:32+QL-1] == '0) || (ys[XL-1:32+QL-1] == '1));
-    // floor(p/2^sh), or ±2^QL when it is beyond the window (then w − q saturates)
     q = fits ? NW2'($signed(ys[32+QL-1:32])) :
         (xq[XW-1] ? -($signed(NW2'(1)) <<< QL) : ($signed(NW2'(1)) <<< QL));
     if (big) q = xq[XW-1] ? -$signed(NW2'(1)) : '0;
+    step_q = q;
+  endfunction
+  function automatic logic [WBits:0] step2(input logic [WBits-1:0] ww,
+                                           input logic signed [NW2-1:0] q,
+                                           input logic [2:0] ly, input logic [1:0] rd_inc);
+    logic signed [NW2-1:0] wv;
+    logic dr, inc;
     {dr, inc} = rd_inc;           // the rounding's draw and + 1 to q (step_rnd, registered)
     wv = NW2'(w_ext(ww, ly));
     // w − (q + inc) = w + ~q + (1 − inc): one adder, the rounding in its carry
@@ -186,5 +192,9 @@ module bg_update_unit #(
   assign ys = $signed(x_q[XL-1:0]) >>> r_q;
   logic [1:0] rnd_q;
   always_ff @(posedge clk) rnd_q <= step_rnd(ys[31:0], x_q[7:0], sticky_q, big_q, r_q, u);
-  always_ff @(posedge clk) {draw, w_new} <= step2(w_word, x_q, ys, big_q, lyr, rnd_q);
+  // q and the rounding registered (q_q, rnd_q): x_q, r_q and big_q hold from fin on, so both
+  // are final in the cycle of done, and w_new's clock path is the sum and its saturation only
+  logic signed [NW2-1:0] q_q;
+  always_ff @(posedge clk) q_q <= step_q(x_q, ys, big_q);
+  always_ff @(posedge clk) {draw, w_new} <= step2(w_word, q_q, lyr, rnd_q);
 endmodule
