@@ -9,9 +9,9 @@ function automatic integer tab(input logic [255:0] tb, input integer l);
 endfunction
 
 // Whether a unit's layer select takes entry q (1 .. nl-1, scanned upwards, the last hit kept)
-// for the run-time index ly: layer 1 always hits, so an index outside 1 .. nl-1, which the units
-// are never given, reads layer 1's entry. A table equal on every layer then folds to a constant
-// and the layer register drops out of the paths through it.
+// for the run-time index ly: layer 1 always hits, so an index outside 1 .. nl-1 (the controller
+// uses no unit's result while its layer index is 0) reads layer 1's entry. A table equal on
+// every layer then folds to a constant, and the layer register drops out of the paths through it.
 function automatic logic lhit(input logic [2:0] ly, input integer q);
   lhit = (q == 1) || (ly == 3'(q));
 endfunction
