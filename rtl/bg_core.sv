@@ -270,7 +270,6 @@ module bg_core #(
   logic host;                      // the host owns the memories
   assign host = (st == S_IDLE) || (st == S_HOLD);
   logic [31:0] rng_w;              // the stream's next draw (and its state after it)
-  logic rng_below;                 // rng_w[31:16] < rho, a flip-flop (the sleep noise's ξ)
   logic [2:0] rng_sel;
   logic rng_step;
   logic rng_pre, rng_ld;
@@ -280,8 +279,7 @@ module bg_core #(
   assign rng_seed_we = cfg_we && !busy && cfg_addr >= 8'd8 && cfg_addr <= 8'd12;
   assign rng_seed = (cfg_wdata == 32'd0) ? 32'd1 : cfg_wdata;   // a zero seed loads 1
   bg_lfsr u_lfsr (
-    .clk(clk), .load(rng_ld), .load_val(er_rd[31:0]), .step(rng_step), .word(rng_w),
-    .thr(rho), .below(rng_below));
+    .clk(clk), .load(rng_ld), .load_val(er_rd[31:0]), .step(rng_step), .word(rng_w));
   always_ff @(posedge clk) rng_ld <= rng_pre;
 
   // ------------------------------------------------------------------------------------------
@@ -935,15 +933,7 @@ module bg_core #(
   // sleep noise: two words per neuron, ξ+ first: ξ+ drawn while h is read (S_SL_N_RD, kept in
   // xi_p), ξ− while h is written (S_SL_N_P); one draw per cycle, so one generator stage
   logic xi, xi_p;
-  assign xi = rng_below;
-`ifndef SYNTHESIS
-  always_ff @(posedge clk)
-    if (rst_n && (st == S_SL_N_RD || st == S_SL_N_P) && xi != (rng_w[31:16] < rho)) begin
-      $display("bg_core: the generator's registered xi %0d, the draw's own %0d", xi,
-               rng_w[31:16] < rho);
-      $fatal(1);
-    end
-`endif
+  assign xi = rng_w[31:16] < rho;
 
   assign busy = !(st == S_IDLE);
   assign chk_valid = (st == S_HOLD);

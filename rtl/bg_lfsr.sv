@@ -8,18 +8,13 @@
 // same cycle. The register holds `word` itself, the state's successor, so the draw comes from a
 // flip-flop with no logic in front of the units that use it; a load or a step computes the
 // successor of the state it takes. (Five state registers and a 5:1 multiplexer in front of
-// the generator cost 182 logic cells of the UP5K more, measured: docs/fpga.md.) `below` is
-// the comparison word[31:16] < thr, registered with word (thr must not change between a load
-// or step and the use of `below`: the sleep noise's rate ρ is set before its stream is loaded),
-// so a draw's Bernoulli test is a flip-flop too.
+// the generator cost 182 logic cells of the UP5K more, measured: docs/fpga.md.)
 module bg_lfsr (
   input  logic        clk,
   input  logic        load,       // take load_val as the state
   input  logic [31:0] load_val,
   input  logic        step,       // consume the draw: the state becomes word
-  output logic [31:0] word,
-  input  logic [15:0] thr,
-  output logic        below       // word[31:16] < thr
+  output logic [31:0] word
 );
   function automatic logic [31:0] xorshift(input logic [31:0] x);
     logic [31:0] y;
@@ -30,14 +25,9 @@ module bg_lfsr (
   endfunction
 
   logic [31:0] word_q;             // xorshift(state)
-  logic [31:0] next;
-  logic below_q;
   assign word = word_q;
-  assign below = below_q;
-  assign next = load ? xorshift(load_val) : xorshift(word_q);
-  always_ff @(posedge clk)
-    if (load || step) begin
-      word_q <= next;
-      below_q <= next[31:16] < thr;
-    end
+  always_ff @(posedge clk) begin
+    if (load) word_q <= xorshift(load_val);
+    else if (step) word_q <= xorshift(word_q);
+  end
 endmodule
